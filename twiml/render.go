@@ -3,17 +3,54 @@ package twiml
 import (
 	"io"
 	"net/http"
+	"strconv"
+	"sync"
+	"time"
 )
 
+// header is the XML declaration every document starts with.
+const header = `<?xml version="1.0" encoding="UTF-8"?>`
+
 // AppendXML appends the rendered document to dst and returns the extended
-// slice. It allocates nothing when dst has room.
+// slice. It allocates nothing when dst has room. A nil r renders an empty
+// Response.
 func (r *Response) AppendXML(dst []byte) []byte {
-	panic("twiml: TODO")
+	dst = append(dst, header...)
+	if r == nil || len(r.Verbs) == 0 {
+		return append(dst, "<Response/>"...)
+	}
+	dst = append(dst, "<Response>"...)
+	for _, v := range r.Verbs {
+		dst = appendVerb(dst, v)
+	}
+	return append(dst, "</Response>"...)
 }
 
-// WriteTo writes the rendered document to w. It implements [io.WriterTo].
+// bufPool holds render buffers for WriteTo and WriteHTTP.
+var bufPool = sync.Pool{New: func() any {
+	b := make([]byte, 0, 1024)
+	return &b
+}}
+
+// maxPooled is the largest buffer returned to bufPool.
+const maxPooled = 64 << 10
+
+// WriteTo writes the rendered document to w in one Write call, rendering
+// into a pooled buffer rather than a string. It implements [io.WriterTo].
 func (r *Response) WriteTo(w io.Writer) (int64, error) {
-	panic("twiml: TODO")
+	bp := bufPool.Get().(*[]byte)
+	b := r.AppendXML((*bp)[:0])
+	n, err := w.Write(b)
+	putBuf(bp, b)
+	return int64(n), err
+}
+
+func putBuf(bp *[]byte, b []byte) {
+	if cap(b) > maxPooled {
+		return
+	}
+	*bp = b[:0]
+	bufPool.Put(bp)
 }
 
 // String returns the rendered document.
@@ -22,7 +59,207 @@ func (r *Response) String() string {
 }
 
 // WriteHTTP writes r to w as a 200 response with Content-Type
-// "text/xml; charset=utf-8".
+// "text/xml; charset=utf-8" and its Content-Length. It returns the error
+// from writing the body.
 func WriteHTTP(w http.ResponseWriter, r *Response) error {
-	panic("twiml: TODO")
+	bp := bufPool.Get().(*[]byte)
+	b := r.AppendXML((*bp)[:0])
+	h := w.Header()
+	h.Set("Content-Type", "text/xml; charset=utf-8")
+	h.Set("Content-Length", strconv.Itoa(len(b)))
+	w.WriteHeader(http.StatusOK)
+	_, err := w.Write(b)
+	putBuf(bp, b)
+	return err
+}
+
+// appendVerb appends one verb; a nil verb or nil pointer appends nothing.
+func appendVerb(dst []byte, v Verb) []byte {
+	switch v := v.(type) {
+	case Say:
+		return appendSay(dst, &v)
+	case *Say:
+		if v != nil {
+			return appendSay(dst, v)
+		}
+	case Play:
+		return appendPlay(dst, &v)
+	case *Play:
+		if v != nil {
+			return appendPlay(dst, v)
+		}
+	case Pause:
+		return appendPause(dst, &v)
+	case *Pause:
+		if v != nil {
+			return appendPause(dst, v)
+		}
+	case Gather:
+		return appendGather(dst, &v)
+	case *Gather:
+		if v != nil {
+			return appendGather(dst, v)
+		}
+	case Redirect:
+		return appendRedirect(dst, &v)
+	case *Redirect:
+		if v != nil {
+			return appendRedirect(dst, v)
+		}
+	case Hangup, *Hangup:
+		if v != (*Hangup)(nil) {
+			return append(dst, "<Hangup/>"...)
+		}
+	case Reject:
+		return appendReject(dst, &v)
+	case *Reject:
+		if v != nil {
+			return appendReject(dst, v)
+		}
+	}
+	return dst
+}
+
+func appendSay(dst []byte, s *Say) []byte {
+	dst = append(dst, "<Say"...)
+	dst = appendStrAttr(dst, "voice", s.Voice)
+	dst = appendStrAttr(dst, "language", s.Language)
+	dst = appendLoop(dst, s.Loop)
+	return appendTextEnd(dst, "Say", s.Text)
+}
+
+func appendPlay(dst []byte, p *Play) []byte {
+	dst = append(dst, "<Play"...)
+	dst = appendLoop(dst, p.Loop)
+	dst = appendStrAttr(dst, "digits", p.Digits)
+	return appendTextEnd(dst, "Play", p.URL)
+}
+
+func appendPause(dst []byte, p *Pause) []byte {
+	dst = append(dst, "<Pause"...)
+	dst = appendSecondsAttr(dst, "length", p.Length)
+	return append(dst, "/>"...)
+}
+
+func appendGather(dst []byte, g *Gather) []byte {
+	dst = append(dst, "<Gather"...)
+	dst = appendStrAttr(dst, "input", string(g.Input))
+	dst = appendStrAttr(dst, "action", g.Action)
+	dst = appendStrAttr(dst, "method", string(g.Method))
+	dst = appendSecondsAttr(dst, "timeout", g.Timeout)
+	if g.NumDigits != 0 {
+		dst = appendIntAttr(dst, "numDigits", int64(g.NumDigits))
+	}
+	switch g.FinishOnKey {
+	case "":
+	case NoFinishOnKey:
+		dst = append(dst, ` finishOnKey=""`...)
+	default:
+		dst = appendStrAttr(dst, "finishOnKey", string(g.FinishOnKey))
+	}
+	if g.ActionOnEmptyResult {
+		dst = append(dst, ` actionOnEmptyResult="true"`...)
+	}
+	if g.SpeechTimeout == SpeechTimeoutAuto {
+		dst = append(dst, ` speechTimeout="auto"`...)
+	} else {
+		dst = appendSecondsAttr(dst, "speechTimeout", g.SpeechTimeout)
+	}
+	dst = appendStrAttr(dst, "language", g.Language)
+	dst = appendStrAttr(dst, "hints", g.Hints)
+	dst = appendStrAttr(dst, "speechModel", g.SpeechModel)
+	switch g.ProfanityFilter {
+	case ToggleOn:
+		dst = append(dst, ` profanityFilter="true"`...)
+	case ToggleOff:
+		dst = append(dst, ` profanityFilter="false"`...)
+	}
+	dst = appendStrAttr(dst, "partialResultCallback", g.PartialResultCallback)
+	dst = appendStrAttr(dst, "partialResultCallbackMethod", string(g.PartialResultCallbackMethod))
+	if len(g.Verbs) == 0 {
+		return append(dst, "/>"...)
+	}
+	dst = append(dst, '>')
+	for _, v := range g.Verbs {
+		dst = appendVerb(dst, v)
+	}
+	return append(dst, "</Gather>"...)
+}
+
+func appendRedirect(dst []byte, r *Redirect) []byte {
+	dst = append(dst, "<Redirect"...)
+	dst = appendStrAttr(dst, "method", string(r.Method))
+	return appendTextEnd(dst, "Redirect", r.URL)
+}
+
+func appendReject(dst []byte, r *Reject) []byte {
+	dst = append(dst, "<Reject"...)
+	dst = appendStrAttr(dst, "reason", string(r.Reason))
+	return append(dst, "/>"...)
+}
+
+// appendTextEnd closes a start tag and appends text and the end tag, or
+// makes the tag self-closing when text is empty.
+func appendTextEnd(dst []byte, name, text string) []byte {
+	if text == "" {
+		return append(dst, "/>"...)
+	}
+	dst = append(dst, '>')
+	dst = appendText(dst, text)
+	dst = append(dst, "</"...)
+	dst = append(dst, name...)
+	return append(dst, '>')
+}
+
+// appendStrAttr appends name="value", or nothing when value is empty.
+func appendStrAttr(dst []byte, name, value string) []byte {
+	if value == "" {
+		return dst
+	}
+	dst = append(dst, ' ')
+	dst = append(dst, name...)
+	dst = append(dst, `="`...)
+	dst = appendAttr(dst, value)
+	return append(dst, '"')
+}
+
+func appendIntAttr(dst []byte, name string, n int64) []byte {
+	dst = append(dst, ' ')
+	dst = append(dst, name...)
+	dst = append(dst, `="`...)
+	dst = strconv.AppendInt(dst, n, 10)
+	return append(dst, '"')
+}
+
+// appendLoop appends a loop attribute: nothing for 0, "0" for LoopForever.
+func appendLoop(dst []byte, n int) []byte {
+	switch n {
+	case 0:
+		return dst
+	case LoopForever:
+		return append(dst, ` loop="0"`...)
+	}
+	return appendIntAttr(dst, "loop", int64(n))
+}
+
+// appendSecondsAttr appends d in whole seconds, or nothing when d is 0.
+func appendSecondsAttr(dst []byte, name string, d time.Duration) []byte {
+	if d == 0 {
+		return dst
+	}
+	return appendIntAttr(dst, name, seconds(d))
+}
+
+// seconds returns d in whole seconds, rounded away from zero, so that only a
+// zero duration gives 0.
+func seconds(d time.Duration) int64 {
+	s := int64(d / time.Second)
+	switch {
+	case d%time.Second == 0:
+	case d > 0:
+		s++
+	default:
+		s--
+	}
+	return s
 }
