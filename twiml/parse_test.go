@@ -1,0 +1,172 @@
+package twiml
+
+import (
+	"errors"
+	"math"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestParse(t *testing.T) {
+	tests := []struct {
+		name string
+		doc  string
+		want *Response
+	}{
+		{"empty self-closing", `<Response/>`, &Response{}},
+		{"empty with declaration", `<?xml version="1.0" encoding="UTF-8"?><Response></Response>`, &Response{}},
+		{"hand-written", `<?xml version="1.0" encoding="UTF-8"?>
+<!-- the first step -->
+<Response>
+  <Gather action="/e?step=getPin&amp;x=1" method='POST' input="dtmf" timeout="10" numDigits="4">
+    <Say>Please enter last 4 digits of your payment card number.</Say>
+  </Gather>
+  <Redirect>/e?silence=1</Redirect>
+</Response>
+`, &Response{Verbs: []Verb{
+			Gather{
+				Action: "/e?step=getPin&x=1", Method: MethodPOST, Input: InputDTMF,
+				Timeout: 10 * time.Second, NumDigits: 4,
+				Verbs: []GatherVerb{Say{Text: "Please enter last 4 digits of your payment card number."}},
+			},
+			Redirect{URL: "/e?silence=1"},
+		}}},
+		{"every gather attribute", `<Response><Gather input="speech" action="/a" method="GET" timeout="3"
+			numDigits="2" finishOnKey="*" actionOnEmptyResult="true" speechTimeout="4" language="de-DE"
+			hints="a, b" speechModel="phone_call" profanityFilter="false" partialResultCallback="/p"
+			partialResultCallbackMethod="GET"/></Response>`,
+			&Response{Verbs: []Verb{Gather{
+				Input: InputSpeech, Action: "/a", Method: MethodGET, Timeout: 3 * time.Second,
+				NumDigits: 2, FinishOnKey: "*", ActionOnEmptyResult: true, SpeechTimeout: 4 * time.Second,
+				Language: "de-DE", Hints: "a, b", SpeechModel: "phone_call", ProfanityFilter: ToggleOff,
+				PartialResultCallback: "/p", PartialResultCallbackMethod: MethodGET,
+			}}}},
+		{"special values", `<Response><Gather finishOnKey="" speechTimeout="auto" profanityFilter="true">` +
+			`<Say loop="0">a</Say><Play loop="0">b</Play></Gather></Response>`,
+			&Response{Verbs: []Verb{Gather{
+				FinishOnKey: NoFinishOnKey, SpeechTimeout: SpeechTimeoutAuto, ProfanityFilter: ToggleOn,
+				Verbs: []GatherVerb{Say{Text: "a", Loop: LoopForever}, Play{URL: "b", Loop: LoopForever}},
+			}}}},
+		{"every verb", `<Response><Say voice="alice" language="en-US" loop="2">Hi</Say>` +
+			`<Play digits="1w2">https://example.com/a.mp3</Play><Pause length="2"></Pause>` +
+			`<Hangup></Hangup><Reject reason="busy"/><Redirect method="GET">/r</Redirect></Response>`,
+			&Response{Verbs: []Verb{
+				Say{Text: "Hi", Voice: "alice", Language: "en-US", Loop: 2},
+				Play{URL: "https://example.com/a.mp3", Digits: "1w2"},
+				Pause{Length: 2 * time.Second},
+				Hangup{},
+				Reject{Reason: RejectBusy},
+				Redirect{URL: "/r", Method: MethodGET},
+			}}},
+		{"entities and references", `<Response><Say>&lt;&gt;&amp;&quot;&apos;&#65;&#x42;</Say></Response>`,
+			&Response{Verbs: []Verb{Say{Text: `<>&"'AB`}}}},
+		{"cdata and comments in text", `<Response><Say>a<!-- c --><![CDATA[<b>]]></Say></Response>`,
+			&Response{Verbs: []Verb{Say{Text: "a<b>"}}}},
+		{"text kept exactly", "<Response><Say>\n  Hello  \n</Say></Response>",
+			&Response{Verbs: []Verb{Say{Text: "\n  Hello  \n"}}}},
+		{"explicit zeros", `<Response><Gather numDigits="0" timeout="0"/><Pause length="0"/></Response>`,
+			&Response{Verbs: []Verb{Gather{}, Pause{}}}},
+		{"huge seconds saturate", `<Response><Pause length="99999999999"/><Pause length="-99999999999"/></Response>`,
+			&Response{Verbs: []Verb{Pause{Length: math.MaxInt64}, Pause{Length: math.MinInt64}}}},
+		{"values kept for Validate", `<Response><Gather input="touch" method="put"/><Reject reason="x"/></Response>`,
+			&Response{Verbs: []Verb{Gather{Input: "touch", Method: "put"}, Reject{Reason: "x"}}}},
+		{"trailing comment", `<Response/><!-- end -->` + "\n", &Response{}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := Parse([]byte(tc.doc))
+			if err != nil {
+				t.Fatalf("Parse: %v", err)
+			}
+			if !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("Parse =\n%#v\nwant\n%#v", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		doc  string
+		want error
+		// mention is a part of the message that names the problem.
+		mention string
+	}{
+		{"empty", ``, ErrSyntax, "end of document"},
+		{"not xml", `hello`, ErrSyntax, "text outside"},
+		{"unknown verb", `<Response><Dial>+15550100</Dial></Response>`, ErrSyntax, `unknown verb "Dial"`},
+		{"unknown verb in gather", `<Response><Gather><Sms/></Gather></Response>`, ErrSyntax, `unknown verb "Sms"`},
+		{"unknown attribute", `<Response><Say colour="red">a</Say></Response>`, ErrSyntax, `Say: unknown attribute "colour"`},
+		{"unknown gather attribute", `<Response><Gather bargeIn="true"/></Response>`, ErrSyntax, `unknown attribute "bargeIn"`},
+		{"attribute on response", `<Response x="1"/>`, ErrSyntax, `Response: unknown attribute "x"`},
+		{"attribute on hangup", `<Response><Hangup reason="x"/></Response>`, ErrSyntax, `Hangup: unknown attribute "reason"`},
+		{"wrong root", `<Reply/>`, ErrSyntax, `"Reply"`},
+		{"two roots", `<Response/><Response/>`, ErrSyntax, "root"},
+		{"redirect in gather", `<Response><Gather><Redirect>/x</Redirect></Gather></Response>`, ErrSyntax, "Gather: cannot hold Redirect"},
+		{"gather in gather", `<Response><Gather><Gather/></Gather></Response>`, ErrSyntax, "cannot hold Gather"},
+		{"child of hangup", `<Response><Hangup><Say>a</Say></Hangup></Response>`, ErrSyntax, `Hangup: cannot hold "Say"`},
+		{"child of say", `<Response><Say>a<b>c</b></Say></Response>`, ErrSyntax, `Say: holds text only`},
+		{"too deep", `<Response><Gather><Say><x/></Say></Gather></Response>`, ErrSyntax, "nested deeper"},
+		{"text in response", `<Response>hello</Response>`, ErrSyntax, "Response: holds text"},
+		{"text in gather", `<Response><Gather>hi</Gather></Response>`, ErrSyntax, "Gather: holds text"},
+		{"text in pause", `<Response><Pause>1</Pause></Response>`, ErrSyntax, "Pause: holds text"},
+		{"not an integer", `<Response><Gather numDigits="four"/></Response>`, ErrSyntax, "Gather numDigits"},
+		{"fractional seconds", `<Response><Pause length="1.5"/></Response>`, ErrSyntax, "Pause length"},
+		{"bad loop", `<Response><Say loop="x">a</Say></Response>`, ErrSyntax, "Say loop"},
+		{"bad boolean", `<Response><Gather actionOnEmptyResult="yes"/></Response>`, ErrSyntax, "actionOnEmptyResult"},
+		{"bad speech timeout", `<Response><Gather speechTimeout="soon"/></Response>`, ErrSyntax, "speechTimeout"},
+		{"duplicate attribute", `<Response><Gather timeout="1" timeout="2"/></Response>`, ErrSyntax, "twice"},
+		{"doctype", `<!DOCTYPE Response [<!ENTITY a "b">]><Response/>`, ErrSyntax, "DOCTYPE"},
+		{"undefined entity", `<Response><Say>&nope;</Say></Response>`, ErrSyntax, "entity"},
+		{"unclosed", `<Response><Say>a`, ErrSyntax, ""},
+		{"mismatched", `<Response><Say>a</Play></Response>`, ErrSyntax, ""},
+		{"other encoding", `<?xml version="1.0" encoding="ISO-8859-1"?><Response/>`, ErrSyntax, ""},
+		{"invalid utf-8", "<Response><Say>\xff</Say></Response>", ErrSyntax, ""},
+		{"namespaced verb", `<Response xmlns:t="urn:x"><t:Say>a</t:Say></Response>`, ErrSyntax, ""},
+		{"too large", "<Response>" + strings.Repeat(" ", MaxDocumentSize) + "</Response>", ErrTooLarge, "longer than"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := Parse([]byte(tc.doc))
+			if !errors.Is(err, tc.want) {
+				t.Fatalf("Parse = %v, %v; want an error matching %v", r, err, tc.want)
+			}
+			var e *Error
+			if !errors.As(err, &e) {
+				t.Errorf("error %v is not an *Error", err)
+			}
+			if !strings.Contains(err.Error(), tc.mention) || !strings.HasPrefix(err.Error(), "twiml: ") {
+				t.Errorf("error %q does not start with twiml: and mention %q", err, tc.mention)
+			}
+		})
+	}
+}
+
+func TestParseLine(t *testing.T) {
+	_, err := Parse([]byte("<Response>\n<Say>a</Say>\n<Dial/>\n</Response>"))
+	var e *Error
+	if !errors.As(err, &e) || e.Line != 3 {
+		t.Errorf("Parse error %v, want one on line 3", err)
+	}
+}
+
+func TestParseLongNameIsCut(t *testing.T) {
+	long := strings.Repeat("X", 1000)
+	_, err := Parse([]byte("<Response><" + long + "/></Response>"))
+	if err == nil || len(err.Error()) > 200 {
+		t.Errorf("Parse error %q, want a short one", err)
+	}
+}
+
+func TestParseMaxSize(t *testing.T) {
+	doc := "<Response><Say>" + strings.Repeat("a", MaxDocumentSize-len("<Response><Say></Say></Response>")) + "</Say></Response>"
+	if len(doc) != MaxDocumentSize {
+		t.Fatalf("test document is %d bytes", len(doc))
+	}
+	if _, err := Parse([]byte(doc)); err != nil {
+		t.Errorf("Parse of a document of MaxDocumentSize bytes: %v", err)
+	}
+}
