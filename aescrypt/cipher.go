@@ -1,0 +1,188 @@
+package aescrypt
+
+import (
+	"crypto/aes"
+	"crypto/cipher"
+	"encoding/hex"
+	"errors"
+	"strings"
+)
+
+const (
+	// NonceSize is the size of the random nonce that starts every sealed
+	// value. Nonces are random, so a key MUST NOT seal more than 2^32
+	// values: past that, the chance of a repeated nonce, which breaks GCM,
+	// exceeds 2^-32. Rotate keys well before.
+	NonceSize = 12
+
+	// Overhead is the size of the GCM tag that ends every sealed value.
+	Overhead = 16
+
+	// MaxPlaintextSize is the largest plaintext Seal and SealBytes take.
+	// Keypad entries are a few bytes; the bound lets Open refuse oversized
+	// input before decoding it.
+	MaxPlaintextSize = 16 << 10
+
+	// MaxSealedLen is the longest sealed value, in hex characters, that
+	// Open reads; anything longer fails with ErrOpen without being decoded.
+	MaxSealedLen = 2 * (NonceSize + MaxPlaintextSize + Overhead)
+)
+
+// ErrOpen is the one error every failed open returns: bad hex, wrong
+// length, wrong key, tampered value or wrong additional data alike, so a
+// failure tells an attacker nothing.
+var ErrOpen = errors.New("aescrypt: message authentication failed")
+
+// Cipher seals with its primary key and opens with any of its keys. It is
+// safe for concurrent use; each key's AEAD is built once, in New.
+type Cipher struct {
+	keys  []Key
+	aeads []cipher.AEAD // aeads[i] uses keys[i]; aeads[0] seals
+}
+
+// New returns a Cipher that seals with primary and opens values sealed with
+// primary or any of previous, tried in that order. It panics if a key is
+// the zero Key: that is a programming error, not bad input.
+func New(primary Key, previous ...Key) *Cipher {
+	keys := append([]Key{primary}, previous...)
+	c := &Cipher{keys: keys, aeads: make([]cipher.AEAD, len(keys))}
+	for i, k := range keys {
+		k.mustBeValid()
+		block, err := aes.NewCipher(k.b[:])
+		if err != nil {
+			panic("aescrypt: " + err.Error()) // unreachable: the key size is fixed
+		}
+		aead, err := cipher.NewGCMWithRandomNonce(block)
+		if err != nil {
+			panic("aescrypt: " + err.Error())
+		}
+		c.aeads[i] = aead
+	}
+	return c
+}
+
+// Primary returns the key that seals.
+func (c *Cipher) Primary() Key { return c.keys[0] }
+
+// Keys returns every key, primary first, as a new slice.
+func (c *Cipher) Keys() []Key { return append([]Key(nil), c.keys...) }
+
+// String names the keys by ID, never showing them.
+func (c *Cipher) String() string {
+	var b strings.Builder
+	b.WriteString("aescrypt.Cipher(primary=")
+	for i, k := range c.keys {
+		if i == 1 {
+			b.WriteString(" previous=")
+		} else if i > 1 {
+			b.WriteByte(',')
+		}
+		b.WriteString(k.ID())
+	}
+	b.WriteByte(')')
+	return b.String()
+}
+
+// GoString is String, so %#v shows no key either.
+func (c *Cipher) GoString() string { return c.String() }
+
+// sealedSize is the binary size of a sealed plaintext of n bytes.
+func sealedSize(n int) int { return NonceSize + n + Overhead }
+
+// Seal encrypts plaintext with the primary key and returns lowercase hex of
+// nonce || ciphertext || tag. With nil additionalData the result is what
+// Node's crypto produces for aes-256-gcm in the tutorial; additional data,
+// if given, must be given again to Open. It panics if plaintext is longer
+// than MaxPlaintextSize.
+func (c *Cipher) Seal(plaintext, additionalData []byte) string {
+	checkPlaintext(plaintext)
+	var stack [256]byte
+	var sealed []byte
+	if n := sealedSize(len(plaintext)); n <= len(stack) {
+		sealed = c.aeads[0].Seal(stack[:0], nil, plaintext, additionalData)
+	} else {
+		sealed = c.aeads[0].Seal(make([]byte, 0, n), nil, plaintext, additionalData)
+	}
+	var b strings.Builder
+	b.Grow(hex.EncodedLen(len(sealed)))
+	var chunk [128]byte
+	for len(sealed) > 0 {
+		n := min(len(sealed), len(chunk)/2)
+		hex.Encode(chunk[:], sealed[:n])
+		b.Write(chunk[:2*n])
+		sealed = sealed[n:]
+	}
+	return b.String()
+}
+
+// Open decrypts a value made by Seal (hex in either case), trying the
+// primary key and then the previous ones. Any failure is ErrOpen.
+func (c *Cipher) Open(sealed string, additionalData []byte) ([]byte, error) {
+	plaintext, _, err := c.OpenKey(sealed, additionalData)
+	return plaintext, err
+}
+
+// OpenKey is Open that also returns the key that opened the value. When no
+// value needs an old key any more, the old key can be retired.
+func (c *Cipher) OpenKey(sealed string, additionalData []byte) ([]byte, Key, error) {
+	n := len(sealed)
+	if n%2 != 0 || n < 2*sealedSize(0) || n > MaxSealedLen {
+		return nil, Key{}, ErrOpen
+	}
+	var stack [256]byte
+	var raw []byte
+	if n/2 <= len(stack) {
+		raw = stack[:n/2]
+	} else {
+		raw = make([]byte, n/2)
+	}
+	if _, err := hex.Decode(raw, []byte(sealed)); err != nil {
+		return nil, Key{}, ErrOpen
+	}
+	return c.openRaw(raw, additionalData)
+}
+
+// SealBytes is Seal without hex: it appends nonce || ciphertext || tag to
+// dst and returns the extended slice, allocating nothing when dst has room.
+func (c *Cipher) SealBytes(dst, plaintext, additionalData []byte) []byte {
+	checkPlaintext(plaintext)
+	return c.aeads[0].Seal(dst, nil, plaintext, additionalData)
+}
+
+// OpenBytes is Open for the binary form SealBytes makes. sealed is not
+// modified. Any failure is ErrOpen.
+func (c *Cipher) OpenBytes(sealed, additionalData []byte) ([]byte, error) {
+	if len(sealed) < sealedSize(0) || len(sealed) > MaxSealedLen/2 {
+		return nil, ErrOpen
+	}
+	plaintext, _, err := c.openRaw(sealed, additionalData)
+	return plaintext, err
+}
+
+// openRaw tries each key in turn. It decrypts into a scratch buffer so a
+// failed try costs no allocation, and copies out only a success.
+func (c *Cipher) openRaw(sealed, additionalData []byte) ([]byte, Key, error) {
+	var stack [256]byte
+	var scratch []byte
+	if len(sealed) <= len(stack) {
+		scratch = stack[:0]
+	} else {
+		scratch = make([]byte, 0, len(sealed))
+	}
+	for i, aead := range c.aeads {
+		out, err := aead.Open(scratch, nil, sealed, additionalData)
+		if err == nil {
+			plaintext := make([]byte, len(out))
+			copy(plaintext, out)
+			clear(out)
+			return plaintext, c.keys[i], nil
+		}
+	}
+	return nil, Key{}, ErrOpen
+}
+
+func checkPlaintext(p []byte) {
+	if len(p) > MaxPlaintextSize {
+		panic("aescrypt: plaintext longer than MaxPlaintextSize")
+	}
+}
