@@ -1,0 +1,110 @@
+package flow
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"testing"
+	"time"
+
+	"github.com/encgather/encgather/aescrypt"
+	"github.com/encgather/encgather/internal/twiliosig"
+	"github.com/encgather/encgather/twiml"
+)
+
+// benchStep prepares the request that answers the card step with digits:
+// the middle of a call, where a step does the most work.
+func benchStep(b *testing.B) (*Flow, string, url.Values) {
+	master := aescrypt.New(aescrypt.GenerateKey())
+	f, err := New(master, testAuthToken, tutorialSteps(), PostJSON(Backend{URL: "http://127.0.0.1:1"}),
+		WithPublicURL(testPublicURL))
+	if err != nil {
+		b.Fatal(err)
+	}
+	st := &state{issuedAt: time.Now(), attempt: 1}
+	target := testWebhook + "?" + StepParam + "=getLast4CC&" + StateParam + "=" + f.states.seal(st, testCallSid, "getLast4CC")
+	form := callForm(testCallSid, "Digits", "1234", "From", "+15005550006", "To", "+15005550001",
+		"CallStatus", "in-progress", "Direction", "inbound", "ApiVersion", "2010-04-01")
+	return f, target, form
+}
+
+// BenchmarkStep is one full step in-process: a signed POST with Digits,
+// whose signature is checked, state opened, digits sealed and next
+// <Gather> rendered.
+func BenchmarkStep(b *testing.B) {
+	f, target, form := benchStep(b)
+	body := form.Encode()
+	sig := twiliosig.Sign(testAuthToken, target, form)
+	rec := httptest.NewRecorder()
+	b.ReportAllocs()
+	for b.Loop() {
+		req := httptest.NewRequest(http.MethodPost, target, stringsReader(body))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set(SignatureHeader, sig)
+		rec.Body.Reset()
+		f.ServeHTTP(rec, req)
+	}
+	if rec.Code != http.StatusOK {
+		b.Fatalf("status %d", rec.Code)
+	}
+}
+
+// BenchmarkStepRequestOnly is the cost of building the request and
+// recorder alone, to subtract from BenchmarkStep.
+func BenchmarkStepRequestOnly(b *testing.B) {
+	_, target, form := benchStep(b)
+	body := form.Encode()
+	sig := twiliosig.Sign(testAuthToken, target, form)
+	b.ReportAllocs()
+	for b.Loop() {
+		req := httptest.NewRequest(http.MethodPost, target, stringsReader(body))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set(SignatureHeader, sig)
+		if err := req.ParseForm(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkStepSignature(b *testing.B) {
+	_, target, form := benchStep(b)
+	sig := twiliosig.Sign(testAuthToken, target, form)
+	b.ReportAllocs()
+	for b.Loop() {
+		if !twiliosig.Valid(testAuthToken, target, form, sig) {
+			b.Fatal("invalid")
+		}
+	}
+}
+
+func BenchmarkStepStateOpenSeal(b *testing.B) {
+	f, target, _ := benchStep(b)
+	u, _ := url.Parse(target)
+	token := u.Query().Get(StateParam)
+	b.ReportAllocs()
+	for b.Loop() {
+		st, err := f.states.open(token, testCallSid, "getLast4CC", len(f.steps))
+		if err != nil {
+			b.Fatal(err)
+		}
+		st.fields = setField(st.fields, f.gathered(0, "1234"))
+		st.issuedAt = time.Now()
+		_ = f.states.seal(st, testCallSid, "getPin")
+	}
+}
+
+func BenchmarkStepRender(b *testing.B) {
+	f, target, _ := benchStep(b)
+	u, _ := url.Parse(target)
+	action := "?step=getPin&state=" + u.Query().Get(StateParam)
+	resp := twiml.Response{Verbs: []twiml.Verb{
+		twiml.Gather{Input: twiml.InputDTMF, Action: action, Method: twiml.MethodPOST, Timeout: 10 * time.Second,
+			NumDigits: 4, Verbs: f.steps[1].Prompt},
+		twiml.Redirect{URL: action, Method: twiml.MethodPOST},
+	}}
+	buf := make([]byte, 0, 4096)
+	b.ReportAllocs()
+	for b.Loop() {
+		buf = resp.AppendXML(buf[:0])
+	}
+}

@@ -1,0 +1,54 @@
+// Package flow runs a Twilio voice call as a sequence of keypad questions,
+// sealing each sensitive answer with AES-256-GCM the moment it arrives.
+//
+// A Flow is an http.Handler that a service mounts on its own mux. On every
+// webhook request it checks Twilio's X-Twilio-Signature, opens the call's
+// state, checks the caller's digits, seals them, and answers with the next
+// <Gather>. After the last step it hands the sealed values to the service's
+// Finish (or, with PostJSON, to a backend) and says the result.
+//
+//	steps := []flow.Step{
+//		{Name: "card", Field: "encryptedCardDigits", Digits: flow.Exactly(4),
+//			Prompt: []twiml.GatherVerb{twiml.Say{Text: "Please enter the last 4 digits of your card."}}},
+//		{Name: "pin", Field: "encryptedPinDigits", Digits: flow.Exactly(4),
+//			Prompt: []twiml.GatherVerb{twiml.Say{Text: "Please enter your PIN."}}},
+//	}
+//	ivr, err := flow.New(cipher, authToken, steps, flow.PostJSON(backend),
+//		flow.WithPublicURL("https://ivr.example.com"))
+//	mux.Handle("/encrypted-gather", ivr)
+//
+// # State
+//
+// A flow keeps nothing between requests. Each <Gather> action URL carries
+// the step it asks ("step") and one sealed token ("state") holding the
+// attempt count, the sealed fields gathered so far and the time it was
+// issued. The token is sealed with a key derived from the master key (HKDF)
+// and bound to the call's CallSid, the step and the flow's definition, so it
+// cannot be forged, moved to another call or replayed at another step, and
+// it expires after a maximum age (DefaultMaxAge). Any number of replicas
+// sharing the key and the auth token serve one call between them.
+//
+// # Security
+//
+// The digits a caller types exist in the clear only within the one request
+// that carries them: they are never written to a URL, a TwiML document, a
+// log line (at any level), an error or an HTTP response. A request without a
+// valid signature gets 403 and runs nothing. A bad, foreign, replayed or
+// expired state, an unknown step or a panic in the service's code gets a
+// spoken apology and <Hangup> (Twilio turns any non-2xx answer into "an
+// application error has occurred") and a warning or error log line.
+//
+// What the flow cannot protect: anyone holding the master key can open the
+// sealed values; Twilio's own call logs keep Digits unless the account's
+// PCI mode is on; a call recording keeps the key tones.
+//
+// A state token is not single-use: within its maximum age, the same signed
+// request replayed to the same step gets the same answer. Signatures stop
+// anyone without the auth token from making such requests.
+//
+// # Key rotation
+//
+// The master aescrypt.Cipher may hold older keys after the primary. Values
+// and states are sealed with the primary and opened with any, so a call that
+// spans a rotation carries on.
+package flow

@@ -1,0 +1,110 @@
+package flowtest
+
+import (
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// Call is the record of one simulated call.
+type Call struct {
+	Sid      string     // the CallSid used
+	Said     []string   // every <Say> text, in order
+	Played   []string   // every <Play> URL (or digits, for a DTMF <Play>), in order
+	Events   []Event    // everything that happened, in order
+	Requests []*Request // every webhook request, in order
+	End      End        // how the call ended
+	Err      error      // why, when End is EndError
+}
+
+// Request is one webhook request and its answer.
+type Request struct {
+	Method     string
+	URL        string     // the absolute URL requested
+	Form       url.Values // the parameters sent (the POST body, or the query of a GET)
+	Signature  string     // the X-Twilio-Signature sent
+	StatusCode int
+	Body       []byte // the answer
+}
+
+// Event is one thing that happened on the call.
+type Event struct {
+	Kind EventKind
+	// Text is the Say text, Play URL, pause length, the keys entered
+	// ("" for silence), or the URL a Redirect or Gather went to.
+	Text string
+}
+
+// EventKind says what an Event is.
+type EventKind int
+
+// The kinds of Event.
+const (
+	EventSay EventKind = iota
+	EventPlay
+	EventPause
+	EventGather
+	EventRedirect
+	EventHangup
+	EventReject
+)
+
+var eventNames = [...]string{"Say", "Play", "Pause", "Caller", "Redirect", "Hangup", "Reject"}
+
+// String returns the kind's name as Transcript writes it.
+func (k EventKind) String() string {
+	if k >= 0 && int(k) < len(eventNames) {
+		return eventNames[k]
+	}
+	return "EventKind(" + strconv.Itoa(int(k)) + ")"
+}
+
+// End says how a call ended.
+type End int
+
+// The ways a call ends.
+const (
+	EndCompleted  End = iota // the document ran out of verbs
+	EndHangup                // a <Hangup>
+	EndRejected              // a <Reject>
+	EndRequestCap            // MaxRequests was reached: the application loops
+	EndError                 // a request failed, was not 2xx, or its answer was not TwiML
+)
+
+var endNames = [...]string{"completed", "hangup", "rejected", "request cap", "error"}
+
+// String returns the end's name.
+func (e End) String() string {
+	if e >= 0 && int(e) < len(endNames) {
+		return endNames[e]
+	}
+	return "End(" + strconv.Itoa(int(e)) + ")"
+}
+
+// Transcript renders the call one event a line, such as
+//
+//	Say: Please enter your PIN.
+//	Caller: 1234
+//	Hangup
+func (c *Call) Transcript() string {
+	var b strings.Builder
+	for _, ev := range c.Events {
+		b.WriteString(ev.line())
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+func (ev Event) line() string {
+	switch ev.Kind {
+	case EventHangup, EventReject:
+		if ev.Text == "" {
+			return ev.Kind.String()
+		}
+	case EventGather:
+		if ev.Text == "" {
+			return "Caller: (silence)"
+		}
+	}
+	return ev.Kind.String() + ": " + ev.Text
+}

@@ -1,0 +1,100 @@
+package flowtest
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+)
+
+// DefaultMaxRequests is the cap on webhook requests in one call; a call that
+// reaches it ends with EndRequestCap, which is how a loop shows up.
+const DefaultMaxRequests = 25
+
+// Caller places simulated calls. Its fields may be changed before Call.
+type Caller struct {
+	// Handler serves the call in-process. When nil, requests go to URL
+	// over the network with Client.
+	Handler http.Handler
+
+	// Client is used only when Handler is nil; nil means
+	// http.DefaultClient.
+	Client *http.Client
+
+	// URL is the call's first webhook, absolute.
+	URL string
+
+	// Method is the first webhook's method; "" means POST.
+	Method string
+
+	// AuthToken signs every request (X-Twilio-Signature); "" sends none.
+	AuthToken string
+
+	// Params are sent on every request, as Twilio sends a call's
+	// parameters. NewCaller fills in realistic values with a fresh CallSid.
+	Params url.Values
+
+	// MaxRequests caps the webhook requests of one call; 0 means
+	// DefaultMaxRequests.
+	MaxRequests int
+
+	// Log, if set, receives each event and request as it happens, one line
+	// each, as Twilio's debugger would show them.
+	Log io.Writer
+}
+
+// NewCaller returns a Caller for the webhook at webhookURL served by h,
+// signing with authToken. It panics if webhookURL is not an absolute
+// http(s) URL: a test bug.
+func NewCaller(h http.Handler, webhookURL, authToken string) *Caller {
+	u, err := url.Parse(webhookURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		panic(fmt.Sprintf("flowtest: NewCaller: %q is not an absolute http(s) URL", webhookURL))
+	}
+	return &Caller{
+		Handler:   h,
+		URL:       webhookURL,
+		AuthToken: authToken,
+		Params:    DefaultParams(),
+	}
+}
+
+// DefaultParams returns the parameters Twilio sends with an inbound voice
+// call's webhooks, with a fresh random CallSid and example numbers.
+func DefaultParams() url.Values {
+	return url.Values{
+		"AccountSid": {"AC" + randomHex(16)},
+		"ApiVersion": {"2010-04-01"},
+		"CallSid":    {"CA" + randomHex(16)},
+		"CallStatus": {"in-progress"},
+		"Called":     {"+15005550006"},
+		"Caller":     {"+15005550001"},
+		"Direction":  {"inbound"},
+		"From":       {"+15005550001"},
+		"To":         {"+15005550006"},
+	}
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// Call places one call. Each key entry answers one <Gather> in turn:
+// digits such as "1234", "12#" (ended by the finish key), or "" for
+// silence; once the entries run out the caller stays silent. Call never
+// panics on a misbehaving application: it records how the call ended.
+func (c *Caller) Call(keys ...string) *Call {
+	return c.CallContext(context.Background(), keys...)
+}
+
+// CallContext is Call with a context that bounds the whole call.
+func (c *Caller) CallContext(ctx context.Context, keys ...string) *Call {
+	s := &session{caller: c, ctx: ctx, keys: keys, call: &Call{Sid: c.Params.Get("CallSid")}}
+	s.run()
+	return s.call
+}

@@ -1,0 +1,10 @@
+// Package flowtest is a simulated Twilio for tests, in the manner of
+// net/http/httptest: a Caller places a call against any http.Handler (or a
+// URL), signs every request as Twilio does, follows the TwiML it gets back
+// (Say, Play, Pause, Gather, Redirect, Hangup, Reject) and types scripted
+// keys into each <Gather>. The Call it returns records what was said and
+// played, every request, and how the call ended.
+//
+// It drives any TwiML application, not only package flow's, and needs no
+// network or Twilio account.
+package flowtest

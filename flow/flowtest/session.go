@@ -1,0 +1,354 @@
+package flowtest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/encgather/encgather/internal/twiliosig"
+	"github.com/encgather/encgather/twiml"
+)
+
+// session is one call in progress.
+type session struct {
+	caller *Caller
+	ctx    context.Context
+	keys   []string
+	next   int // index of the next key entry
+	call   *Call
+}
+
+// hop is a request the call makes next: a Gather's action or a Redirect.
+type hop struct {
+	method string
+	url    string
+	params url.Values // added to the call's parameters
+}
+
+func (s *session) run() {
+	max := s.caller.MaxRequests
+	if max <= 0 {
+		max = DefaultMaxRequests
+	}
+	method := s.caller.Method
+	if method == "" {
+		method = http.MethodPost
+	}
+	h := &hop{method: method, url: s.caller.URL}
+	for h != nil {
+		if len(s.call.Requests) >= max {
+			s.end(EndRequestCap, nil)
+			return
+		}
+		doc, err := s.fetch(h)
+		if err != nil {
+			s.end(EndError, err)
+			return
+		}
+		h = s.follow(doc, h.url)
+	}
+}
+
+func (s *session) end(e End, err error) {
+	s.call.End, s.call.Err = e, err
+	if err != nil {
+		s.logf("!! %v", err)
+	}
+}
+
+func (s *session) record(kind EventKind, text string) {
+	s.call.Events = append(s.call.Events, Event{Kind: kind, Text: text})
+	switch kind {
+	case EventSay:
+		s.call.Said = append(s.call.Said, text)
+	case EventPlay:
+		s.call.Played = append(s.call.Played, text)
+	}
+	s.logf("   %s", Event{Kind: kind, Text: text}.line())
+}
+
+// follow plays a document as Twilio would and returns the request it leads
+// to, or nil when the call ends.
+func (s *session) follow(doc *twiml.Response, docURL string) *hop {
+	for _, v := range doc.Verbs {
+		switch v := v.(type) {
+		case twiml.Say, twiml.Play, twiml.Pause:
+			s.play(v)
+		case twiml.Gather:
+			if next := s.gather(v, docURL); next != nil {
+				return next
+			}
+		case twiml.Redirect:
+			s.record(EventRedirect, v.URL)
+			return &hop{method: methodOr(v.Method), url: resolve(docURL, v.URL)}
+		case twiml.Hangup:
+			s.record(EventHangup, "")
+			s.end(EndHangup, nil)
+			return nil
+		case twiml.Reject:
+			s.record(EventReject, string(v.Reason))
+			s.end(EndRejected, nil)
+			return nil
+		}
+	}
+	s.end(EndCompleted, nil)
+	return nil
+}
+
+func (s *session) play(v twiml.Verb) {
+	switch v := v.(type) {
+	case twiml.Say:
+		s.record(EventSay, v.Text)
+	case twiml.Play:
+		if v.URL == "" {
+			s.record(EventPlay, "digits "+v.Digits)
+		} else {
+			s.record(EventPlay, v.URL)
+		}
+	case twiml.Pause:
+		length := v.Length
+		if length == 0 {
+			length = time.Second
+		}
+		s.record(EventPause, length.String())
+	}
+}
+
+// gather plays the nested verbs, types the next entry, and returns the
+// action request, or nil when the caller was silent and the document goes
+// on with its next verb.
+func (s *session) gather(g twiml.Gather, docURL string) *hop {
+	for _, v := range g.Verbs {
+		s.play(v)
+	}
+	entry := ""
+	if g.Input != twiml.InputSpeech { // a speech-only Gather does not hear keys
+		entry = s.nextEntry()
+	}
+	digits, finishedOn := typeKeys(entry, g)
+	s.record(EventGather, entry)
+	if digits == "" && !g.ActionOnEmptyResult {
+		return nil
+	}
+	action := docURL
+	if g.Action != "" {
+		action = resolve(docURL, g.Action)
+	}
+	params := url.Values{"Digits": {digits}}
+	if finishedOn != "" {
+		params.Set("FinishedOnKey", finishedOn)
+	}
+	return &hop{method: methodOr(g.Method), url: action, params: params}
+}
+
+func (s *session) nextEntry() string {
+	if s.next >= len(s.keys) {
+		return ""
+	}
+	s.next++
+	return s.keys[s.next-1]
+}
+
+// typeKeys returns what Twilio submits for the keys in entry: input ends at
+// the finish key (not submitted) or at numDigits keys; what was typed
+// before a timeout is submitted as it is.
+func typeKeys(entry string, g twiml.Gather) (digits, finishedOn string) {
+	finish := string(g.FinishOnKey)
+	switch g.FinishOnKey {
+	case "":
+		finish = "#"
+	case twiml.NoFinishOnKey:
+		finish = ""
+	}
+	var b strings.Builder
+	for i := 0; i < len(entry); i++ {
+		key := entry[i : i+1]
+		if finish != "" && key == finish {
+			return b.String(), finish
+		}
+		b.WriteString(key)
+		if g.NumDigits > 0 && b.Len() == g.NumDigits {
+			break
+		}
+	}
+	return b.String(), ""
+}
+
+func methodOr(m twiml.Method) string {
+	if m == "" {
+		return http.MethodPost
+	}
+	return string(m)
+}
+
+// resolve returns ref relative to the document's URL, as Twilio resolves
+// action and Redirect URLs.
+func resolve(docURL, ref string) string {
+	base, err := url.Parse(docURL)
+	if err != nil {
+		return ref
+	}
+	r, err := url.Parse(strings.TrimSpace(ref))
+	if err != nil {
+		return ref
+	}
+	return base.ResolveReference(r).String()
+}
+
+// maxBody bounds what is read of an answer: Twilio's own document limit,
+// plus one byte to tell when it is exceeded.
+const maxBody = twiml.MaxDocumentSize + 1
+
+// fetch makes one webhook request and parses its answer.
+func (s *session) fetch(h *hop) (*twiml.Response, error) {
+	form := url.Values{}
+	for k, v := range s.caller.Params {
+		form[k] = append([]string(nil), v...)
+	}
+	for k, v := range h.params {
+		form[k] = append([]string(nil), v...)
+	}
+	target, body := h.url, ""
+	var signed url.Values
+	if h.method == http.MethodGet {
+		target = appendQuery(h.url, form)
+	} else {
+		body, signed = form.Encode(), form
+	}
+	rec := &Request{Method: h.method, URL: target, Form: form}
+	if s.caller.AuthToken != "" {
+		rec.Signature = twiliosig.Sign(s.caller.AuthToken, target, signed)
+	}
+	s.call.Requests = append(s.call.Requests, rec)
+	s.logf("-> %s %s%s", h.method, target, describeParams(h.params))
+
+	status, answer, err := s.send(rec, body)
+	if err != nil {
+		return nil, fmt.Errorf("flowtest: request %d (%s %s): %w", len(s.call.Requests), h.method, target, err)
+	}
+	rec.StatusCode, rec.Body = status, answer
+	s.logf("<- %d, %d bytes of TwiML", status, len(answer))
+	if status < 200 || status > 299 {
+		return nil, fmt.Errorf("flowtest: request %d (%s %s): status %d", len(s.call.Requests), h.method, target, status)
+	}
+	if len(answer) >= maxBody {
+		return nil, fmt.Errorf("flowtest: request %d: answer over %d bytes", len(s.call.Requests), twiml.MaxDocumentSize)
+	}
+	doc, err := twiml.Parse(answer)
+	if err != nil {
+		return nil, fmt.Errorf("flowtest: request %d: answer is not TwiML: %w", len(s.call.Requests), err)
+	}
+	return doc, nil
+}
+
+// send delivers a request in-process or over the network.
+func (s *session) send(rec *Request, body string) (int, []byte, error) {
+	if err := s.ctx.Err(); err != nil {
+		return 0, nil, err
+	}
+	var req *http.Request
+	if s.caller.Handler != nil {
+		req = httptest.NewRequestWithContext(s.ctx, rec.Method, rec.URL, strings.NewReader(body))
+	} else {
+		var err error
+		req, err = http.NewRequestWithContext(s.ctx, rec.Method, rec.URL, strings.NewReader(body))
+		if err != nil {
+			return 0, nil, err
+		}
+	}
+	setTwilioHeaders(req, rec.Signature, body != "")
+	if s.caller.Handler != nil {
+		w := httptest.NewRecorder()
+		s.serveSafely(w, req)
+		answer := w.Body.Bytes()
+		if len(answer) > maxBody {
+			answer = answer[:maxBody]
+		}
+		return w.Code, answer, nil
+	}
+	client := s.caller.Client
+	if client == nil {
+		client = http.DefaultClient
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer resp.Body.Close()
+	answer, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	return resp.StatusCode, answer, err
+}
+
+// errPanic is reported when an in-process handler panics.
+var errPanic = errors.New("flowtest: handler panicked")
+
+// serveSafely turns a handler's panic into a 500, as net/http's server
+// does, so the call ends with EndError instead of crashing the test.
+func (s *session) serveSafely(w *httptest.ResponseRecorder, req *http.Request) {
+	defer func() {
+		if p := recover(); p != nil {
+			if p == http.ErrAbortHandler {
+				p = "http.ErrAbortHandler"
+			}
+			w.Code = http.StatusInternalServerError
+			s.logf("!! %v", errPanic)
+		}
+	}()
+	s.caller.Handler.ServeHTTP(w, req)
+}
+
+// setTwilioHeaders sets the headers Twilio's webhook requests carry.
+func setTwilioHeaders(req *http.Request, signature string, form bool) {
+	if form {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	if signature != "" {
+		req.Header.Set("X-Twilio-Signature", signature)
+	}
+	req.Header.Set("User-Agent", "TwilioProxy/1.1")
+	req.Header.Set("I-Twilio-Idempotency-Token", randomHex(16))
+	req.Header.Set("Accept", "*/*")
+}
+
+func appendQuery(target string, form url.Values) string {
+	sep := "?"
+	if strings.Contains(target, "?") {
+		sep = "&"
+	}
+	return target + sep + form.Encode()
+}
+
+// describeParams shows the parameters a verb added, with Digits masked as
+// Twilio's PCI mode masks them in its logs.
+func describeParams(params url.Values) string {
+	if len(params) == 0 {
+		return ""
+	}
+	keys := make([]string, 0, len(params))
+	for k := range params {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	for _, k := range keys {
+		v := params.Get(k)
+		if k == "Digits" {
+			v = strings.Repeat("*", len(v))
+		}
+		b.WriteString(" " + k + "=" + v)
+	}
+	return b.String()
+}
+
+func (s *session) logf(format string, args ...any) {
+	if s.caller.Log != nil {
+		fmt.Fprintf(s.caller.Log, format+"\n", args...)
+	}
+}

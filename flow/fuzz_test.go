@@ -1,0 +1,50 @@
+package flow
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/encgather/encgather/aescrypt"
+	"github.com/encgather/encgather/flow/flowtest"
+)
+
+// FuzzServeHTTP feeds signed requests with arbitrary query, state, digits
+// and body to a flow: it must never panic, never answer 5xx, and answer
+// every signed request that parses with 200.
+func FuzzServeHTTP(f *testing.F) {
+	master := aescrypt.New(aescrypt.GenerateKey())
+	flw, err := New(master, testAuthToken, tutorialSteps(), PostJSON(Backend{URL: "http://127.0.0.1:1"}),
+		WithPublicURL(testPublicURL))
+	if err != nil {
+		f.Fatal(err)
+	}
+	// A genuine state, so the fuzzer starts from the interesting side.
+	rec := httptest.NewRecorder()
+	flw.ServeHTTP(rec, flowtest.NewRequest(http.MethodPost, testWebhook, callForm(testCallSid), testAuthToken))
+	body := rec.Body.String()
+	start := strings.Index(body, "state=") + len("state=")
+	token := body[start : start+strings.IndexByte(body[start:], '"')]
+
+	f.Add("getLast4CC", token, testCallSid, "1234", "")
+	f.Add("getPin", token, testCallSid, "*#", "")
+	f.Add("", "", testCallSid, "", "Digits=1&Digits=2")
+	f.Add("getLast4CC", token[:10], "CAx", "\xff", "%zz")
+	f.Fuzz(func(t *testing.T, step, state, callSid, digits, extraBody string) {
+		q := url.Values{StepParam: {step}, StateParam: {state}}
+		target := testWebhook + "?" + q.Encode()
+		form := url.Values{"CallSid": {callSid}, "Digits": {digits}}
+		if extra, err := url.ParseQuery(extraBody); err == nil {
+			for k, vs := range extra {
+				form[k] = append(form[k], vs...)
+			}
+		}
+		rec := httptest.NewRecorder()
+		flw.ServeHTTP(rec, flowtest.NewRequest(http.MethodPost, target, form, testAuthToken))
+		if rec.Code != http.StatusOK && rec.Code != http.StatusBadRequest {
+			t.Fatalf("status %d for step=%q digits=%q: %s", rec.Code, step, digits, rec.Body)
+		}
+	})
+}

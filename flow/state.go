@@ -1,0 +1,156 @@
+package flow
+
+import (
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"time"
+
+	"golang.org/x/crypto/cryptobyte"
+
+	"github.com/encgather/encgather/aescrypt"
+)
+
+// stateVersion is the first byte of every sealed state; a new layout gets a
+// new number so that old tokens fail cleanly instead of being misread.
+const stateVersion = 1
+
+// maxTokenLen bounds the state parameter before any decoding. Ten 4-digit
+// fields need about 500 characters; 4096 leaves room for long entries and
+// stays far below URL limits.
+const maxTokenLen = 4096
+
+// maxFields bounds the fields one call can carry (the count is one byte).
+const maxFields = 255
+
+// stateAAD is the fixed prefix of the additional data every state is sealed
+// with, so a state can never be mistaken for any other sealed value.
+const stateAAD = "encgather flow state v1\x00"
+
+// state is what a call carries from one request to the next: where it is, how
+// often the current step has been tried, and the values gathered so far.
+type state struct {
+	issuedAt time.Time
+	attempt  int // 1-based attempt of the step the state was issued for
+	fields   []field
+}
+
+// field is one gathered value. A sensitive value holds the binary form of
+// aescrypt's sealed format (nonce || ciphertext || tag); a plain one holds
+// the digits themselves, which is safe only because plain steps are, by the
+// service's own declaration, not secret.
+type field struct {
+	step  int // index of the step that gathered it
+	plain bool
+	value []byte
+}
+
+const fieldPlain = 1 << 0
+
+// stateCodec seals and opens states. Its cipher is derived from the master
+// key, so the master key never seals anything but backend-facing fields.
+type stateCodec struct {
+	cipher      *aescrypt.Cipher
+	fingerprint [16]byte // binds a state to one flow definition
+}
+
+func newStateCodec(master *aescrypt.Cipher, stepNames []string) stateCodec {
+	h := sha256.New()
+	for _, name := range stepNames {
+		h.Write([]byte(name))
+		h.Write([]byte{0})
+	}
+	var c stateCodec
+	copy(c.fingerprint[:], h.Sum(nil))
+	c.cipher = master.Derive("encgather flow state v1")
+	return c
+}
+
+// additionalData binds a state to its flow, its call and the step it was
+// issued for: a state moved to another call or another step fails to open.
+func (c *stateCodec) additionalData(dst []byte, callSid, step string) []byte {
+	dst = append(dst, stateAAD...)
+	dst = append(dst, c.fingerprint[:]...)
+	dst = append(dst, callSid...)
+	dst = append(dst, 0)
+	dst = append(dst, step...)
+	return dst
+}
+
+// seal encodes and seals st as a base64url token.
+func (c *stateCodec) seal(st *state, callSid, step string) string {
+	var b cryptobyte.Builder
+	b.AddUint8(stateVersion)
+	b.AddUint64(uint64(st.issuedAt.Unix()))
+	b.AddUint8(uint8(st.attempt))
+	b.AddUint8(uint8(len(st.fields)))
+	for _, f := range st.fields {
+		b.AddUint8(uint8(f.step))
+		var flags uint8
+		if f.plain {
+			flags |= fieldPlain
+		}
+		b.AddUint8(flags)
+		b.AddUint8LengthPrefixed(func(b *cryptobyte.Builder) { b.AddBytes(f.value) })
+	}
+	plaintext := b.BytesOrPanic()
+
+	var adBuf [128]byte
+	ad := c.additionalData(adBuf[:0], callSid, step)
+	sealed := c.cipher.SealBytes(make([]byte, 0, len(plaintext)+aescrypt.NonceSize+aescrypt.Overhead), plaintext, ad)
+	return base64.RawURLEncoding.EncodeToString(sealed)
+}
+
+var errState = errors.New("flow: invalid state")
+
+// open reverses seal. Every failure is errState: a caller learns nothing
+// about why a token was refused.
+func (c *stateCodec) open(token, callSid, step string, stepCount int) (*state, error) {
+	if len(token) == 0 || len(token) > maxTokenLen {
+		return nil, errState
+	}
+	sealed, err := base64.RawURLEncoding.DecodeString(token)
+	if err != nil {
+		return nil, errState
+	}
+	var adBuf [128]byte
+	ad := c.additionalData(adBuf[:0], callSid, step)
+	plaintext, err := c.cipher.OpenBytes(sealed, ad)
+	if err != nil {
+		return nil, errState
+	}
+	return decodeState(plaintext, stepCount)
+}
+
+// decodeState parses an opened state. The input is authenticated, so a
+// failure here means a bug or a key shared with something else, never an
+// attacker; it is still checked in full.
+func decodeState(plaintext []byte, stepCount int) (*state, error) {
+	s := cryptobyte.String(plaintext)
+	var version, attempt, count uint8
+	var issued uint64
+	if !s.ReadUint8(&version) || version != stateVersion ||
+		!s.ReadUint64(&issued) || !s.ReadUint8(&attempt) || !s.ReadUint8(&count) {
+		return nil, errState
+	}
+	st := &state{
+		issuedAt: time.Unix(int64(issued), 0),
+		attempt:  int(attempt),
+		fields:   make([]field, 0, int(count)+1),
+	}
+	for range int(count) {
+		var stepIndex, flags uint8
+		var value cryptobyte.String
+		if !s.ReadUint8(&stepIndex) || !s.ReadUint8(&flags) || !s.ReadUint8LengthPrefixed(&value) {
+			return nil, errState
+		}
+		if int(stepIndex) >= stepCount {
+			return nil, errState
+		}
+		st.fields = append(st.fields, field{step: int(stepIndex), plain: flags&fieldPlain != 0, value: value})
+	}
+	if !s.Empty() {
+		return nil, errState
+	}
+	return st, nil
+}

@@ -1,0 +1,155 @@
+package flow
+
+import (
+	"bytes"
+	"encoding/base64"
+	"testing"
+	"time"
+
+	"github.com/encgather/encgather/aescrypt"
+)
+
+const (
+	testCallSid  = "CA0123456789abcdef0123456789abcdef"
+	otherCallSid = "CAfedcba9876543210fedcba9876543210"
+)
+
+func testCodec(t testing.TB, steps ...string) (stateCodec, *aescrypt.Cipher) {
+	t.Helper()
+	master := aescrypt.New(aescrypt.GenerateKey())
+	if len(steps) == 0 {
+		steps = []string{"card", "pin"}
+	}
+	return newStateCodec(master, steps), master
+}
+
+func sampleState() *state {
+	return &state{
+		issuedAt: time.Unix(1_800_000_000, 0),
+		attempt:  2,
+		fields: []field{
+			{step: 0, value: bytes.Repeat([]byte{0xAB}, 32)},
+			{step: 1, plain: true, value: []byte("7")},
+		},
+	}
+}
+
+func TestStateRoundTrip(t *testing.T) {
+	codec, _ := testCodec(t)
+	want := sampleState()
+	token := codec.seal(want, testCallSid, "pin")
+	got, err := codec.open(token, testCallSid, "pin", 2)
+	if err != nil {
+		t.Fatalf("open: %v", err)
+	}
+	if !got.issuedAt.Equal(want.issuedAt) || got.attempt != want.attempt || len(got.fields) != len(want.fields) {
+		t.Fatalf("got %+v, want %+v", got, want)
+	}
+	for i := range want.fields {
+		g, w := got.fields[i], want.fields[i]
+		if g.step != w.step || g.plain != w.plain || !bytes.Equal(g.value, w.value) {
+			t.Errorf("field %d: got %+v, want %+v", i, g, w)
+		}
+	}
+}
+
+func TestStateRejects(t *testing.T) {
+	codec, master := testCodec(t)
+	token := codec.seal(sampleState(), testCallSid, "pin")
+	otherFlow := newStateCodec(master, []string{"card", "pin", "extra"})
+	otherKey, _ := testCodec(t)
+
+	tests := []struct {
+		name    string
+		codec   stateCodec
+		token   string
+		callSid string
+		step    string
+	}{
+		{"other call", codec, token, otherCallSid, "pin"},
+		{"other step", codec, token, testCallSid, "card"},
+		{"other flow definition", otherFlow, token, testCallSid, "pin"},
+		{"other key", otherKey, token, testCallSid, "pin"},
+		{"empty", codec, "", testCallSid, "pin"},
+		{"not base64url", codec, token[:20] + "+/" + token[22:], testCallSid, "pin"},
+		{"truncated", codec, token[:len(token)-1], testCallSid, "pin"},
+		{"extended", codec, token + "A", testCallSid, "pin"},
+		{"oversized", codec, string(bytes.Repeat([]byte("A"), maxTokenLen+1)), testCallSid, "pin"},
+		{"short", codec, "AAAA", testCallSid, "pin"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if st, err := tt.codec.open(tt.token, tt.callSid, tt.step, 3); err != errState || st != nil {
+				t.Fatalf("open = %v, %v; want nil, errState", st, err)
+			}
+		})
+	}
+}
+
+// TestStateTamper changes every byte of a sealed token, one at a time.
+func TestStateTamper(t *testing.T) {
+	codec, _ := testCodec(t)
+	token := codec.seal(sampleState(), testCallSid, "pin")
+	raw, err := base64.RawURLEncoding.DecodeString(token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range raw {
+		for _, flip := range []byte{0x01, 0x80, 0xFF} {
+			tampered := bytes.Clone(raw)
+			tampered[i] ^= flip
+			if _, err := codec.open(base64.RawURLEncoding.EncodeToString(tampered), testCallSid, "pin", 2); err != errState {
+				t.Fatalf("byte %d ^ %#x: open err = %v, want errState", i, flip, err)
+			}
+		}
+	}
+}
+
+func TestStateSurvivesRotation(t *testing.T) {
+	oldKey, newKey := aescrypt.GenerateKey(), aescrypt.GenerateKey()
+	before := newStateCodec(aescrypt.New(oldKey), []string{"card", "pin"})
+	after := newStateCodec(aescrypt.New(newKey, oldKey), []string{"card", "pin"})
+	token := before.seal(sampleState(), testCallSid, "pin")
+	if _, err := after.open(token, testCallSid, "pin", 2); err != nil {
+		t.Fatalf("token sealed before rotation: %v", err)
+	}
+	retired := newStateCodec(aescrypt.New(newKey), []string{"card", "pin"})
+	if _, err := retired.open(token, testCallSid, "pin", 2); err != errState {
+		t.Fatalf("token after the old key is retired: err = %v, want errState", err)
+	}
+}
+
+// TestStateTenFieldsFitURL checks the promise that ten 4-digit fields stay
+// well under 2,000 URL characters.
+func TestStateTenFieldsFitURL(t *testing.T) {
+	names := make([]string, 10)
+	st := &state{issuedAt: time.Now(), attempt: 1}
+	for i := range names {
+		names[i] = "step" + string(rune('a'+i))
+		st.fields = append(st.fields, field{step: i, value: make([]byte, aescrypt.NonceSize+4+aescrypt.Overhead)})
+	}
+	codec := newStateCodec(aescrypt.New(aescrypt.GenerateKey()), names)
+	token := codec.seal(st, testCallSid, "stepj")
+	if n := len("?step=stepj&state=") + len(token); n >= 2000 {
+		t.Fatalf("ten fields need %d URL characters, want < 2000", n)
+	}
+	t.Logf("ten 4-digit fields: %d-character token", len(token))
+}
+
+func TestDecodeStateRejectsMalformed(t *testing.T) {
+	tests := map[string][]byte{
+		"empty":            nil,
+		"wrong version":    {9, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0},
+		"missing fields":   {stateVersion, 0, 0, 0, 0, 0, 0, 0, 0, 1},
+		"field step range": {stateVersion, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 7, 0, 1, 'x'},
+		"short field":      {stateVersion, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 5, 'x'},
+		"trailing bytes":   {stateVersion, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0},
+	}
+	for name, in := range tests {
+		t.Run(name, func(t *testing.T) {
+			if _, err := decodeState(in, 2); err != errState {
+				t.Fatalf("err = %v, want errState", err)
+			}
+		})
+	}
+}

@@ -1,0 +1,111 @@
+package flow
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/encgather/encgather/twiml"
+)
+
+func TestStepCheck(t *testing.T) {
+	errCustom := errors.New("custom")
+	tests := []struct {
+		name   string
+		step   Step
+		digits string
+		want   error
+	}{
+		{"exact ok", Step{Digits: Exactly(4)}, "1234", nil},
+		{"exact short", Step{Digits: Exactly(4)}, "123", ErrInvalidDigits},
+		{"exact long", Step{Digits: Exactly(4)}, "12345", ErrInvalidDigits},
+		{"star", Step{Digits: Exactly(4)}, "12*4", ErrInvalidDigits},
+		{"hash", Step{Digits: Exactly(4)}, "123#", ErrInvalidDigits},
+		{"letter", Step{Digits: Exactly(4)}, "12a4", ErrInvalidDigits},
+		{"unicode digit", Step{Digits: Exactly(2)}, "٣", ErrInvalidDigits},
+		{"between low", Step{Digits: Between(2, 6)}, "12", nil},
+		{"between high", Step{Digits: Between(2, 6)}, "123456", nil},
+		{"between over", Step{Digits: Between(2, 6)}, "1234567", ErrInvalidDigits},
+		{"custom refuses", Step{Digits: Exactly(4), Validate: func(string) error { return errCustom }}, "1234", errCustom},
+		{"custom not run on bad digits", Step{Digits: Exactly(4), Validate: func(string) error { panic("ran") }}, "12", ErrInvalidDigits},
+		{"luhn ok", Step{Digits: Between(12, 19), Validate: Luhn}, "4111111111111111", nil},
+		{"luhn bad", Step{Digits: Between(12, 19), Validate: Luhn}, "4111111111111112", ErrInvalidDigits},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if err := tt.step.check(tt.digits); !errors.Is(err, tt.want) {
+				t.Fatalf("check(%q) = %v, want %v", tt.digits, err, tt.want)
+			}
+		})
+	}
+}
+
+func TestLuhn(t *testing.T) {
+	valid := []string{"4111111111111111", "5555555555554444", "378282246310005", "79927398713", "0000000000000000"}
+	invalid := []string{"4111111111111121", "79927398710", "1", "", "7992739871x"}
+	for _, s := range valid {
+		if err := Luhn(s); err != nil {
+			t.Errorf("Luhn(%q) = %v, want nil", s, err)
+		}
+	}
+	for _, s := range invalid {
+		if err := Luhn(s); err == nil {
+			t.Errorf("Luhn(%q) = nil, want an error", s)
+		}
+	}
+}
+
+func TestStepNormalize(t *testing.T) {
+	prompt := []twiml.GatherVerb{twiml.Say{Text: "Enter"}}
+	s := Step{Name: "card", Prompt: prompt}
+	if err := s.normalize(); err != nil {
+		t.Fatal(err)
+	}
+	if s.Digits != Exactly(4) || s.Timeout != DefaultTimeout || s.Attempts != DefaultAttempts || s.field() != "card" {
+		t.Fatalf("defaults not filled: %+v", s)
+	}
+
+	bad := map[string]Step{
+		"empty name":      {Prompt: prompt},
+		"long name":       {Name: strings.Repeat("a", 33), Prompt: prompt},
+		"name with space": {Name: "a b", Prompt: prompt},
+		"no prompt":       {Name: "a"},
+		"min > max":       {Name: "a", Prompt: prompt, Digits: Digits{Min: 5, Max: 4}},
+		"zero min":        {Name: "a", Prompt: prompt, Digits: Digits{Min: 0, Max: 4}},
+		"too many digits": {Name: "a", Prompt: prompt, Digits: Exactly(maxDigits + 1)},
+		"finish key":      {Name: "a", Prompt: prompt, Digits: Digits{Min: 1, Max: 4, FinishOnKey: "5"}},
+		"short timeout":   {Name: "a", Prompt: prompt, Timeout: time.Millisecond},
+		"attempts":        {Name: "a", Prompt: prompt, Attempts: 11},
+	}
+	for name, s := range bad {
+		t.Run(name, func(t *testing.T) {
+			if err := s.normalize(); !errors.Is(err, ErrDefinition) {
+				t.Fatalf("normalize = %v, want ErrDefinition", err)
+			}
+		})
+	}
+}
+
+func TestRetryVerbs(t *testing.T) {
+	custom := []twiml.GatherVerb{twiml.Say{Text: "Second try, no input."}}
+	s := Step{Name: "pin", Digits: Exactly(4), Retries: []Retry{{Reason: ReasonTimeout, Attempt: 2, Verbs: custom}}}
+	say := func(v []twiml.GatherVerb) string {
+		if len(v) != 1 {
+			return ""
+		}
+		return v[0].(twiml.Say).Text
+	}
+	if got := s.retryVerbs(ReasonFirst, 1); got != nil {
+		t.Errorf("first attempt: got %v, want nothing", got)
+	}
+	if got := say(s.retryVerbs(ReasonTimeout, 2)); got != "Second try, no input." {
+		t.Errorf("timeout, attempt 2: got %q", got)
+	}
+	if got := say(s.retryVerbs(ReasonTimeout, 3)); got != "We didn't receive any input." {
+		t.Errorf("timeout, attempt 3: got %q", got)
+	}
+	if got := say(s.retryVerbs(ReasonInvalid, 2)); got != "That was not 4 digits." {
+		t.Errorf("invalid: got %q", got)
+	}
+}
