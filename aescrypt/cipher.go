@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"strings"
+	"sync"
 )
 
 const (
@@ -96,13 +97,10 @@ func sealedSize(n int) int { return NonceSize + n + Overhead }
 // than MaxPlaintextSize.
 func (c *Cipher) Seal(plaintext, additionalData []byte) string {
 	checkPlaintext(plaintext)
-	var stack [256]byte
-	var sealed []byte
-	if n := sealedSize(len(plaintext)); n <= len(stack) {
-		sealed = c.aeads[0].Seal(stack[:0], nil, plaintext, additionalData)
-	} else {
-		sealed = c.aeads[0].Seal(make([]byte, 0, n), nil, plaintext, additionalData)
-	}
+	scratch := getScratch(sealedSize(len(plaintext)))
+	defer putScratch(scratch, sealedSize(len(plaintext)))
+	sealed := c.aeads[0].Seal((*scratch)[:0], nil, plaintext, additionalData)
+
 	var b strings.Builder
 	b.Grow(hex.EncodedLen(len(sealed)))
 	var chunk [128]byte
@@ -129,17 +127,33 @@ func (c *Cipher) OpenKey(sealed string, additionalData []byte) ([]byte, Key, err
 	if n%2 != 0 || n < 2*sealedSize(0) || n > MaxSealedLen {
 		return nil, Key{}, ErrOpen
 	}
-	var stack [256]byte
-	var raw []byte
-	if n/2 <= len(stack) {
-		raw = stack[:n/2]
-	} else {
-		raw = make([]byte, n/2)
+	// One buffer holds the decoded value and, after it, the plaintext.
+	scratch := getScratch(n)
+	defer putScratch(scratch, n)
+	raw := (*scratch)[:n/2]
+	for i := 0; i < n/2; i++ {
+		hi, ok1 := fromHex(sealed[2*i])
+		lo, ok2 := fromHex(sealed[2*i+1])
+		if !ok1 || !ok2 {
+			return nil, Key{}, ErrOpen
+		}
+		raw[i] = hi<<4 | lo
 	}
-	if _, err := hex.Decode(raw, []byte(sealed)); err != nil {
-		return nil, Key{}, ErrOpen
+	return c.openRaw(raw, additionalData, (*scratch)[n/2:n/2])
+}
+
+// fromHex decodes one hex digit of either case; hex.Decode would need the
+// string copied to a []byte first.
+func fromHex(c byte) (byte, bool) {
+	switch {
+	case '0' <= c && c <= '9':
+		return c - '0', true
+	case 'a' <= c && c <= 'f':
+		return c - 'a' + 10, true
+	case 'A' <= c && c <= 'F':
+		return c - 'A' + 10, true
 	}
-	return c.openRaw(raw, additionalData)
+	return 0, false
 }
 
 // SealBytes is Seal without hex: it appends nonce || ciphertext || tag to
@@ -155,20 +169,16 @@ func (c *Cipher) OpenBytes(sealed, additionalData []byte) ([]byte, error) {
 	if len(sealed) < sealedSize(0) || len(sealed) > MaxSealedLen/2 {
 		return nil, ErrOpen
 	}
-	plaintext, _, err := c.openRaw(sealed, additionalData)
+	scratch := getScratch(len(sealed))
+	defer putScratch(scratch, len(sealed))
+	plaintext, _, err := c.openRaw(sealed, additionalData, (*scratch)[:0])
 	return plaintext, err
 }
 
-// openRaw tries each key in turn. It decrypts into a scratch buffer so a
-// failed try costs no allocation, and copies out only a success.
-func (c *Cipher) openRaw(sealed, additionalData []byte) ([]byte, Key, error) {
-	var stack [256]byte
-	var scratch []byte
-	if len(sealed) <= len(stack) {
-		scratch = stack[:0]
-	} else {
-		scratch = make([]byte, 0, len(sealed))
-	}
+// openRaw tries each key in turn. It decrypts into scratch, which must not
+// overlap sealed and must have room for the plaintext, so a failed try
+// costs no allocation; only a success is copied out.
+func (c *Cipher) openRaw(sealed, additionalData, scratch []byte) ([]byte, Key, error) {
 	for i, aead := range c.aeads {
 		out, err := aead.Open(scratch, nil, sealed, additionalData)
 		if err == nil {
@@ -179,6 +189,27 @@ func (c *Cipher) openRaw(sealed, additionalData []byte) ([]byte, Key, error) {
 		}
 	}
 	return nil, Key{}, ErrOpen
+}
+
+// scratchPool holds buffers for sealing and opening: a stack array would
+// escape through the cipher.AEAD interface and cost an allocation a call.
+var scratchPool = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
+
+func getScratch(n int) *[]byte {
+	bp := scratchPool.Get().(*[]byte)
+	if cap(*bp) < n {
+		*bp = make([]byte, 0, n)
+	}
+	return bp
+}
+
+// putScratch wipes the first used bytes of a buffer, which may hold
+// plaintext, and keeps it for reuse.
+func putScratch(bp *[]byte, used int) {
+	clear((*bp)[:used])
+	if cap(*bp) <= 4096 {
+		scratchPool.Put(bp)
+	}
 }
 
 func checkPlaintext(p []byte) {
