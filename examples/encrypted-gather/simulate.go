@@ -1,0 +1,118 @@
+package main
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/encgather/encgather/aescrypt"
+	"github.com/encgather/encgather/examples/internal/tutorial"
+	"github.com/encgather/encgather/flow/flowtest"
+)
+
+// simulatedPublicURL is the reserved example host the simulated Twilio
+// calls; nothing leaves the process but the backend call on loopback.
+const simulatedPublicURL = "https://ivr.example.com"
+
+// simulateCall runs the IVR and its backend with a fresh key and auth
+// token, places one call through a simulated Twilio that types keys, and
+// prints the conversation, each webhook request, each backend request and
+// the IVR's log lines.
+func simulateCall(out io.Writer, keys []string) error {
+	cipher := aescrypt.New(aescrypt.GenerateKey())
+	token := make([]byte, 16)
+	rand.Read(token)
+	cfg := tutorial.Config{PublicURL: simulatedPublicURL, AuthToken: hex.EncodeToString(token), Cipher: cipher}
+
+	// The backend listens on loopback, so the sealed values really travel
+	// over HTTP as they would to a separate service.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	backend := &http.Server{Handler: logRequests(out, tutorial.Backend(cipher)), ReadHeaderTimeout: 5 * time.Second}
+	go backend.Serve(ln)
+	defer backend.Close()
+
+	logger := slog.New(slog.NewTextHandler(&prefixWriter{w: out, prefix: "ivr log: "},
+		&slog.HandlerOptions{Level: slog.LevelDebug, ReplaceAttr: dropTime}))
+	mux, err := newMux(cfg, "http://"+ln.Addr().String()+tutorial.BackendPath, false, logger)
+	if err != nil {
+		return err
+	}
+
+	fmt.Fprintf(out, "Simulated call to %s%s; the caller types %s\n\n", simulatedPublicURL, tutorial.IVRPath, describeKeys(keys))
+	caller := flowtest.NewCaller(mux, simulatedPublicURL+tutorial.IVRPath, cfg.AuthToken)
+	caller.Log = out
+	call := caller.Call(keys...)
+
+	fmt.Fprintf(out, "\nThe call ended with %v after %d webhook requests.\n", call.End, len(call.Requests))
+	if call.End != flowtest.EndHangup {
+		return fmt.Errorf("the simulated call did not end as expected: %v", call.Err)
+	}
+	return nil
+}
+
+func describeKeys(keys []string) string {
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		if k == "" {
+			parts[i] = "(silence)"
+		} else {
+			parts[i] = k
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// logRequests prints each request a backend receives and its answer, to
+// show that only sealed values reach it.
+func logRequests(out io.Writer, h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(io.LimitReader(r.Body, 64<<10))
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		fmt.Fprintf(out, "backend <- %s %s %s\n", r.Method, r.URL.Path, body)
+		rec := &recorder{ResponseWriter: w, status: http.StatusOK}
+		h.ServeHTTP(rec, r)
+		fmt.Fprintf(out, "backend -> %d %s\n", rec.status, strings.TrimSpace(rec.body.String()))
+	})
+}
+
+type recorder struct {
+	http.ResponseWriter
+	status int
+	body   bytes.Buffer
+}
+
+func (r *recorder) WriteHeader(code int) { r.status = code; r.ResponseWriter.WriteHeader(code) }
+func (r *recorder) Write(p []byte) (int, error) {
+	r.body.Write(p)
+	return r.ResponseWriter.Write(p)
+}
+
+// prefixWriter marks each log line so it stands apart from the call.
+type prefixWriter struct {
+	w      io.Writer
+	prefix string
+}
+
+func (p *prefixWriter) Write(b []byte) (int, error) {
+	if _, err := io.WriteString(p.w, p.prefix); err != nil {
+		return 0, err
+	}
+	return p.w.Write(b)
+}
+
+func dropTime(groups []string, a slog.Attr) slog.Attr {
+	if len(groups) == 0 && a.Key == slog.TimeKey {
+		return slog.Attr{}
+	}
+	return a
+}
