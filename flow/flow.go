@@ -146,15 +146,14 @@ func (f *Flow) serve(r *http.Request, ev *event) []twiml.Verb {
 		ev.err = errors.New("flow: missing or malformed CallSid")
 		return f.cfg.apology
 	}
-	query := r.URL.Query()
-	token := query.Get(StateParam)
+	token := queryValue(r, StateParam)
 	if token == "" {
 		// A new call. Anything else in the query is ignored: without a
 		// state nothing can be skipped or carried over.
 		return f.ask(r, ev, 0, &state{attempt: 1}, ReasonFirst)
 	}
 
-	stepName := query.Get(StepParam)
+	stepName := queryValue(r, StepParam)
 	idx, ok := f.index[stepName]
 	if !ok {
 		ev.outcome = outcomeUnknownStep
@@ -195,6 +194,17 @@ func (f *Flow) serve(r *http.Request, ev *event) []twiml.Verb {
 	}
 	ev.outcome = outcomeGathered
 	return f.ask(r, ev, next, &state{attempt: 1, fields: st.fields}, ReasonFirst)
+}
+
+// queryValue returns a parameter of the request's URL, never of its body.
+// r.Form holds the body's values (also in r.PostForm) and then the
+// query's, so the query is not parsed a second time.
+func queryValue(r *http.Request, name string) string {
+	vals := r.Form[name]
+	if len(vals) <= len(r.PostForm[name]) {
+		return ""
+	}
+	return vals[len(vals)-1]
 }
 
 // ErrExpired is the cause logged for a state past its maximum age.

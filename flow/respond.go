@@ -3,7 +3,6 @@ package flow
 import (
 	"encoding/hex"
 	"net/http"
-	"strconv"
 	"sync"
 
 	"github.com/encgather/encgather/twiml"
@@ -22,7 +21,6 @@ func (f *Flow) write(w http.ResponseWriter, verbs []twiml.Verb, ev *event) {
 	buf := resp.AppendXML((*bp)[:0])
 	h := w.Header()
 	h.Set("Content-Type", "text/xml; charset=utf-8")
-	h.Set("Content-Length", strconv.Itoa(len(buf)))
 	h.Set("Cache-Control", "no-store")
 	if _, err := w.Write(buf); err != nil && ev.err == nil {
 		ev.err = err

@@ -24,7 +24,7 @@ var ErrDefinition = errors.New("flow: invalid definition")
 // Validator checks Twilio's request signature. Flows use one internally; it
 // is exported for handlers that are not flows (status callbacks, say).
 type Validator struct {
-	tokens     []string
+	checkers   []*twiliosig.Checker
 	cfg        config
 	skipChecks bool
 }
@@ -54,9 +54,9 @@ func newValidator(authToken string, cfg config) (*Validator, error) {
 	if cfg.publicURL == nil && !cfg.trustProxy {
 		return nil, fmt.Errorf("%w: signatures need WithPublicURL or WithTrustedProxy", ErrDefinition)
 	}
-	v.tokens = []string{authToken}
+	v.checkers = []*twiliosig.Checker{twiliosig.NewChecker(authToken)}
 	if cfg.secondaryToken != "" {
-		v.tokens = append(v.tokens, cfg.secondaryToken)
+		v.checkers = append(v.checkers, twiliosig.NewChecker(cfg.secondaryToken))
 	}
 	return v, nil
 }
@@ -83,8 +83,8 @@ func (v *Validator) Check(r *http.Request) error {
 	if r.Method == http.MethodGet {
 		form = nil // a GET's parameters are in the signed URL already
 	}
-	for _, token := range v.tokens {
-		if twiliosig.Valid(token, fullURL, form, signature) {
+	for _, c := range v.checkers {
+		if c.Valid(fullURL, form, signature) {
 			return nil
 		}
 	}

@@ -3,7 +3,9 @@ package flow
 import (
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/binary"
 	"errors"
+	"strings"
 	"time"
 
 	"golang.org/x/crypto/cryptobyte"
@@ -77,28 +79,41 @@ func (c *stateCodec) additionalData(dst []byte, callSid, step string) []byte {
 	return dst
 }
 
-// seal encodes and seals st as a base64url token.
+// seal encodes and seals st as a base64url token. The plaintext and the
+// sealed bytes share one buffer, so a token costs two allocations.
 func (c *stateCodec) seal(st *state, callSid, step string) string {
-	var b cryptobyte.Builder
-	b.AddUint8(stateVersion)
-	b.AddUint64(uint64(st.issuedAt.Unix()))
-	b.AddUint8(uint8(st.attempt))
-	b.AddUint8(uint8(len(st.fields)))
+	size := 1 + 8 + 1 + 1
 	for _, f := range st.fields {
-		b.AddUint8(uint8(f.step))
+		size += 3 + len(f.value)
+	}
+	adSize := len(stateAAD) + len(c.fingerprint) + len(callSid) + 1 + len(step)
+	buf := make([]byte, 0, 2*size+adSize+aescrypt.NonceSize+aescrypt.Overhead)
+	buf = append(buf, stateVersion)
+	buf = binary.BigEndian.AppendUint64(buf, uint64(st.issuedAt.Unix()))
+	buf = append(buf, uint8(st.attempt), uint8(len(st.fields)))
+	for _, f := range st.fields {
 		var flags uint8
 		if f.plain {
 			flags |= fieldPlain
 		}
-		b.AddUint8(flags)
-		b.AddUint8LengthPrefixed(func(b *cryptobyte.Builder) { b.AddBytes(f.value) })
+		buf = append(buf, uint8(f.step), flags, uint8(len(f.value)))
+		buf = append(buf, f.value...)
 	}
-	plaintext := b.BytesOrPanic()
-
-	var adBuf [128]byte
-	ad := c.additionalData(adBuf[:0], callSid, step)
-	sealed := c.cipher.SealBytes(make([]byte, 0, len(plaintext)+aescrypt.NonceSize+aescrypt.Overhead), plaintext, ad)
-	return base64.RawURLEncoding.EncodeToString(sealed)
+	plaintext := buf
+	ad := c.additionalData(buf[len(buf):], callSid, step)
+	rest := ad[len(ad):]
+	sealed := c.cipher.SealBytes(rest, plaintext, ad)
+	clear(plaintext)
+	var out strings.Builder
+	out.Grow(base64.RawURLEncoding.EncodedLen(len(sealed)))
+	var chunk [192]byte
+	for len(sealed) > 0 {
+		n := min(len(sealed), 144) // a multiple of 3: no padding mid-stream
+		base64.RawURLEncoding.Encode(chunk[:], sealed[:n])
+		out.Write(chunk[:base64.RawURLEncoding.EncodedLen(n)])
+		sealed = sealed[n:]
+	}
+	return out.String()
 }
 
 var errState = errors.New("flow: invalid state")
@@ -109,17 +124,37 @@ func (c *stateCodec) open(token, callSid, step string, stepCount int) (*state, e
 	if len(token) == 0 || len(token) > maxTokenLen {
 		return nil, errState
 	}
-	sealed, err := base64.RawURLEncoding.DecodeString(token)
-	if err != nil {
+	// One buffer holds the decoded token and, after it, the additional data.
+	n := base64.RawURLEncoding.DecodedLen(len(token))
+	buf := make([]byte, n, n+len(stateAAD)+len(c.fingerprint)+len(callSid)+1+len(step))
+	m, ok := decodeToken(buf, token)
+	if !ok {
 		return nil, errState
 	}
-	var adBuf [128]byte
-	ad := c.additionalData(adBuf[:0], callSid, step)
+	sealed := buf[:m]
+	ad := c.additionalData(buf[n:n], callSid, step)
 	plaintext, err := c.cipher.OpenBytes(sealed, ad)
 	if err != nil {
 		return nil, errState
 	}
 	return decodeState(plaintext, stepCount)
+}
+
+// decodeToken decodes base64url from a string in chunks of whole quanta,
+// sparing the copy of the token that []byte(token) would make.
+func decodeToken(dst []byte, token string) (int, bool) {
+	var chunk [128]byte
+	n := 0
+	for len(token) > 0 {
+		k := copy(chunk[:], token)
+		m, err := base64.RawURLEncoding.Decode(dst[n:], chunk[:k])
+		if err != nil {
+			return 0, false
+		}
+		n += m
+		token = token[k:]
+	}
+	return n, true
 }
 
 // decodeState parses an opened state. The input is authenticated, so a

@@ -173,3 +173,30 @@ func BenchmarkValidTwilioGo(b *testing.B) {
 		}
 	}
 }
+
+func TestCheckerMatchesValid(t *testing.T) {
+	c := NewChecker(token)
+	sig := Sign(token, docsURL, docsForm)
+	for range 3 { // reuse of the pooled MAC must not carry state over
+		if !c.Valid(docsURL, docsForm, sig) {
+			t.Fatal("Checker rejects a valid signature")
+		}
+		if c.Valid(docsURL+"&x=1", docsForm, sig) {
+			t.Fatal("Checker accepts a signature for another URL")
+		}
+	}
+	if NewChecker("other").Valid(docsURL, docsForm, sig) {
+		t.Fatal("Checker accepts another token's signature")
+	}
+}
+
+func BenchmarkChecker(b *testing.B) {
+	c := NewChecker(token)
+	sig := Sign(token, docsURL, docsForm)
+	b.ReportAllocs()
+	for b.Loop() {
+		if !c.Valid(docsURL, docsForm, sig) {
+			b.Fatal("invalid")
+		}
+	}
+}
