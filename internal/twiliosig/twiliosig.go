@@ -64,10 +64,12 @@ func (c *Checker) Valid(fullURL string, form url.Values, signature string) bool 
 }
 
 func (st *macState) valid(fullURL string, form url.Values, signature string) bool {
-	var want [sha1.Size]byte
 	if len(signature) != signatureLen {
 		return false
 	}
+	// Decode has room for the most 28 characters can hold (21 bytes), so a
+	// signature without padding cannot overrun it.
+	var want [signatureLen / 4 * 3]byte
 	var sigBuf [signatureLen]byte
 	copy(sigBuf[:], signature)
 	if n, err := base64.StdEncoding.Decode(want[:], sigBuf[:]); err != nil || n != sha1.Size {
@@ -77,7 +79,7 @@ func (st *macState) valid(fullURL string, form url.Values, signature string) boo
 	st.keys = keys
 	var got [sha1.Size]byte
 	st.digest(fullURL, keys, form, got[:0])
-	if hmac.Equal(got[:], want[:]) {
+	if hmac.Equal(got[:], want[:sha1.Size]) {
 		return true
 	}
 	// Only a failed match pays for the port variant. Which form matched is
@@ -85,7 +87,7 @@ func (st *macState) valid(fullURL string, form url.Values, signature string) boo
 	if variant, ok := portVariant(fullURL); ok {
 		st.mac.Reset()
 		st.digest(variant, keys, form, got[:0])
-		return hmac.Equal(got[:], want[:])
+		return hmac.Equal(got[:], want[:sha1.Size])
 	}
 	return false
 }
