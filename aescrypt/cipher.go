@@ -129,32 +129,36 @@ func (c *Cipher) OpenKey(sealed string, additionalData []byte) ([]byte, Key, err
 	}
 	// One buffer holds the decoded value and, after it, the plaintext.
 	scratch := getScratch(n)
-	defer putScratch(scratch, n)
 	raw := (*scratch)[:n/2]
-	for i := 0; i < n/2; i++ {
-		hi, ok1 := fromHex(sealed[2*i])
-		lo, ok2 := fromHex(sealed[2*i+1])
-		if !ok1 || !ok2 {
-			return nil, Key{}, ErrOpen
-		}
-		raw[i] = hi<<4 | lo
+	var bad byte
+	for i := range raw {
+		hi, lo := unhex[sealed[2*i]], unhex[sealed[2*i+1]]
+		bad |= hi | lo
+		raw[i] = hi<<4 | lo&0x0f
 	}
-	return c.openRaw(raw, additionalData, (*scratch)[n/2:n/2])
+	if bad&0xf0 != 0 {
+		putScratch(scratch, n)
+		return nil, Key{}, ErrOpen
+	}
+	plaintext, key, err := c.openRaw(raw, additionalData, (*scratch)[n/2:n/2])
+	putScratch(scratch, n)
+	return plaintext, key, err
 }
 
-// fromHex decodes one hex digit of either case; hex.Decode would need the
-// string copied to a []byte first.
-func fromHex(c byte) (byte, bool) {
-	switch {
-	case '0' <= c && c <= '9':
-		return c - '0', true
-	case 'a' <= c && c <= 'f':
-		return c - 'a' + 10, true
-	case 'A' <= c && c <= 'F':
-		return c - 'A' + 10, true
+// unhex maps a hex digit of either case to its value and anything else to
+// 0xff, so a whole value is decoded without a branch per character.
+var unhex = func() (t [256]byte) {
+	for i := range t {
+		t[i] = 0xff
 	}
-	return 0, false
-}
+	for i := byte(0); i < 10; i++ {
+		t['0'+i] = i
+	}
+	for i := byte(0); i < 6; i++ {
+		t['a'+i], t['A'+i] = 10+i, 10+i
+	}
+	return t
+}()
 
 // SealBytes is Seal without hex: it appends nonce || ciphertext || tag to
 // dst and returns the extended slice, allocating nothing when dst has room.
