@@ -39,6 +39,7 @@ type event struct {
 	outcome       string
 	err           error
 	stack         bool
+	recording     string // what the request did to the call's recording, if anything
 }
 
 // logEvent writes the request's one line: warnings for security events,
@@ -48,14 +49,17 @@ func (f *Flow) logEvent(ctx context.Context, ev *event) {
 	switch ev.outcome {
 	case outcomeBadSignature, outcomeBadState, outcomeExpired, outcomeUnknownStep, outcomeBadRequest, outcomeBadMethod:
 		level = slog.LevelWarn
-	case outcomePanic, outcomeFinishFailed, outcomeBadNext:
+	case outcomePanic, outcomeFinishFailed, outcomeBadNext, outcomeRecordingFailed:
 		level = slog.LevelError
+	}
+	if level < slog.LevelWarn && recordingFailed(ev.recording) {
+		level = slog.LevelWarn
 	}
 	logger := f.cfg.logger
 	if !logger.Enabled(ctx, level) {
 		return
 	}
-	attrs := make([]slog.Attr, 0, 10)
+	attrs := make([]slog.Attr, 0, 11)
 	attrs = append(attrs,
 		slog.String("call_sid", ev.callSid),
 		slog.String("outcome", ev.outcome),
@@ -68,6 +72,9 @@ func (f *Flow) logEvent(ctx context.Context, ev *event) {
 	}
 	if ev.nextStep != "" {
 		attrs = append(attrs, slog.String("next_step", ev.nextStep))
+	}
+	if ev.recording != "" {
+		attrs = append(attrs, slog.String("recording", ev.recording))
 	}
 	if ev.err != nil {
 		attrs = append(attrs, slog.String("error", ev.err.Error()))

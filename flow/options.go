@@ -38,6 +38,7 @@ type config struct {
 	goodbye      []twiml.Verb
 	apology      []twiml.Verb
 	maxBodyBytes int64
+	recordings   *Recordings // nil: recordings are left alone
 }
 
 func defaultConfig() config {

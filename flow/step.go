@@ -67,6 +67,12 @@ type Step struct {
 	// one that matches the reason and attempt is used; with none matching,
 	// the flow says a built-in sentence for the reason.
 	Retries []Retry
+
+	// InsecureKeepRecording leaves the call's recording running while this
+	// sensitive step asks, in a flow that pauses recordings
+	// (WithRecordingPause): the caller's key tones are then in the
+	// recording. Plain steps are always recorded.
+	InsecureKeepRecording bool
 }
 
 // Digits is how many keys a step collects.
