@@ -120,7 +120,7 @@ func (f *Flow) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	verbs := f.serveSafely(r, &ev)
-	verbs = f.recordingAround(r.Context(), &ev, verbs)
+	verbs = f.recordingAround(r, &ev, verbs)
 	f.write(w, verbs, &ev)
 }
 

@@ -2,6 +2,7 @@ package flow
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -182,6 +183,10 @@ func (r *Recordings) GoString() string { return r.String() }
 // LogValue is String, so slog shows no secret either.
 func (r *Recordings) LogValue() slog.Value { return slog.StringValue(r.String()) }
 
+// MarshalJSON encodes String as a JSON string, so JSON shows no secret
+// either.
+func (r *Recordings) MarshalJSON() ([]byte, error) { return json.Marshal(r.String()) }
+
 // Pause pauses the active recording of the call callSid, skipping the paused
 // time (PauseBehavior "skip"): the recording keeps nothing of it, not even
 // silence. It returns an error wrapping ErrNoActiveRecording when the call
@@ -265,8 +270,10 @@ func classifyRecordingError(status string, err error) error {
 // resume is logged as a warning; the value is already sealed.
 //
 // If the call ends while the recording is paused (the caller hangs up
-// during a sensitive step), nothing resumes it and nothing needs to: the
-// recording ends with the call, and keeps nothing of the paused part.
+// during a sensitive step), the recording ends with the call and keeps
+// nothing of the paused part; no status callback is needed. Should Twilio
+// still post the step's action, its CallStatus says the call is over and
+// the flow attempts a resume, which Twilio may answer "not found".
 func WithRecordingPause(rec *Recordings) Option {
 	return func(c *config) error {
 		if rec == nil {
@@ -294,20 +301,31 @@ func (f *Flow) pausesRecording(name string) bool {
 // recordingAround pauses or resumes the call's recording as the request
 // leaves or enters a sensitive step, and returns the verbs to answer with:
 // verbs, or the apology when a pause failed closed.
-func (f *Flow) recordingAround(ctx context.Context, ev *event, verbs []twiml.Verb) []twiml.Verb {
+func (f *Flow) recordingAround(r *http.Request, ev *event, verbs []twiml.Verb) []twiml.Verb {
 	rec := f.cfg.recordings
 	if rec == nil || !validCallSid(ev.callSid) {
 		return verbs
 	}
 	answered := f.pausesRecording(ev.step)
 	asks := ev.outcome != outcomePanic && f.pausesRecording(ev.nextStep)
+	ended := callEnded(r.Form.Get("CallStatus"))
 	switch {
-	case asks && !answered:
-		return f.pauseRecording(ctx, rec, ev, verbs)
-	case answered && !asks:
-		f.resumeRecording(ctx, rec, ev)
+	case answered && (!asks || ended):
+		f.resumeRecording(r.Context(), rec, ev)
+	case asks && !answered && !ended:
+		return f.pauseRecording(r.Context(), rec, ev, verbs)
 	}
 	return verbs
+}
+
+// callEnded reports whether a request's CallStatus says the call is over:
+// Twilio may post a <Gather>'s action after the caller hung up.
+func callEnded(status string) bool {
+	switch status {
+	case "completed", "canceled", "busy", "failed", "no-answer":
+		return true
+	}
+	return false
 }
 
 func (f *Flow) pauseRecording(ctx context.Context, rec *Recordings, ev *event, verbs []twiml.Verb) []twiml.Verb {
