@@ -40,11 +40,21 @@
 //
 // What the flow cannot protect: anyone holding the master key can open the
 // sealed values; Twilio's own call logs keep Digits unless the account's
-// PCI mode is on; a call recording keeps the key tones.
+// PCI mode is on; a call recording keeps the key tones, unless the flow
+// pauses it (see Call recordings).
 //
 // A state token is not single-use: within its maximum age, the same signed
 // request replayed to the same step gets the same answer. Signatures stop
 // anyone without the auth token from making such requests.
+//
+// # Call recordings
+//
+// With WithRecordingPause, a flow pauses the call's active recording through
+// Twilio's REST API before it asks a sensitive step, and resumes it once the
+// value is sealed, as Twilio's <Pay> does. A retry keeps it paused; a call
+// with no recording is normal; a pause that fails otherwise ends the call
+// politely unless the Recordings were made with InsecureRecordingFailOpen.
+// Each request makes at most one REST request, bounded by a timeout.
 //
 // # Key rotation
 //
