@@ -60,7 +60,7 @@ type fakeTwilio struct {
 	requests []restRequest
 }
 
-func newFakeTwilio(t *testing.T) *fakeTwilio {
+func newFakeTwilio(t testing.TB) *fakeTwilio {
 	t.Helper()
 	ft := &fakeTwilio{release: make(chan struct{}), answers: map[string]fakeAnswer{}}
 	ft.server = httptest.NewServer(http.HandlerFunc(ft.serve))
@@ -157,7 +157,7 @@ func (t *toFake) RoundTrip(r *http.Request) (*http.Response, error) {
 }
 
 // recordings returns Recordings that talk to the fake.
-func (ft *fakeTwilio) recordings(t *testing.T, opts ...RecordingsOption) *Recordings {
+func (ft *fakeTwilio) recordings(t testing.TB, opts ...RecordingsOption) *Recordings {
 	t.Helper()
 	rec, err := NewRecordings(recAccountSid, recAuthToken, append([]RecordingsOption{WithRecordingHTTPClient(ft.client())}, opts...)...)
 	if err != nil {

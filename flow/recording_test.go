@@ -58,7 +58,7 @@ func recTestSteps(kinds ...string) []Step {
 // recTestFlow returns a flow over steps that pauses recordings through rec
 // and logs to logs, and whose Finish says recSayDone (or fails, if
 // finishErr is set).
-func recTestFlow(t *testing.T, rec *Recordings, steps []Step, logs *bytes.Buffer, finishErr error) *Flow {
+func recTestFlow(t testing.TB, rec *Recordings, steps []Step, logs *bytes.Buffer, finishErr error) *Flow {
 	t.Helper()
 	finish := func(context.Context, *Result) ([]twiml.Verb, error) {
 		return []twiml.Verb{twiml.Say{Text: recSayDone}}, finishErr
@@ -585,5 +585,42 @@ func TestRecordingsNeverPrint(t *testing.T) {
 				t.Errorf("%s does not name the account: %s", how, outs[how])
 			}
 		}
+	}
+}
+
+// BenchmarkRecordingsPause is one pause against the fake REST API on
+// loopback: the cost a webhook pays on a transition, network aside.
+func BenchmarkRecordingsPause(b *testing.B) {
+	rec := newFakeTwilio(b).recordings(b)
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := rec.Pause(ctx, recCallSid); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkRecordingCall is a whole tutorial call, without and with the
+// recording paused around its two steps.
+func BenchmarkRecordingCall(b *testing.B) {
+	for _, on := range []bool{false, true} {
+		name := "off"
+		if on {
+			name = "on"
+		}
+		b.Run(name, func(b *testing.B) {
+			var rec *Recordings
+			if on {
+				rec = newFakeTwilio(b).recordings(b)
+			}
+			f := recTestFlow(b, rec, recTestSteps(kindSensitive, kindSensitive), nil, nil)
+			b.ReportAllocs()
+			for b.Loop() {
+				if call := recTestCall(f, "1234", "4321"); lastSentence(call) != recSayDone {
+					b.Fatal(call.Transcript())
+				}
+			}
+		})
 	}
 }
