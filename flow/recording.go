@@ -372,7 +372,16 @@ func recordingFailed(outcome string) bool {
 
 // validSid accepts a Twilio SID: the two-letter prefix and 32 hex digits.
 func validSid(sid, prefix string) bool {
-	return len(sid) == 34 && sid[:2] == prefix && validCallSid("CA"+sid[2:])
+	if len(sid) != 34 || sid[:2] != prefix {
+		return false
+	}
+	for i := 2; i < len(sid); i++ {
+		c := sid[i]
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+			return false
+		}
+	}
+	return true
 }
 
 // validSecret accepts what the REST client accepts as a password.
