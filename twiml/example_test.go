@@ -1,0 +1,69 @@
+package twiml_test
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/encgather/encgather/twiml"
+)
+
+// The tutorial's first response: a Gather holding a Say. Only Say, Play
+// and Pause fit in a Gather; anything else does not compile.
+func Example() {
+	resp := &twiml.Response{Verbs: []twiml.Verb{
+		twiml.Gather{
+			Action:    "/encrypted-gather?step=getPin",
+			Method:    twiml.MethodPOST,
+			Input:     twiml.InputDTMF,
+			Timeout:   10 * time.Second,
+			NumDigits: 4,
+			Verbs:     []twiml.GatherVerb{twiml.Say{Text: "Please enter last 4 digits of your payment card number."}},
+		},
+		twiml.Redirect{URL: "/encrypted-gather?step=getLast4CC"},
+	}}
+	resp.WriteTo(os.Stdout)
+	// Output:
+	// <?xml version="1.0" encoding="UTF-8"?><Response><Gather input="dtmf" action="/encrypted-gather?step=getPin" method="POST" timeout="10" numDigits="4"><Say>Please enter last 4 digits of your payment card number.</Say></Gather><Redirect>/encrypted-gather?step=getLast4CC</Redirect></Response>
+}
+
+// An empty finishOnKey, which twilio-go cannot express, lets '#' be typed.
+func ExampleNoFinishOnKey() {
+	resp := &twiml.Response{Verbs: []twiml.Verb{twiml.Gather{FinishOnKey: twiml.NoFinishOnKey, NumDigits: 6}}}
+	fmt.Println(resp)
+	// Output:
+	// <?xml version="1.0" encoding="UTF-8"?><Response><Gather numDigits="6" finishOnKey=""/></Response>
+}
+
+// Validate reports what Twilio would refuse, naming the verb and attribute.
+func ExampleResponse_Validate() {
+	resp := &twiml.Response{Verbs: []twiml.Verb{
+		twiml.Gather{NumDigits: -1, Timeout: 500 * time.Millisecond},
+		twiml.Redirect{},
+	}}
+	err := resp.Validate()
+	fmt.Println(errors.Is(err, twiml.ErrInvalid))
+	fmt.Println(err)
+	// Output:
+	// true
+	// twiml: Gather timeout: must be at least 1s
+	// twiml: Gather numDigits: must be at least 1
+	// twiml: Redirect: URL is empty
+}
+
+// Parse reads TwiML back into the same types, for tests.
+func ExampleParse() {
+	resp, err := twiml.Parse([]byte(`<Response><Say voice="alice">Hello &amp; goodbye</Say><Hangup/></Response>`))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	say := resp.Verbs[0].(twiml.Say)
+	fmt.Printf("%q %q %T\n", say.Text, say.Voice, resp.Verbs[1])
+	_, err = twiml.Parse([]byte(`<Response><Dial>+15005550006</Dial></Response>`))
+	fmt.Println(err)
+	// Output:
+	// "Hello & goodbye" "alice" twiml.Hangup
+	// twiml: line 1: unknown verb "Dial"
+}
