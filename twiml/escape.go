@@ -10,20 +10,43 @@ const replacement = "\uFFFD"
 // written as a character reference, because an XML reader turns a literal
 // one into a line feed.
 func appendText(dst []byte, s string) []byte {
-	return appendEscaped(dst, s, false)
+	return appendEscaped(dst, s, &textSafe, false)
 }
 
 // appendAttr appends s escaped as a double-quoted attribute value. Tab, line
 // feed and carriage return are written as character references, because an
 // XML reader may normalize literal ones to spaces.
 func appendAttr(dst []byte, s string) []byte {
-	return appendEscaped(dst, s, true)
+	return appendEscaped(dst, s, &attrSafe, true)
 }
 
-func appendEscaped(dst []byte, s string, attr bool) []byte {
+// textSafe and attrSafe mark the bytes written as they are: printable ASCII
+// other than the characters escaped in text or attribute values.
+var textSafe, attrSafe = safeBytes("<>&", "\t\n"), safeBytes("<>&\"", "")
+
+func safeBytes(escaped, controls string) (safe [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		safe[c] = true
+	}
+	for i := 0; i < len(controls); i++ {
+		safe[controls[i]] = true
+	}
+	for i := 0; i < len(escaped); i++ {
+		safe[escaped[i]] = false
+	}
+	return safe
+}
+
+// appendEscaped copies runs of safe bytes whole and escapes or replaces
+// the rest.
+func appendEscaped(dst []byte, s string, safe *[256]bool, attr bool) []byte {
 	last := 0
 	for i := 0; i < len(s); {
 		c := s[i]
+		if safe[c] {
+			i++
+			continue
+		}
 		if c >= utf8.RuneSelf {
 			r, size := utf8.DecodeRuneInString(s[i:])
 			if !(r == utf8.RuneError && size == 1) && isXMLChar(r) {
@@ -36,21 +59,16 @@ func appendEscaped(dst []byte, s string, attr bool) []byte {
 			last = i
 			continue
 		}
-		esc := asciiEscape(c, attr)
-		if esc == "" {
-			i++
-			continue
-		}
 		dst = append(dst, s[last:i]...)
-		dst = append(dst, esc...)
+		dst = append(dst, asciiEscape(c, attr)...)
 		i++
 		last = i
 	}
 	return append(dst, s[last:]...)
 }
 
-// asciiEscape returns what to write for the ASCII byte c, or "" to write c
-// itself.
+// asciiEscape returns what to write for an ASCII byte that is not written
+// as it is.
 func asciiEscape(c byte, attr bool) string {
 	switch c {
 	case '<':
@@ -59,26 +77,16 @@ func asciiEscape(c byte, attr bool) string {
 		return "&gt;"
 	case '&':
 		return "&amp;"
+	case '"':
+		return "&quot;"
 	case '\r':
 		return "&#xD;"
-	case '"':
-		if attr {
-			return "&quot;"
-		}
 	case '\n':
-		if attr {
-			return "&#xA;"
-		}
+		return "&#xA;"
 	case '\t':
-		if attr {
-			return "&#x9;"
-		}
-	default:
-		if c < 0x20 {
-			return replacement
-		}
+		return "&#x9;"
 	}
-	return ""
+	return replacement
 }
 
 // isXMLChar reports whether XML 1.0 can carry r (its Char production).
