@@ -3,6 +3,9 @@ package twiml_test
 import (
 	"errors"
 	"fmt"
+	"log"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"time"
 
@@ -66,4 +69,35 @@ func ExampleParse() {
 	// Output:
 	// "Hello & goodbye" "alice" twiml.Hangup
 	// twiml: line 1: unknown verb "Dial"
+}
+
+// AppendXML renders into a buffer the caller keeps, allocating nothing
+// once the buffer is large enough.
+func ExampleResponse_AppendXML() {
+	var buf []byte
+	for _, text := range []string{"One.", "Two & three."} {
+		resp := &twiml.Response{Verbs: []twiml.Verb{twiml.Say{Text: text}, twiml.Hangup{}}}
+		buf = resp.AppendXML(buf[:0])
+		fmt.Println(string(buf))
+	}
+	// Output:
+	// <?xml version="1.0" encoding="UTF-8"?><Response><Say>One.</Say><Hangup/></Response>
+	// <?xml version="1.0" encoding="UTF-8"?><Response><Say>Two &amp; three.</Say><Hangup/></Response>
+}
+
+// WriteHTTP answers a webhook with TwiML.
+func ExampleWriteHTTP() {
+	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		resp := &twiml.Response{Verbs: []twiml.Verb{twiml.Say{Text: "Goodbye."}, twiml.Hangup{}}}
+		if err := twiml.WriteHTTP(w, resp); err != nil {
+			log.Print(err)
+		}
+	})
+	rec := httptest.NewRecorder()
+	handler.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "https://ivr.example.com/voice", nil))
+	fmt.Println(rec.Code, rec.Header().Get("Content-Type"))
+	fmt.Println(rec.Body)
+	// Output:
+	// 200 text/xml; charset=utf-8
+	// <?xml version="1.0" encoding="UTF-8"?><Response><Say>Goodbye.</Say><Hangup/></Response>
 }

@@ -8,17 +8,6 @@ import (
 	tg "github.com/twilio/twilio-go/twiml"
 )
 
-const getPinAction = "https://ivr.example.com/encrypted-gather?step=processData&encryptedCardDigits=" +
-	"000102030405060708090a0b85829fbeb7905d3e86d3b8e6006c16030e2b42d0"
-
-// getPin is the tutorial's second response, in our types.
-func getPin() *Response {
-	return &Response{Verbs: []Verb{Gather{
-		Action: getPinAction, Method: MethodPOST, Input: InputDTMF, Timeout: 10 * time.Second, NumDigits: 4,
-		Verbs: []GatherVerb{Say{Text: "Please enter your unique 4 digit identification number"}},
-	}}}
-}
-
 // getPinTwilioGo is the same response built with twilio-go's twiml package.
 func getPinTwilioGo() []tg.Element {
 	return []tg.Element{&tg.VoiceGather{

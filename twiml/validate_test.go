@@ -13,7 +13,7 @@ func TestValidateValid(t *testing.T) {
 		r    *Response
 	}{
 		{"empty", &Response{}},
-		{"tutorial getPin", tutorialGetPin()},
+		{"tutorial getPin", getPin()},
 		{"zero values", &Response{Verbs: []Verb{Gather{}, Pause{}, Hangup{}, Reject{}, Play{Digits: "1"}}}},
 		{"loop forever", &Response{Verbs: []Verb{Say{Text: "a", Loop: LoopForever}, Play{URL: "u", Loop: LoopForever}}}},
 		{"no finish key", &Response{Verbs: []Verb{Gather{FinishOnKey: NoFinishOnKey}}}},
