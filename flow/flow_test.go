@@ -257,13 +257,13 @@ func TestNewRejectsBadDefinitions(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if _, err := New(fx.master, tt.token, tt.steps, tt.finish, tt.opts...); err == nil {
-				t.Fatal("New succeeded, want an error")
+			if _, err := New(fx.master, tt.token, tt.steps, tt.finish, tt.opts...); !errors.Is(err, ErrDefinition) {
+				t.Fatalf("New: %v, want ErrDefinition", err)
 			}
 		})
 	}
-	if _, err := New(nil, testAuthToken, steps, finish, WithPublicURL(testPublicURL)); err == nil {
-		t.Error("New with a nil cipher succeeded")
+	if _, err := New(nil, testAuthToken, steps, finish, WithPublicURL(testPublicURL)); !errors.Is(err, ErrDefinition) {
+		t.Errorf("New with a nil cipher: %v, want ErrDefinition", err)
 	}
 }
 
