@@ -92,7 +92,11 @@ func BenchmarkStepStateOpenSeal(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		st.fields = setField(st.fields, f.gathered(0, "1234"))
+		fl, err := f.gathered(0, "1234", testCallSid)
+		if err != nil {
+			b.Fatal(err)
+		}
+		st.fields = setField(st.fields, fl)
 		st.issuedAt = time.Now()
 		_ = f.states.seal(st, testCallSid, "getPin")
 	}

@@ -1,5 +1,6 @@
 // Package flow runs a Twilio voice call as a sequence of keypad questions,
-// sealing each sensitive answer with AES-256-GCM the moment it arrives.
+// sealing each sensitive answer the moment it arrives: with AES-256-GCM
+// under the master key by default, or with any Sealer (WithSealer).
 //
 // A Flow is an http.Handler that a service mounts on its own mux. On every
 // webhook request it checks Twilio's X-Twilio-Signature, opens the call's
@@ -33,9 +34,9 @@
 // The digits a caller types exist in the clear only within the one request
 // that carries them: they are never written to a URL, a TwiML document, a
 // log line (at any level), an error or an HTTP response. A request without a
-// valid signature gets 403 and runs nothing. A bad, foreign, replayed or
-// expired state, an unknown step or a panic in the service's code gets a
-// spoken apology and <Hangup> (Twilio turns any non-2xx answer into "an
+// valid signature gets 403 and runs nothing. A tampered, foreign or
+// expired state, an unknown step, a value that could not be sealed or a
+// panic in the service's code gets a spoken apology and <Hangup> (Twilio turns any non-2xx answer into "an
 // application error has occurred") and a warning or error log line.
 //
 // What the flow cannot protect: anyone holding the master key can open the
@@ -49,16 +50,18 @@
 //
 // # Call recordings
 //
-// With WithRecordingPause, a flow pauses the call's active recording through
-// Twilio's REST API before it asks a sensitive step, and resumes it once the
-// value is sealed, as Twilio's <Pay> does. A retry keeps it paused; a call
-// with no recording is normal; a pause that fails otherwise ends the call
-// politely unless the Recordings were made with InsecureRecordingFailOpen.
-// Each request makes at most one REST request, bounded by a timeout.
+// With WithRecordingPause, a flow pauses the call's active recording before
+// it asks a sensitive step, and resumes it once the value is sealed, as
+// Twilio's <Pay> does. The pausing is done by a RecordingPauser: package
+// flow/recording has one that calls Twilio's REST API, and is the only
+// package that imports twilio-go. A retry keeps the recording paused; a
+// call with no recording is normal; a pause that fails otherwise ends the
+// call politely unless the flow has InsecureRecordingFailOpen. Each request
+// calls the pauser at most once, and waits for it.
 //
 // # Key rotation
 //
-// The master aescrypt.Cipher may hold older keys after the primary. Values
-// and states are sealed with the primary and opened with any, so a call that
-// spans a rotation carries on.
+// The master aescrypt.Cipher may hold older keys after the primary. States,
+// and values unless WithSealer is given, are sealed with the primary and
+// opened with any, so a call that spans a rotation carries on.
 package flow

@@ -2,7 +2,7 @@ package flow
 
 import (
 	"context"
-	"errors"
+	"encoding/hex"
 
 	"github.com/encgather/encgather/twiml"
 )
@@ -11,9 +11,11 @@ import (
 type Result struct {
 	// CallSid is the call the values were gathered on.
 	CallSid string
-	// Sealed maps each sensitive step's field name to its value sealed with
-	// the flow's master key, in aescrypt's hex format (no additional data):
-	// what a backend opens with aescrypt.Cipher.Open or Node's crypto.
+	// Sealed maps each sensitive step's field name to its sealed value,
+	// hex-encoded. By default the value is sealed with the flow's master
+	// key in aescrypt's format (no additional data): what a backend opens
+	// with aescrypt.Cipher.Open or Node's crypto. With WithSealer it is
+	// what the Sealer made.
 	Sealed map[string]string
 	// Plain maps each Plain step's field name to its digits.
 	Plain map[string]string
@@ -27,5 +29,28 @@ type Result struct {
 // <Hangup> is added when the verbs do not end the call themselves.
 type Finish func(ctx context.Context, r *Result) ([]twiml.Verb, error)
 
-// errNoFinish is returned by New for a flow without a Finish.
-var errNoFinish = errors.New("flow: nil Finish")
+func (f *Flow) result(callSid string, fields []field) *Result {
+	res := &Result{CallSid: callSid, Sealed: make(map[string]string), Plain: make(map[string]string)}
+	for _, fl := range fields {
+		name := f.steps[fl.step].field()
+		if fl.plain {
+			res.Plain[name] = string(fl.value)
+		} else {
+			res.Sealed[name] = hex.EncodeToString(fl.value)
+		}
+	}
+	return res
+}
+
+// endCall returns verbs followed by a <Hangup>, unless they already end in a
+// verb that ends or moves the call.
+func endCall(verbs []twiml.Verb) []twiml.Verb {
+	out := append([]twiml.Verb(nil), verbs...)
+	if len(out) > 0 {
+		switch out[len(out)-1].(type) {
+		case twiml.Hangup, twiml.Reject, twiml.Redirect:
+			return out
+		}
+	}
+	return append(out, twiml.Hangup{})
+}

@@ -42,7 +42,7 @@ func TestTutorialCalls(t *testing.T) {
 			if call.End != flowtest.EndHangup {
 				t.Fatalf("call ended with %v (%v), want hangup\n%s", call.End, call.Err, call.Transcript())
 			}
-			if got := lastSaid(call); got != tt.wantLast {
+			if got := call.LastSaid(); got != tt.wantLast {
 				t.Errorf("last said %q, want %q\n%s", got, tt.wantLast, call.Transcript())
 			}
 			if !isSubsequence(tt.wantSaid, call.Said) {
@@ -97,7 +97,7 @@ func TestBackendFailures(t *testing.T) {
 			f := fx.newFlow(t, Backend{URL: srv.URL, Timeout: 300 * time.Millisecond})
 			start := time.Now()
 			call := fx.caller(f).Call("1234", "4321")
-			if got := lastSaid(call); got != sayFailure {
+			if got := call.LastSaid(); got != sayFailure {
 				t.Errorf("last said %q, want the failure sentence\n%s", got, call.Transcript())
 			}
 			if call.End != flowtest.EndHangup {
@@ -133,7 +133,7 @@ func TestFinishErrorsAndPanics(t *testing.T) {
 				t.Fatal(err)
 			}
 			call := fx.caller(f).Call("1234", "4321")
-			if got := lastSaid(call); got != tt.want || call.End != flowtest.EndHangup {
+			if got := call.LastSaid(); got != tt.want || call.End != flowtest.EndHangup {
 				t.Fatalf("last said %q (end %v), want %q", got, call.End, tt.want)
 			}
 			last := call.Requests[len(call.Requests)-1]
@@ -170,7 +170,7 @@ func TestResultFields(t *testing.T) {
 
 	t.Run("all steps", func(t *testing.T) {
 		call := fx.caller(f).Call("1", "4111111111111112#", "4111111111111111#", "9999")
-		if lastSaid(call) != "done" {
+		if call.LastSaid() != "done" {
 			t.Fatalf("call did not finish:\n%s", call.Transcript())
 		}
 		if got.Plain["menu"] != "1" || len(got.Plain) != 1 || len(got.Sealed) != 2 {
@@ -190,7 +190,7 @@ func TestResultFields(t *testing.T) {
 	})
 	t.Run("menu skips a step", func(t *testing.T) {
 		call := fx.caller(f).Call("2", "9999")
-		if lastSaid(call) != "done" {
+		if call.LastSaid() != "done" {
 			t.Fatalf("call did not finish:\n%s", call.Transcript())
 		}
 		if _, ok := got.Sealed["encryptedCardDigits"]; ok || len(got.Sealed) != 1 {
@@ -215,7 +215,7 @@ func TestMounting(t *testing.T) {
 			mux.Handle("/ivr/", http.StripPrefix("/ivr", fx.flow))
 			c := flowtest.NewCaller(mux, testPublicURL+"/ivr/encrypted-gather", testAuthToken)
 			call := c.Call("1234", "4321")
-			if lastSaid(call) != saySuccess {
+			if call.LastSaid() != saySuccess {
 				t.Fatalf("call failed (%v, %v):\n%s", call.End, call.Err, call.Transcript())
 			}
 			for _, req := range call.Requests {
@@ -257,13 +257,13 @@ func TestNewRejectsBadDefinitions(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if _, err := New(fx.master, tt.token, tt.steps, tt.finish, tt.opts...); err == nil {
-				t.Fatal("New succeeded, want an error")
+			if _, err := New(fx.master, tt.token, tt.steps, tt.finish, tt.opts...); !errors.Is(err, ErrDefinition) {
+				t.Fatalf("New: %v, want ErrDefinition", err)
 			}
 		})
 	}
-	if _, err := New(nil, testAuthToken, steps, finish, WithPublicURL(testPublicURL)); err == nil {
-		t.Error("New with a nil cipher succeeded")
+	if _, err := New(nil, testAuthToken, steps, finish, WithPublicURL(testPublicURL)); !errors.Is(err, ErrDefinition) {
+		t.Errorf("New with a nil cipher: %v, want ErrDefinition", err)
 	}
 }
 
@@ -277,7 +277,7 @@ func TestConcurrentCalls(t *testing.T) {
 	for range calls {
 		go func() {
 			defer func() { done <- struct{}{} }()
-			if lastSaid(fx.caller(nil).Call("1111", "2222")) != sayFailure {
+			if fx.caller(nil).Call("1111", "2222").LastSaid() != sayFailure {
 				failures.Add(1)
 			}
 		}()

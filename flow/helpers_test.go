@@ -116,12 +116,4 @@ func (fx *fixture) caller(h http.Handler) *flowtest.Caller {
 	return flowtest.NewCaller(h, testWebhook, testAuthToken)
 }
 
-// lastSaid returns the last sentence of a call.
-func lastSaid(c *flowtest.Call) string {
-	if len(c.Said) == 0 {
-		return ""
-	}
-	return c.Said[len(c.Said)-1]
-}
-
 func stringsReader(s string) *strings.Reader { return strings.NewReader(s) }

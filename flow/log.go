@@ -2,85 +2,61 @@ package flow
 
 import (
 	"context"
+	"errors"
 	"log/slog"
-	"runtime/debug"
 	"time"
 )
 
-// Outcomes, as logged in the "outcome" attribute of each request's line.
-const (
-	outcomeAsked        = "asked"         // a step was asked for the first time
-	outcomeGathered     = "gathered"      // a value was accepted and the next step asked
-	outcomeRetry        = "retry"         // a step was asked again (see "reason")
-	outcomeGaveUp       = "gave_up"       // the last attempt failed: goodbye
-	outcomeFinished     = "finished"      // Finish answered the caller
-	outcomeFinishFailed = "finish_failed" // Finish returned an error
-	outcomeBadSignature = "bad_signature" // 403: security event
-	outcomeBadRequest   = "bad_request"   // malformed body or CallSid
-	outcomeBadMethod    = "bad_method"    // neither GET nor POST
-	outcomeBadState     = "bad_state"     // token tampered, foreign or replayed: security event
-	outcomeExpired      = "expired"       // token past its maximum age: security event
-	outcomeUnknownStep  = "unknown_step"  // step parameter names no step: security event
-	outcomeBadNext      = "bad_next"      // a Next function named no step
-	outcomePanic        = "panic"         // the service's code panicked
-)
-
-// event is what one request logs. It holds names, counts and outcomes only:
+// logRequest writes a request's one line from what the engine decided and
+// what the recording rule and the response writer did: warnings for
+// security events and failed recording updates, errors for the service's
+// failures, info for the rest. It holds names, counts and outcomes only:
 // nothing the caller typed, and no state token.
-type event struct {
-	start         time.Time
-	callSid       string
-	step          string // the step the request answered, if any
-	stepSensitive bool
-	attempt       int
-	reason        Reason
-	nextStep      string // the step asked in the response, if any
-	nextSensitive bool
-	outcome       string
-	err           error
-	stack         bool
-	recording     string // what the request did to the call's recording, if anything
-}
-
-// logEvent writes the request's one line: warnings for security events,
-// errors for the service's failures, info for the rest.
-func (f *Flow) logEvent(ctx context.Context, ev *event) {
-	level := slog.LevelInfo
-	switch ev.outcome {
-	case outcomeBadSignature, outcomeBadState, outcomeExpired, outcomeUnknownStep, outcomeBadRequest, outcomeBadMethod:
-		level = slog.LevelWarn
-	case outcomePanic, outcomeFinishFailed, outcomeBadNext, outcomeRecordingFailed:
-		level = slog.LevelError
+func (f *Flow) logRequest(ctx context.Context, start time.Time, d decision, rec recordingResult, writeErr error) {
+	out, asked := d.outcome, d.asked
+	if rec.failedClosed {
+		out, asked = outcomeRecordingFailed, noStep
 	}
-	if level < slog.LevelWarn && recordingFailed(ev.recording) {
+	level := logLevel(out)
+	if level < slog.LevelWarn && rec.failed() {
 		level = slog.LevelWarn
 	}
-	logger := f.cfg.logger
+	logger := f.cfg.sig.logger
 	if !logger.Enabled(ctx, level) {
 		return
 	}
 	attrs := make([]slog.Attr, 0, 11)
 	attrs = append(attrs,
-		slog.String("call_sid", ev.callSid),
-		slog.String("outcome", ev.outcome),
-		slog.Duration("duration", time.Since(ev.start)))
-	if ev.step != "" {
-		attrs = append(attrs, slog.String("step", ev.step), slog.Int("attempt", ev.attempt))
+		slog.String("call_sid", d.callSid),
+		slog.String("outcome", string(out)),
+		slog.Duration("duration", time.Since(start)))
+	if d.answered != noStep {
+		attrs = append(attrs, slog.String("step", f.steps[d.answered].Name), slog.Int("attempt", d.attempt))
 	}
-	if ev.reason != ReasonFirst {
-		attrs = append(attrs, slog.String("reason", ev.reason.String()))
+	if d.reason != ReasonFirst {
+		attrs = append(attrs, slog.String("reason", d.reason.String()))
 	}
-	if ev.nextStep != "" {
-		attrs = append(attrs, slog.String("next_step", ev.nextStep))
+	if asked != noStep {
+		attrs = append(attrs, slog.String("next_step", f.steps[asked].Name))
 	}
-	if ev.recording != "" {
-		attrs = append(attrs, slog.String("recording", ev.recording))
+	if rec.action != "" {
+		attrs = append(attrs, slog.String("recording", rec.action))
 	}
-	if ev.err != nil {
-		attrs = append(attrs, slog.String("error", ev.err.Error()))
+	if err := errors.Join(d.err, rec.err, writeErr); err != nil {
+		attrs = append(attrs, slog.String("error", err.Error()))
 	}
-	if ev.stack {
-		attrs = append(attrs, slog.String("stack", string(debug.Stack())))
+	if d.stack != nil {
+		attrs = append(attrs, slog.String("stack", string(d.stack)))
 	}
 	logger.LogAttrs(ctx, level, "flow request", attrs...)
+}
+
+func logLevel(o outcome) slog.Level {
+	switch o {
+	case outcomeBadSignature, outcomeBadState, outcomeExpired, outcomeUnknownStep, outcomeBadRequest, outcomeBadMethod:
+		return slog.LevelWarn
+	case outcomePanic, outcomeFinishFailed, outcomeBadNext, outcomeSealFailed, outcomeRecordingFailed:
+		return slog.LevelError
+	}
+	return slog.LevelInfo
 }

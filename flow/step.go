@@ -12,9 +12,9 @@ import (
 // DefaultAttempts is how many times a step asks before the flow says goodbye.
 const DefaultAttempts = 3
 
-// DefaultTimeout is how long a step waits for the first key press, and
+// DefaultGatherTimeout is how long a step waits for the first key press, and
 // between key presses: Twilio's own default for <Gather>.
-const DefaultTimeout = 5 * time.Second
+const DefaultGatherTimeout = 5 * time.Second
 
 // maxDigits bounds what one step may ask for: enough for any card number,
 // account number or PIN, and it keeps sealed fields within a state token.
@@ -41,7 +41,7 @@ type Step struct {
 	Digits Digits
 
 	// Timeout is how long Twilio waits for a key press; it is rounded up to
-	// whole seconds. Zero means DefaultTimeout.
+	// whole seconds. Zero means DefaultGatherTimeout.
 	Timeout time.Duration
 
 	// Validate, if set, checks the digits after the built-in checks (only
@@ -236,7 +236,7 @@ func (s *Step) normalize() error {
 		return fmt.Errorf("%w: step %q: finish key must be '#' or '*'", ErrDefinition, s.Name)
 	}
 	if s.Timeout == 0 {
-		s.Timeout = DefaultTimeout
+		s.Timeout = DefaultGatherTimeout
 	}
 	if s.Timeout < time.Second {
 		return fmt.Errorf("%w: step %q: timeout must be at least 1s", ErrDefinition, s.Name)

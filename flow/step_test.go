@@ -62,7 +62,7 @@ func TestStepNormalize(t *testing.T) {
 	if err := s.normalize(); err != nil {
 		t.Fatal(err)
 	}
-	if s.Digits != Exactly(4) || s.Timeout != DefaultTimeout || s.Attempts != DefaultAttempts || s.field() != "card" {
+	if s.Digits != Exactly(4) || s.Timeout != DefaultGatherTimeout || s.Attempts != DefaultAttempts || s.field() != "card" {
 		t.Fatalf("defaults not filled: %+v", s)
 	}
 

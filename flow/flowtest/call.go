@@ -17,6 +17,15 @@ type Call struct {
 	Err      error      // why, when End is EndError
 }
 
+// LastSaid returns the last <Say> text of the call, or "" if nothing was
+// said: usually how the call ended.
+func (c *Call) LastSaid() string {
+	if len(c.Said) == 0 {
+		return ""
+	}
+	return c.Said[len(c.Said)-1]
+}
+
 // Request is one webhook request and its answer.
 type Request struct {
 	Method     string

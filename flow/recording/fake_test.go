@@ -1,4 +1,4 @@
-package flow
+package recording_test
 
 import (
 	"fmt"
@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/encgather/encgather/flow/recording"
 )
 
 // Fixed SIDs and credentials made of letters only, so that no digit string
@@ -156,12 +158,12 @@ func (t *toFake) RoundTrip(r *http.Request) (*http.Response, error) {
 	return t.base.RoundTrip(out)
 }
 
-// recordings returns Recordings that talk to the fake.
-func (ft *fakeTwilio) recordings(t testing.TB, opts ...RecordingsOption) *Recordings {
+// recordings returns a Client that talks to the fake.
+func (ft *fakeTwilio) recordings(t testing.TB, opts ...recording.Option) *recording.Client {
 	t.Helper()
-	rec, err := NewRecordings(recAccountSid, recAuthToken, append([]RecordingsOption{WithRecordingHTTPClient(ft.client())}, opts...)...)
+	rec, err := recording.New(recAccountSid, recAuthToken, append([]recording.Option{recording.WithHTTPClient(ft.client())}, opts...)...)
 	if err != nil {
-		t.Fatalf("NewRecordings: %v", err)
+		t.Fatalf("recording.New: %v", err)
 	}
 	return rec
 }

@@ -1,4 +1,4 @@
-package flow_test
+package recording_test
 
 import (
 	"context"
@@ -14,6 +14,7 @@ import (
 	"github.com/encgather/encgather/aescrypt"
 	"github.com/encgather/encgather/flow"
 	"github.com/encgather/encgather/flow/flowtest"
+	"github.com/encgather/encgather/flow/recording"
 	"github.com/encgather/encgather/twiml"
 )
 
@@ -21,14 +22,14 @@ import (
 // card digits are asked and resumed once the PIN is sealed, so neither is
 // in it. The retry after silence keeps it paused. Here Twilio's REST API is
 // a stand-in on loopback that prints each request it gets.
-func ExampleWithRecordingPause() {
+func Example() {
 	accountSid := "AC" + strings.Repeat("0", 32) // in production: os.Getenv("TWILIO_ACCOUNT_SID")
 	authToken := "yourTwilioAuthToken"           // in production: os.Getenv("TWILIO_AUTH_TOKEN")
 
 	restAPI := newPrintingRESTAPI()
 	defer restAPI.Close()
-	recordings, err := flow.NewRecordings(accountSid, authToken,
-		flow.WithRecordingHTTPClient(restAPI.client())) // in production: leave out
+	recordings, err := recording.New(accountSid, authToken,
+		recording.WithHTTPClient(restAPI.client())) // in production: leave out
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -1,0 +1,56 @@
+package flow
+
+import (
+	"fmt"
+
+	"github.com/encgather/encgather/aescrypt"
+)
+
+// Sealer seals one sensitive value for the backend that opens it. field
+// and callSid are the value's context; a Sealer may bind them into the
+// sealed value (as AES-GCM additional data, or as HPKE info).
+//
+// SealValue appends the sealed value to dst and returns the result. It
+// must not keep value, and its error must not quote it. A flow hands the
+// sealed bytes to its Finish hex-encoded, in Result.Sealed.
+type Sealer interface {
+	SealValue(dst, value []byte, field, callSid string) ([]byte, error)
+}
+
+// WithSealer makes the flow seal sensitive values with s instead of the
+// master cipher. The master cipher then only derives the key that seals
+// the state; it never seals a value. A Sealer's error ends the call with
+// the apology.
+func WithSealer(s Sealer) Option {
+	return flowOption(func(c *config) error {
+		if s == nil {
+			return fmt.Errorf("%w: nil Sealer", ErrDefinition)
+		}
+		c.sealer = s
+		return nil
+	})
+}
+
+// cipherSealer is the default Sealer: the master cipher, without additional
+// data, in the tutorial's format (aescrypt's nonce || ciphertext || tag).
+type cipherSealer struct{ c *aescrypt.Cipher }
+
+func (s cipherSealer) SealValue(dst, value []byte, _, _ string) ([]byte, error) {
+	return s.c.SealBytes(dst, value, nil), nil
+}
+
+// gathered turns accepted digits into a field: sealed by the flow's
+// Sealer, unless the step is plain. This is the only place plaintext is
+// kept, and only for the length of the request.
+func (f *Flow) gathered(idx int, digits, callSid string) (field, error) {
+	step := &f.steps[idx]
+	if step.Plain {
+		return field{step: idx, plain: true, value: []byte(digits)}, nil
+	}
+	dst := make([]byte, 0, aescrypt.NonceSize+len(digits)+aescrypt.Overhead)
+	sealed, err := f.sealer.SealValue(dst, []byte(digits), step.field(), callSid)
+	if err != nil {
+		return field{}, fmt.Errorf("flow: sealing step %q: %w", step.Name, err)
+	}
+	return field{step: idx, value: sealed}, nil
+}
