@@ -1,0 +1,69 @@
+package twiliosig
+
+import (
+	"crypto/hmac"
+	"crypto/sha1"
+	"encoding/base64"
+	"hash"
+	"net/url"
+	"slices"
+)
+
+// Sign returns the X-Twilio-Signature for a request to fullURL with the
+// given POST form (nil for a GET, whose parameters are in fullURL).
+func Sign(authToken, fullURL string, form url.Values) string {
+	st := newMACState([]byte(authToken))
+	st.setForm(form)
+	var sum [sha1.Size]byte
+	st.sum(append(st.buf[:0], fullURL...), sum[:0])
+	return base64.StdEncoding.EncodeToString(sum[:])
+}
+
+// macState is an HMAC and the buffers one check needs, kept together so a
+// Checker can reuse them all.
+type macState struct {
+	mac    hash.Hash
+	buf    []byte   // the URL being checked, then the parameters
+	params []byte   // the parameters' part of the signed string
+	keys   []string // the form's names, sorted
+}
+
+func newMACState(key []byte) *macState {
+	return &macState{mac: hmac.New(sha1.New, key)}
+}
+
+// setForm writes form's part of the signed string into st.params: each
+// name followed by its value, sorted by name, a repeated name once for each
+// distinct value, the values sorted.
+func (st *macState) setForm(form url.Values) {
+	keys := st.keys[:0]
+	for k := range form {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	st.keys = keys
+	params := st.params[:0]
+	for _, k := range keys {
+		values := form[k]
+		if len(values) > 1 && !slices.IsSorted(values) {
+			values = slices.Sorted(slices.Values(values)) // the caller's slice stays as it is
+		}
+		for i, v := range values {
+			if i > 0 && v == values[i-1] {
+				continue
+			}
+			params = append(params, k...)
+			params = append(params, v...)
+		}
+	}
+	st.params = params
+}
+
+// sum appends the parameters to signedURL (which lives in st.buf's
+// storage), MACs the whole in one Write, and appends the MAC to dst.
+func (st *macState) sum(signedURL, dst []byte) []byte {
+	st.buf = append(signedURL, st.params...)
+	st.mac.Reset()
+	st.mac.Write(st.buf)
+	return st.mac.Sum(dst)
+}
