@@ -13,10 +13,18 @@ import (
 // given POST form (nil for a GET, whose parameters are in fullURL).
 func Sign(authToken, fullURL string, form url.Values) string {
 	st := newMACState([]byte(authToken))
+	n := 0
+	for k, values := range form {
+		n += len(values) * len(k)
+		for _, v := range values {
+			n += len(v)
+		}
+	}
+	st.keys = make([]string, 0, len(form))
+	st.params = make([]byte, 0, n)
+	st.buf = make([]byte, 0, len(fullURL)+n)
 	st.setForm(form)
-	var sum [sha1.Size]byte
-	st.sum(append(st.buf[:0], fullURL...), sum[:0])
-	return base64.StdEncoding.EncodeToString(sum[:])
+	return base64.StdEncoding.EncodeToString(st.sum(append(st.buf[:0], fullURL...)))
 }
 
 // macState is an HMAC and the buffers one check needs, kept together so a
@@ -26,6 +34,7 @@ type macState struct {
 	buf    []byte   // the URL being checked, then the parameters
 	params []byte   // the parameters' part of the signed string
 	keys   []string // the form's names, sorted
+	out    [sha1.Size]byte
 }
 
 func newMACState(key []byte) *macState {
@@ -60,10 +69,11 @@ func (st *macState) setForm(form url.Values) {
 }
 
 // sum appends the parameters to signedURL (which lives in st.buf's
-// storage), MACs the whole in one Write, and appends the MAC to dst.
-func (st *macState) sum(signedURL, dst []byte) []byte {
+// storage), MACs the whole in one Write, and returns the MAC, which stays
+// valid until the next call.
+func (st *macState) sum(signedURL []byte) []byte {
 	st.buf = append(signedURL, st.params...)
 	st.mac.Reset()
 	st.mac.Write(st.buf)
-	return st.mac.Sum(dst)
+	return st.mac.Sum(st.out[:0])
 }
