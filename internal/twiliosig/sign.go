@@ -43,7 +43,9 @@ func newMACState(key []byte) *macState {
 
 // setForm writes form's part of the signed string into st.params: each
 // name followed by its value, sorted by name, a repeated name once for each
-// distinct value, the values sorted.
+// distinct value, the values sorted. Twilio signs repeated names so:
+// twilio-python, twilio-node and twilio-php were changed to sort and then
+// to deduplicate after requests Twilio sent (twilio-python issue 613).
 func (st *macState) setForm(form url.Values) {
 	keys := st.keys[:0]
 	for k := range form {
