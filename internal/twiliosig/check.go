@@ -14,7 +14,7 @@ import (
 // package documentation). The comparison is constant time. Valid never
 // panics.
 func Valid(authToken, fullURL string, form url.Values, signature string) bool {
-	return newMACState([]byte(authToken)).valid(fullURL, form, signature)
+	return newSizedMACState([]byte(authToken), fullURL, form).valid(fullURL, form, signature)
 }
 
 // Checker checks signatures for one auth token, reusing its HMAC state

@@ -12,17 +12,7 @@ import (
 // Sign returns the X-Twilio-Signature for a request to fullURL with the
 // given POST form (nil for a GET, whose parameters are in fullURL).
 func Sign(authToken, fullURL string, form url.Values) string {
-	st := newMACState([]byte(authToken))
-	n := 0
-	for k, values := range form {
-		n += len(values) * len(k)
-		for _, v := range values {
-			n += len(v)
-		}
-	}
-	st.keys = make([]string, 0, len(form))
-	st.params = make([]byte, 0, n)
-	st.buf = make([]byte, 0, len(fullURL)+n)
+	st := newSizedMACState([]byte(authToken), fullURL, form)
 	st.setForm(form)
 	return base64.StdEncoding.EncodeToString(st.sum(append(st.buf[:0], fullURL...)))
 }
@@ -39,6 +29,23 @@ type macState struct {
 
 func newMACState(key []byte) *macState {
 	return &macState{mac: hmac.New(sha1.New, key)}
+}
+
+// newSizedMACState returns a macState whose buffers are allocated once, at
+// the size one request to fullURL with form needs.
+func newSizedMACState(key []byte, fullURL string, form url.Values) *macState {
+	n := 0
+	for k, values := range form {
+		n += len(values) * len(k)
+		for _, v := range values {
+			n += len(v)
+		}
+	}
+	st := newMACState(key)
+	st.keys = make([]string, 0, len(form))
+	st.params = make([]byte, 0, n)
+	st.buf = make([]byte, 0, len(fullURL)+len(":443")+n)
+	return st
 }
 
 // setForm writes form's part of the signed string into st.params: each
