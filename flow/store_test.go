@@ -257,7 +257,9 @@ func TestMemoryStoreConcurrentClaims(t *testing.T) {
 			var wg sync.WaitGroup
 			errs := make(chan error, tt.goroutines*tt.ids)
 			for range tt.goroutines {
-				wg.Go(func() {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
 					for i := range tt.ids {
 						id := testID(uint64(i))
 						want := []byte(fmt.Sprintf("record %d", i))
@@ -274,7 +276,7 @@ func TestMemoryStoreConcurrentClaims(t *testing.T) {
 							errs <- fmt.Errorf("id %d: record %q, want nil or %q", i, record, want)
 						}
 					}
-				})
+				}()
 			}
 			wg.Wait()
 			close(errs)
