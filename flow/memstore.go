@@ -17,7 +17,7 @@ import (
 // evicting an unexpired claim would reopen its token to replay. Size it for
 // the steps answered within one ttl: with the default 15-minute maximum age,
 // 10 calls a second of 3 steps each need 27,000 entries. Each entry costs
-// about 100 bytes plus the largest record saved in it; memory grows as
+// about 150 bytes plus the largest record saved in it; memory grows as
 // entries are first used and is reused after they expire.
 //
 // Claim and Save do not allocate once the store has warmed up, except for
