@@ -64,11 +64,11 @@ func ExampleParse() {
 	}
 	say := resp.Verbs[0].(twiml.Say)
 	fmt.Printf("%q %q %T\n", say.Text, say.Voice, resp.Verbs[1])
-	_, err = twiml.Parse([]byte(`<Response><Dial>+15005550006</Dial></Response>`))
+	_, err = twiml.Parse([]byte(`<Response><Record maxLength="30"/></Response>`))
 	fmt.Println(err)
 	// Output:
 	// "Hello & goodbye" "alice" twiml.Hangup
-	// twiml: line 1: unknown verb "Dial"
+	// twiml: line 1: unknown verb "Record"
 }
 
 // AppendXML renders into a buffer the caller keeps, allocating nothing

@@ -97,10 +97,10 @@ func TestParseErrors(t *testing.T) {
 	}{
 		{"empty", ``, ErrSyntax, "end of document"},
 		{"not xml", `hello`, ErrSyntax, "text outside"},
-		{"unknown verb", `<Response><Dial>+15550100</Dial></Response>`, ErrSyntax, `unknown verb "Dial"`},
+		{"unknown verb", `<Response><Record maxLength="30"/></Response>`, ErrSyntax, `unknown verb "Record"`},
 		{"unknown verb in gather", `<Response><Gather><Sms/></Gather></Response>`, ErrSyntax, `unknown verb "Sms"`},
 		{"unknown attribute", `<Response><Say colour="red">a</Say></Response>`, ErrSyntax, `Say: unknown attribute "colour"`},
-		{"unknown gather attribute", `<Response><Gather bargeIn="true"/></Response>`, ErrSyntax, `unknown attribute "bargeIn"`},
+		{"unknown gather attribute", `<Response><Gather bargein="true"/></Response>`, ErrSyntax, `unknown attribute "bargein"`},
 		{"attribute on response", `<Response x="1"/>`, ErrSyntax, `Response: unknown attribute "x"`},
 		{"attribute on hangup", `<Response><Hangup reason="x"/></Response>`, ErrSyntax, `Hangup: unknown attribute "reason"`},
 		{"wrong root", `<Reply/>`, ErrSyntax, `"Reply"`},
@@ -108,8 +108,10 @@ func TestParseErrors(t *testing.T) {
 		{"redirect in gather", `<Response><Gather><Redirect>/x</Redirect></Gather></Response>`, ErrSyntax, "Gather: cannot hold Redirect"},
 		{"gather in gather", `<Response><Gather><Gather/></Gather></Response>`, ErrSyntax, "cannot hold Gather"},
 		{"child of hangup", `<Response><Hangup><Say>a</Say></Hangup></Response>`, ErrSyntax, `Hangup: cannot hold "Say"`},
-		{"child of say", `<Response><Say>a<b>c</b></Say></Response>`, ErrSyntax, `Say: holds text only`},
-		{"too deep", `<Response><Gather><Say><x/></Say></Gather></Response>`, ErrSyntax, "nested deeper"},
+		{"child of say", `<Response><Say>a<b>c</b></Say></Response>`, ErrSyntax, `Say: cannot hold "b"`},
+		{"child of play", `<Response><Play>a<break/></Play></Response>`, ErrSyntax, `Play: holds text only, not "break"`},
+		{"too deep", `<Response><Gather><Say>` + strings.Repeat("<p>", MaxDepth-2) + strings.Repeat("</p>", MaxDepth-2) +
+			`</Say></Gather></Response>`, ErrSyntax, "nested deeper"},
 		{"text in response", `<Response>hello</Response>`, ErrSyntax, "Response: holds text"},
 		{"text in gather", `<Response><Gather>hi</Gather></Response>`, ErrSyntax, "Gather: holds text"},
 		{"text in pause", `<Response><Pause>1</Pause></Response>`, ErrSyntax, "Pause: holds text"},
@@ -146,7 +148,7 @@ func TestParseErrors(t *testing.T) {
 }
 
 func TestParseLine(t *testing.T) {
-	_, err := Parse([]byte("<Response>\n<Say>a</Say>\n<Dial/>\n</Response>"))
+	_, err := Parse([]byte("<Response>\n<Say>a</Say>\n<Sms/>\n</Response>"))
 	var e *Error
 	if !errors.As(err, &e) || e.Line != 3 {
 		t.Errorf("Parse error %v, want one on line 3", err)

@@ -73,49 +73,27 @@ func WriteHTTP(w http.ResponseWriter, r *Response) error {
 	return err
 }
 
-// appendVerb appends one verb; a nil verb or nil pointer appends nothing.
+// appendVerb appends one verb; a nil verb appends nothing.
 func appendVerb(dst []byte, v Verb) []byte {
 	switch v := v.(type) {
 	case Say:
 		return appendSay(dst, &v)
-	case *Say:
-		if v != nil {
-			return appendSay(dst, v)
-		}
 	case Play:
 		return appendPlay(dst, &v)
-	case *Play:
-		if v != nil {
-			return appendPlay(dst, v)
-		}
 	case Pause:
 		return appendPause(dst, &v)
-	case *Pause:
-		if v != nil {
-			return appendPause(dst, v)
-		}
 	case Gather:
 		return appendGather(dst, &v)
-	case *Gather:
-		if v != nil {
-			return appendGather(dst, v)
-		}
 	case Redirect:
 		return appendRedirect(dst, &v)
-	case *Redirect:
-		if v != nil {
-			return appendRedirect(dst, v)
-		}
-	case Hangup, *Hangup:
-		if v != (*Hangup)(nil) {
-			return append(dst, "<Hangup/>"...)
-		}
+	case Hangup:
+		return append(dst, "<Hangup/>"...)
 	case Reject:
 		return appendReject(dst, &v)
-	case *Reject:
-		if v != nil {
-			return appendReject(dst, v)
-		}
+	case Dial:
+		return appendDial(dst, &v)
+	case Enqueue:
+		return appendEnqueue(dst, &v)
 	}
 	return dst
 }
@@ -125,7 +103,13 @@ func appendSay(dst []byte, s *Say) []byte {
 	dst = appendStrAttr(dst, "voice", s.Voice)
 	dst = appendStrAttr(dst, "language", s.Language)
 	dst = appendLoop(dst, s.Loop)
-	return appendTextEnd(dst, "Say", s.Text)
+	if len(s.Content) == 0 {
+		return appendTextEnd(dst, "Say", s.Text)
+	}
+	dst = append(dst, '>')
+	dst = appendText(dst, s.Text)
+	dst = appendSpeech(dst, s.Content)
+	return append(dst, "</Say>"...)
 }
 
 func appendPlay(dst []byte, p *Play) []byte {
@@ -147,9 +131,7 @@ func appendGather(dst []byte, g *Gather) []byte {
 	dst = appendStrAttr(dst, "action", g.Action)
 	dst = appendStrAttr(dst, "method", string(g.Method))
 	dst = appendSecondsAttr(dst, "timeout", g.Timeout)
-	if g.NumDigits != 0 {
-		dst = appendIntAttr(dst, "numDigits", int64(g.NumDigits))
-	}
+	dst = appendCountAttr(dst, "numDigits", g.NumDigits)
 	switch g.FinishOnKey {
 	case "":
 	case NoFinishOnKey:
@@ -157,9 +139,7 @@ func appendGather(dst []byte, g *Gather) []byte {
 	default:
 		dst = appendStrAttr(dst, "finishOnKey", string(g.FinishOnKey))
 	}
-	if g.ActionOnEmptyResult {
-		dst = append(dst, ` actionOnEmptyResult="true"`...)
-	}
+	dst = appendBoolAttr(dst, "actionOnEmptyResult", g.ActionOnEmptyResult)
 	if g.SpeechTimeout == SpeechTimeoutAuto {
 		dst = append(dst, ` speechTimeout="auto"`...)
 	} else {
@@ -168,14 +148,13 @@ func appendGather(dst []byte, g *Gather) []byte {
 	dst = appendStrAttr(dst, "language", g.Language)
 	dst = appendStrAttr(dst, "hints", g.Hints)
 	dst = appendStrAttr(dst, "speechModel", g.SpeechModel)
-	switch g.ProfanityFilter {
-	case ToggleOn:
-		dst = append(dst, ` profanityFilter="true"`...)
-	case ToggleOff:
-		dst = append(dst, ` profanityFilter="false"`...)
-	}
+	dst = appendToggleAttr(dst, "profanityFilter", g.ProfanityFilter)
 	dst = appendStrAttr(dst, "partialResultCallback", g.PartialResultCallback)
 	dst = appendStrAttr(dst, "partialResultCallbackMethod", string(g.PartialResultCallbackMethod))
+	dst = appendSecondsAttr(dst, "maxSpeechTime", g.MaxSpeechTime)
+	dst = appendToggleAttr(dst, "bargeIn", g.BargeIn)
+	dst = appendBoolAttr(dst, "debug", g.Debug)
+	dst = appendBoolAttr(dst, "enhanced", g.Enhanced)
 	if len(g.Verbs) == 0 {
 		return append(dst, "/>"...)
 	}
@@ -223,6 +202,62 @@ func appendStrAttr(dst []byte, name, value string) []byte {
 	return append(dst, '"')
 }
 
+// appendCountAttr appends name="n", or nothing when n is 0.
+func appendCountAttr(dst []byte, name string, n int) []byte {
+	if n == 0 {
+		return dst
+	}
+	return appendIntAttr(dst, name, int64(n))
+}
+
+// appendBoolAttr appends name="true", or nothing when b is false.
+func appendBoolAttr(dst []byte, name string, b bool) []byte {
+	if !b {
+		return dst
+	}
+	return appendRawAttr(dst, name, "true")
+}
+
+// appendToggleAttr appends name="true" or name="false", or nothing for
+// ToggleDefault. A Toggle outside its constants is written as neither;
+// Validate reports it.
+func appendToggleAttr(dst []byte, name string, t Toggle) []byte {
+	switch t {
+	case ToggleOn:
+		return appendRawAttr(dst, name, "true")
+	case ToggleOff:
+		return appendRawAttr(dst, name, "false")
+	}
+	return dst
+}
+
+// appendListAttr appends the values separated by spaces, or nothing when
+// there are none.
+func appendListAttr[S ~string](dst []byte, name string, values []S) []byte {
+	if len(values) == 0 {
+		return dst
+	}
+	dst = append(dst, ' ')
+	dst = append(dst, name...)
+	dst = append(dst, `="`...)
+	for i, v := range values {
+		if i > 0 {
+			dst = append(dst, ' ')
+		}
+		dst = appendAttr(dst, string(v))
+	}
+	return append(dst, '"')
+}
+
+// appendRawAttr appends name="value" for a value that needs no escaping.
+func appendRawAttr(dst []byte, name, value string) []byte {
+	dst = append(dst, ' ')
+	dst = append(dst, name...)
+	dst = append(dst, `="`...)
+	dst = append(dst, value...)
+	return append(dst, '"')
+}
+
 func appendIntAttr(dst []byte, name string, n int64) []byte {
 	dst = append(dst, ' ')
 	dst = append(dst, name...)
@@ -250,16 +285,29 @@ func appendSecondsAttr(dst []byte, name string, d time.Duration) []byte {
 	return appendIntAttr(dst, name, seconds(d))
 }
 
+// appendMillisAttr appends d in whole milliseconds, or nothing when d is 0.
+func appendMillisAttr(dst []byte, name string, d time.Duration) []byte {
+	if d == 0 {
+		return dst
+	}
+	return appendIntAttr(dst, name, roundUp(d, time.Millisecond))
+}
+
 // seconds returns d in whole seconds, rounded away from zero, so that only a
 // zero duration gives 0.
 func seconds(d time.Duration) int64 {
-	s := int64(d / time.Second)
+	return roundUp(d, time.Second)
+}
+
+// roundUp returns d in whole units, rounded away from zero.
+func roundUp(d, unit time.Duration) int64 {
+	n := int64(d / unit)
 	switch {
-	case d%time.Second == 0:
+	case d%unit == 0:
 	case d > 0:
-		s++
+		n++
 	default:
-		s--
+		n--
 	}
-	return s
+	return n
 }

@@ -2,11 +2,13 @@ package twiml
 
 import (
 	"bytes"
+	"errors"
 	"flag"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -256,23 +258,36 @@ func TestDurationRounding(t *testing.T) {
 	}
 }
 
-func TestPointerVerbs(t *testing.T) {
-	values := &Response{Verbs: []Verb{
-		Say{Text: "a"}, Play{URL: "b"}, Pause{Length: time.Second},
-		Gather{NumDigits: 1, Verbs: []GatherVerb{Say{Text: "c"}, Play{Digits: "1"}, Pause{}}},
-		Redirect{URL: "d"}, Hangup{}, Reject{Reason: RejectBusy},
-	}}
-	pointers := &Response{Verbs: []Verb{
-		&Say{Text: "a"}, &Play{URL: "b"}, &Pause{Length: time.Second},
-		&Gather{NumDigits: 1, Verbs: []GatherVerb{&Say{Text: "c"}, &Play{Digits: "1"}, &Pause{}}},
-		&Redirect{URL: "d"}, &Hangup{}, &Reject{Reason: RejectBusy},
-	}}
-	if got, want := pointers.String(), values.String(); got != want {
-		t.Errorf("pointers render\n%s\nvalues render\n%s", got, want)
+// TestPointerVerbsRenderNothing checks that verbs are values only: a pointer
+// to a verb, or nil, renders nothing (Validate reports it).
+func TestPointerVerbsRenderNothing(t *testing.T) {
+	tests := []struct {
+		name  string
+		verbs []Verb
+	}{
+		{"pointers", []Verb{&Say{Text: "a"}, &Play{URL: "b"}, &Hangup{}, &Dial{PhoneNumber: "+15005550006"}}},
+		{"nils", []Verb{nil, (*Say)(nil), (*Hangup)(nil), (*Gather)(nil)}},
+		{"pointer in gather", []Verb{Gather{Verbs: []GatherVerb{&Say{Text: "c"}, (*Pause)(nil)}}}},
+		{"pointer noun", []Verb{Dial{Nouns: []DialNoun{&Number{PhoneNumber: "+15005550006"}, nil}}}},
+		{"pointer speech", []Verb{Say{Content: []Speech{&SSMLBreak{}, nil}}}},
 	}
-	withNils := &Response{Verbs: []Verb{nil, (*Say)(nil), (*Hangup)(nil), Hangup{}, (*Gather)(nil)}}
-	if got, want := withNils.String(), header+"<Response><Hangup/></Response>"; got != want {
-		t.Errorf("nil verbs render %s, want %s", got, want)
+	want := map[string]string{
+		"pointers":          header + "<Response></Response>",
+		"nils":              header + "<Response></Response>",
+		"pointer in gather": header + "<Response><Gather></Gather></Response>",
+		"pointer noun":      header + "<Response><Dial></Dial></Response>",
+		"pointer speech":    header + "<Response><Say></Say></Response>",
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := &Response{Verbs: tc.verbs}
+			if got := r.String(); got != want[tc.name] {
+				t.Errorf("renders %s, want %s", got, want[tc.name])
+			}
+			if err := r.Validate(); !errors.Is(err, ErrInvalid) {
+				t.Errorf("Validate() = %v, want ErrInvalid", err)
+			}
+		})
 	}
 	var nilResponse *Response
 	if got, want := nilResponse.String(), header+"<Response/>"; got != want {
@@ -302,6 +317,9 @@ func TestWriteHTTP(t *testing.T) {
 	}
 	if got := rec.Header().Get("Content-Type"); got != "text/xml; charset=utf-8" {
 		t.Errorf("Content-Type %q", got)
+	}
+	if got, want := rec.Header().Get("Content-Length"), strconv.Itoa(len(r.String())); got != want {
+		t.Errorf("Content-Length %q, want %q", got, want)
 	}
 	if got := rec.Body.String(); got != r.String() {
 		t.Errorf("body %q, want %q", got, r.String())
