@@ -196,13 +196,7 @@ var rejectAttrs = []attrRule[Reject]{
 }
 
 var gatherAttrs = []attrRule[Gather]{
-	{"input", func(g *Gather, s string) error {
-		g.Input = Input(s)
-		if g.Input == inputSpeechDTMF {
-			g.Input = InputDTMFSpeech
-		}
-		return nil
-	}},
+	str("input", func(g *Gather) *Input { return &g.Input }),
 	str("action", func(g *Gather) *string { return &g.Action }),
 	str("method", func(g *Gather) *Method { return &g.Method }),
 	secs("timeout", func(g *Gather) *time.Duration { return &g.Timeout }),

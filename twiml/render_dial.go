@@ -52,11 +52,7 @@ func appendNoun(dst []byte, n DialNoun) []byte {
 func appendNumber(dst []byte, n *Number) []byte {
 	dst = append(dst, "<Number"...)
 	dst = appendStrAttr(dst, "sendDigits", n.SendDigits)
-	dst = appendStrAttr(dst, "url", n.URL)
-	dst = appendStrAttr(dst, "method", string(n.Method))
-	dst = appendListAttr(dst, "statusCallbackEvent", n.StatusCallbackEvent)
-	dst = appendStrAttr(dst, "statusCallback", n.StatusCallback)
-	dst = appendStrAttr(dst, "statusCallbackMethod", string(n.StatusCallbackMethod))
+	dst = appendCallbackAttrs(dst, n.URL, n.Method, n.StatusCallbackEvent, n.StatusCallback, n.StatusCallbackMethod)
 	dst = appendStrAttr(dst, "byoc", n.BYOC)
 	dst = appendStrAttr(dst, "machineDetection", string(n.MachineDetection))
 	dst = appendStrAttr(dst, "amdStatusCallback", n.AMDStatusCallback)
@@ -70,11 +66,7 @@ func appendNumber(dst []byte, n *Number) []byte {
 
 func appendClient(dst []byte, c *Client) []byte {
 	dst = append(dst, "<Client"...)
-	dst = appendStrAttr(dst, "url", c.URL)
-	dst = appendStrAttr(dst, "method", string(c.Method))
-	dst = appendListAttr(dst, "statusCallbackEvent", c.StatusCallbackEvent)
-	dst = appendStrAttr(dst, "statusCallback", c.StatusCallback)
-	dst = appendStrAttr(dst, "statusCallbackMethod", string(c.StatusCallbackMethod))
+	dst = appendCallbackAttrs(dst, c.URL, c.Method, c.StatusCallbackEvent, c.StatusCallback, c.StatusCallbackMethod)
 	return appendTextEnd(dst, "Client", c.Identity)
 }
 
@@ -82,12 +74,18 @@ func appendSip(dst []byte, s *Sip) []byte {
 	dst = append(dst, "<Sip"...)
 	dst = appendStrAttr(dst, "username", s.Username)
 	dst = appendStrAttr(dst, "password", s.Password)
-	dst = appendStrAttr(dst, "url", s.URL)
-	dst = appendStrAttr(dst, "method", string(s.Method))
-	dst = appendListAttr(dst, "statusCallbackEvent", s.StatusCallbackEvent)
-	dst = appendStrAttr(dst, "statusCallback", s.StatusCallback)
-	dst = appendStrAttr(dst, "statusCallbackMethod", string(s.StatusCallbackMethod))
+	dst = appendCallbackAttrs(dst, s.URL, s.Method, s.StatusCallbackEvent, s.StatusCallback, s.StatusCallbackMethod)
 	return appendTextEnd(dst, "Sip", s.URI)
+}
+
+// appendCallbackAttrs appends the url, method and status callback
+// attributes that Number, Client and Sip share.
+func appendCallbackAttrs(dst []byte, url string, m Method, events []CallEvent, callback string, callbackMethod Method) []byte {
+	dst = appendStrAttr(dst, "url", url)
+	dst = appendStrAttr(dst, "method", string(m))
+	dst = appendListAttr(dst, "statusCallbackEvent", events)
+	dst = appendStrAttr(dst, "statusCallback", callback)
+	return appendStrAttr(dst, "statusCallbackMethod", string(callbackMethod))
 }
 
 func appendConference(dst []byte, c *Conference) []byte {

@@ -111,7 +111,7 @@ func (v *validator) pause(p *Pause) {
 
 func (v *validator) gather(g *Gather) {
 	switch g.Input {
-	case "", InputDTMF, InputSpeech, InputDTMFSpeech, inputSpeechDTMF:
+	case "", InputDTMF, InputSpeech, InputDTMFSpeech, InputSpeechDTMF:
 	default:
 		v.add("Gather", "input", "must be dtmf, speech, dtmf speech or speech dtmf")
 	}

@@ -88,16 +88,14 @@ type Reject struct {
 // Input is the kind of input a [Gather] accepts.
 type Input string
 
-// The inputs Twilio accepts. Twilio also accepts "speech dtmf", which
-// Validate allows and Parse reads as InputDTMFSpeech.
+// The inputs Twilio accepts. InputDTMFSpeech and InputSpeechDTMF mean the
+// same; Parse keeps the order as written.
 const (
 	InputDTMF       Input = "dtmf"
 	InputSpeech     Input = "speech"
 	InputDTMFSpeech Input = "dtmf speech"
+	InputSpeechDTMF Input = "speech dtmf"
 )
-
-// inputSpeechDTMF is InputDTMFSpeech with its words the other way round.
-const inputSpeechDTMF Input = "speech dtmf"
 
 // Method is the HTTP method Twilio uses to request a URL.
 type Method string
