@@ -96,15 +96,15 @@ func (v *validator) sayAs(s *SSMLSayAs) {
 // nor a number with its unit.
 func (v *validator) prosody(p *SSMLProsody) {
 	if p.Volume != "" && !oneWord(p.Volume, "default", "silent", "x-soft", "soft", "medium", "loud", "x-loud") &&
-		!signedNumber(p.Volume, "dB", true) {
+		!signedNumber(p.Volume, "dB") {
 		v.add("prosody", "volume", "must be a volume word or a change in dB such as +6dB")
 	}
 	if p.Rate != "" && !oneWord(p.Rate, "x-slow", "slow", "medium", "fast", "x-fast") &&
-		!signedNumber(p.Rate, "%", false) {
+		!signedNumber(p.Rate, "%") {
 		v.add("prosody", "rate", "must be a rate word or a percentage such as 85%")
 	}
 	if p.Pitch != "" && !oneWord(p.Pitch, "default", "x-low", "low", "medium", "high", "x-high") &&
-		!signedNumber(p.Pitch, "%", true) {
+		!signedNumber(p.Pitch, "%") {
 		v.add("prosody", "pitch", "must be a pitch word or a change in percent such as -10%")
 	}
 }
@@ -118,17 +118,15 @@ func oneWord(s string, words ...string) bool {
 	return false
 }
 
-// signedNumber reports whether s is a decimal number followed by unit, with
-// a leading + or - when signed (and none otherwise).
-func signedNumber(s, unit string, signed bool) bool {
+// signedNumber reports whether s is a decimal number, with an optional
+// leading + or -, followed by unit. Amazon Polly's own examples write a
+// rate as "-10%", so the sign is allowed on every prosody value.
+func signedNumber(s, unit string) bool {
 	num, ok := strings.CutSuffix(s, unit)
 	if !ok {
 		return false
 	}
-	if signed {
-		if num == "" || (num[0] != '+' && num[0] != '-') {
-			return false
-		}
+	if num != "" && (num[0] == '+' || num[0] == '-') {
 		num = num[1:]
 	}
 	whole, frac, _ := strings.Cut(num, ".")
