@@ -15,15 +15,15 @@ const header = `<?xml version="1.0" encoding="UTF-8"?>`
 // slice. It allocates nothing when dst has room. A nil r renders an empty
 // Response.
 func (r *Response) AppendXML(dst []byte) []byte {
-	dst = append(dst, header...)
-	if r == nil || len(r.Verbs) == 0 {
-		return append(dst, "<Response/>"...)
+	dst = append(dst, header+"<Response"...)
+	start := len(dst)
+	dst = append(dst, '>')
+	if r != nil {
+		for _, v := range r.Verbs {
+			dst = appendVerb(dst, v)
+		}
 	}
-	dst = append(dst, "<Response>"...)
-	for _, v := range r.Verbs {
-		dst = appendVerb(dst, v)
-	}
-	return append(dst, "</Response>"...)
+	return appendEnd(dst, start, "Response")
 }
 
 // bufPool holds render buffers for WriteTo and WriteHTTP.
@@ -103,13 +103,10 @@ func appendSay(dst []byte, s *Say) []byte {
 	dst = appendStrAttr(dst, "voice", s.Voice)
 	dst = appendStrAttr(dst, "language", s.Language)
 	dst = appendLoop(dst, s.Loop)
-	if len(s.Content) == 0 {
-		return appendTextEnd(dst, "Say", s.Text)
-	}
-	dst = append(dst, '>')
-	dst = appendText(dst, s.Text)
+	start := len(dst)
+	dst = appendText(append(dst, '>'), s.Text)
 	dst = appendSpeech(dst, s.Content)
-	return append(dst, "</Say>"...)
+	return appendEnd(dst, start, "Say")
 }
 
 func appendPlay(dst []byte, p *Play) []byte {
@@ -155,14 +152,12 @@ func appendGather(dst []byte, g *Gather) []byte {
 	dst = appendToggleAttr(dst, "bargeIn", g.BargeIn)
 	dst = appendBoolAttr(dst, "debug", g.Debug)
 	dst = appendBoolAttr(dst, "enhanced", g.Enhanced)
-	if len(g.Verbs) == 0 {
-		return append(dst, "/>"...)
-	}
+	start := len(dst)
 	dst = append(dst, '>')
 	for _, v := range g.Verbs {
 		dst = appendVerb(dst, v)
 	}
-	return append(dst, "</Gather>"...)
+	return appendEnd(dst, start, "Gather")
 }
 
 func appendRedirect(dst []byte, r *Redirect) []byte {
@@ -180,11 +175,18 @@ func appendReject(dst []byte, r *Reject) []byte {
 // appendTextEnd closes a start tag and appends text and the end tag, or
 // makes the tag self-closing when text is empty.
 func appendTextEnd(dst []byte, name, text string) []byte {
-	if text == "" {
-		return append(dst, "/>"...)
+	start := len(dst)
+	return appendEnd(appendText(append(dst, '>'), text), start, name)
+}
+
+// appendEnd appends the end tag of name, whose start tag was closed by the
+// '>' at dst[start]; when nothing followed that '>', it makes the start tag
+// self-closing instead, so that an element with no content is always
+// written the same way.
+func appendEnd(dst []byte, start int, name string) []byte {
+	if len(dst) == start+1 {
+		return append(dst[:start], "/>"...)
 	}
-	dst = append(dst, '>')
-	dst = appendText(dst, text)
 	dst = append(dst, "</"...)
 	dst = append(dst, name...)
 	return append(dst, '>')

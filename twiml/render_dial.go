@@ -21,15 +21,12 @@ func appendDial(dst []byte, d *Dial) []byte {
 	dst = appendBoolAttr(dst, "sequential", d.Sequential)
 	dst = appendStrAttr(dst, "referUrl", d.ReferURL)
 	dst = appendStrAttr(dst, "referMethod", string(d.ReferMethod))
-	if len(d.Nouns) == 0 {
-		return appendTextEnd(dst, "Dial", d.PhoneNumber)
-	}
-	dst = append(dst, '>')
-	dst = appendText(dst, d.PhoneNumber)
+	start := len(dst)
+	dst = appendText(append(dst, '>'), d.PhoneNumber)
 	for _, n := range d.Nouns {
 		dst = appendNoun(dst, n)
 	}
-	return append(dst, "</Dial>"...)
+	return appendEnd(dst, start, "Dial")
 }
 
 // appendNoun appends one noun of a Dial; a nil noun appends nothing.
@@ -135,14 +132,13 @@ func appendEnqueue(dst []byte, e *Enqueue) []byte {
 	dst = appendStrAttr(dst, "waitUrl", e.WaitURL)
 	dst = appendStrAttr(dst, "waitUrlMethod", string(e.WaitURLMethod))
 	dst = appendStrAttr(dst, "workflowSid", e.WorkflowSid)
-	if e.Task.Body == "" {
-		return appendTextEnd(dst, "Enqueue", e.Name)
+	start := len(dst)
+	dst = appendText(append(dst, '>'), e.Name)
+	if e.Task.Body != "" {
+		dst = append(dst, "<Task"...)
+		dst = appendCountAttr(dst, "priority", e.Task.Priority)
+		dst = appendSecondsAttr(dst, "timeout", e.Task.Timeout)
+		dst = appendTextEnd(dst, "Task", e.Task.Body)
 	}
-	dst = append(dst, '>')
-	dst = appendText(dst, e.Name)
-	dst = append(dst, "<Task"...)
-	dst = appendCountAttr(dst, "priority", e.Task.Priority)
-	dst = appendSecondsAttr(dst, "timeout", e.Task.Timeout)
-	dst = appendTextEnd(dst, "Task", e.Task.Body)
-	return append(dst, "</Enqueue>"...)
+	return appendEnd(dst, start, "Enqueue")
 }

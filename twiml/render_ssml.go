@@ -69,30 +69,26 @@ func appendSpeechNode(dst []byte, s Speech) []byte {
 }
 
 // appendSpeechEnd closes a start tag and appends content and the end tag,
-// or makes the tag self-closing when there is no content.
+// or makes the tag self-closing when the content writes nothing.
 func appendSpeechEnd(dst []byte, name string, content []Speech) []byte {
-	if len(content) == 0 {
-		return append(dst, "/>"...)
-	}
-	dst = append(dst, '>')
-	dst = appendSpeech(dst, content)
-	dst = append(dst, "</"...)
-	dst = append(dst, name...)
-	return append(dst, '>')
+	start := len(dst)
+	dst = appendSpeech(append(dst, '>'), content)
+	return appendEnd(dst, start, name)
 }
 
-// appendBreakTime appends a break's time: whole seconds as "3s", anything
-// else in whole milliseconds, rounded away from zero, as "1500ms".
+// appendBreakTime appends a break's time in whole milliseconds, rounded
+// away from zero, as "1500ms", or as "3s" when that is whole seconds.
 func appendBreakTime(dst []byte, d time.Duration) []byte {
 	if d == 0 {
 		return dst
 	}
 	dst = append(dst, ` time="`...)
-	if d%time.Second == 0 {
-		dst = strconv.AppendInt(dst, int64(d/time.Second), 10)
+	ms := roundUp(d, time.Millisecond)
+	if ms%1000 == 0 {
+		dst = strconv.AppendInt(dst, ms/1000, 10)
 		dst = append(dst, 's')
 	} else {
-		dst = strconv.AppendInt(dst, roundUp(d, time.Millisecond), 10)
+		dst = strconv.AppendInt(dst, ms, 10)
 		dst = append(dst, "ms"...)
 	}
 	return append(dst, '"')

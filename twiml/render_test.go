@@ -348,6 +348,28 @@ func TestDurationRounding(t *testing.T) {
 
 // TestPointerVerbsRenderNothing checks that verbs are values only: a pointer
 // to a verb, or nil, renders nothing (Validate reports it).
+func TestBreakTime(t *testing.T) {
+	tests := []struct {
+		d    time.Duration
+		want string
+	}{
+		{0, `<break/>`},
+		{time.Nanosecond, `<break time="1ms"/>`},
+		{500 * time.Millisecond, `<break time="500ms"/>`},
+		{1500 * time.Millisecond, `<break time="1500ms"/>`},
+		{2 * time.Second, `<break time="2s"/>`},
+		{10*time.Second - 29, `<break time="10s"/>`}, // rounds up to whole seconds: found by FuzzRoundTrip
+		{-time.Second, `<break time="-1s"/>`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.d.String(), func(t *testing.T) {
+			if got := string(appendSpeechNode(nil, SSMLBreak{Time: tc.d})); got != tc.want {
+				t.Errorf("got %s, want %s", got, tc.want)
+			}
+		})
+	}
+}
+
 func TestPointerVerbsRenderNothing(t *testing.T) {
 	tests := []struct {
 		name  string
@@ -360,11 +382,11 @@ func TestPointerVerbsRenderNothing(t *testing.T) {
 		{"pointer speech", []Verb{Say{Content: []Speech{&SSMLBreak{}, nil}}}},
 	}
 	want := map[string]string{
-		"pointers":          header + "<Response></Response>",
-		"nils":              header + "<Response></Response>",
-		"pointer in gather": header + "<Response><Gather></Gather></Response>",
-		"pointer noun":      header + "<Response><Dial></Dial></Response>",
-		"pointer speech":    header + "<Response><Say></Say></Response>",
+		"pointers":          header + "<Response/>",
+		"nils":              header + "<Response/>",
+		"pointer in gather": header + "<Response><Gather/></Response>",
+		"pointer noun":      header + "<Response><Dial/></Response>",
+		"pointer speech":    header + "<Response><Say/></Response>",
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
