@@ -27,20 +27,25 @@ const maxQuoted = 40
 // elements, self-closing tags, either kind of attribute quotes, entities and
 // character references.
 //
-// Text (Say's words, Play's and Redirect's URLs) is kept exactly, whitespace
-// included. Attribute values are read by their type: integers for loop and
-// numDigits, whole seconds for length, timeout and speechTimeout, "true" or
-// "false" for actionOnEmptyResult and profanityFilter. loop="0" reads as
-// [LoopForever], speechTimeout="auto" as [SpeechTimeoutAuto] and
-// finishOnKey="" as [NoFinishOnKey]; an explicit zero count or duration
-// reads as 0, which renders as the attribute left out. Seconds beyond what a
-// time.Duration holds read as its largest magnitude. Enumeration values are
-// kept as written; [Response.Validate] reports those Twilio would refuse.
+// Text (Say's words, Play's and Redirect's URLs, a Dial's number, a noun's
+// number, identity, URI or name) is kept exactly, whitespace included. A
+// Say holding SSML elements is read into its Content, with its text as
+// [SSMLText]; a Say of text only, into its Text. Attribute values are read
+// by their type: integers for counts, whole seconds or milliseconds for
+// durations, "true" or "false" for booleans and toggles, space-separated
+// words for event lists. loop="0" reads as [LoopForever],
+// speechTimeout="auto" as [SpeechTimeoutAuto], finishOnKey="" as
+// [NoFinishOnKey] and a Conference's waitUrl="" as SilentWait; an explicit
+// zero count or duration reads as 0, which renders as the attribute left
+// out. Seconds beyond what a time.Duration holds read as its largest
+// magnitude. Enumeration values are kept as written; [Response.Validate]
+// reports those Twilio would refuse.
 //
 // Errors are [*Error] values that match [ErrSyntax], or [ErrTooLarge] for a
-// document longer than [MaxDocumentSize]. An unknown verb or attribute, a
-// verb where Twilio does not allow it (anything but Say, Play and Pause in a
-// Gather), a repeated attribute, text outside Say, Play and Redirect, or a
+// document longer than [MaxDocumentSize]. An unknown verb, noun, SSML
+// element or attribute, an element where Twilio does not allow it (anything
+// but Say, Play and Pause in a Gather, a noun outside a Dial, a verb in a
+// Dial), a repeated attribute, text where only elements belong, or a
 // DOCTYPE is an error that names it.
 func Parse(data []byte) (*Response, error) {
 	if len(data) > MaxDocumentSize {

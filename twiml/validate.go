@@ -14,12 +14,20 @@ const MaxSayLength = 4000
 // [*Error] naming the verb and attribute; the result matches [ErrInvalid].
 // It returns nil when r is valid.
 //
-// Validate reports: a nil verb; Say text that is empty or longer than
+// Validate reports: a nil verb, noun or SSML piece, or a pointer to one;
+// Say text that is empty or, SSML content included, longer than
 // [MaxSayLength] characters; a negative Loop other than [LoopForever]; a
-// Play with neither URL nor Digits, or Digits other than 0-9, *, # and w; a
-// Pause, Gather timeout or speechTimeout that is negative (other than
-// [SpeechTimeoutAuto]) or under one second; a NumDigits below 1; a
-// FinishOnKey that is not one key; an Input, Method, RejectReason or Toggle
+// Play with neither URL nor Digits, or Digits (or a Number's SendDigits)
+// other than 0-9, *, # and w; a duration that is negative (other than
+// [SpeechTimeoutAuto]) or under one second where Twilio counts seconds; a
+// NumDigits below 1; a FinishOnKey that is not one key; a Dial timeout
+// outside 5 s to 600 s or timeLimit over 24 h; a Dial with both or neither
+// of PhoneNumber and nouns, more than [MaxDialNouns] nouns, or a Conference
+// or Queue beside other nouns; a noun with no number, identity, URI or name;
+// an Enqueue with both or neither of a Name and a Task, or a Task without a
+// WorkflowSid; counts outside Twilio's range (maxParticipants 2 to 250,
+// maxQueueSize 1 to 5000); SSML with a required attribute missing, a break
+// over [MaxBreak], or a prosody value of the wrong form; any enumeration
 // outside its constants; an empty Redirect URL; and any string XML cannot
 // carry unchanged (invalid UTF-8, control characters).
 func (r *Response) Validate() error {
