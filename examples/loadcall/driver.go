@@ -49,6 +49,7 @@ const (
 type call struct {
 	d       *driver
 	form    url.Values      // the call's parameters, sent with every request
+	body    string          // form encoded once: it changes only by a Gather's additions
 	next    int             // the next entry of d.keys
 	said    string          // the last Say heard
 	steps   []time.Duration // each request's latency, in order
@@ -68,7 +69,8 @@ type hop struct {
 }
 
 func (d *driver) newCall() *call {
-	return &call{d: d, form: callParams(d.accountSid)}
+	form := callParams(d.accountSid)
+	return &call{d: d, form: form, body: form.Encode()}
 }
 
 // firstHop is the call's first webhook.
@@ -215,18 +217,17 @@ func (c *call) send(ctx context.Context, h *hop) (*twiml.Response, error) {
 	if err := checkLoopback(h.url); err != nil {
 		return nil, err
 	}
+	body := c.body
 	if h.gather {
 		c.form["Digits"] = []string{h.digits}
 		c.form["FinishedOnKey"] = []string{""}
 		c.form["msg"] = []string{"Gather End"}
 		defer func() { delete(c.form, "Digits"); delete(c.form, "FinishedOnKey"); delete(c.form, "msg") }()
+		body += "&Digits=" + url.QueryEscape(h.digits) + "&FinishedOnKey=&msg=Gather+End"
 	}
-	target, body := h.url, ""
-	signed := c.form
+	target, signed := h.url, c.form
 	if h.method == http.MethodGet {
-		target, signed = appendQuery(h.url, c.form), nil
-	} else {
-		body = c.form.Encode()
+		target, signed, body = appendQuery(h.url, body), nil, ""
 	}
 	req, err := http.NewRequestWithContext(ctx, h.method, target, strings.NewReader(body))
 	if err != nil {
@@ -306,12 +307,12 @@ func resolve(docURL, ref string) string {
 	return base.ResolveReference(r).String()
 }
 
-func appendQuery(target string, form url.Values) string {
+func appendQuery(target, query string) string {
 	sep := "?"
 	if strings.Contains(target, "?") {
 		sep = "&"
 	}
-	return target + sep + form.Encode()
+	return target + sep + query
 }
 
 // checkLoopback refuses any URL but http on a loopback address: the tool

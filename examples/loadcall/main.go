@@ -35,6 +35,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"strings"
 	"time"
 )
@@ -45,6 +46,7 @@ const maxDuration = 10 * time.Minute
 // options are the command's flags.
 type options struct {
 	url, token, digits, expect, format string
+	cpuProfile                         string
 	calls, concurrency, warmup         int
 	duration, timeout                  time.Duration
 	firstOnly, lastOnly                bool
@@ -64,6 +66,7 @@ func main() {
 	flag.DurationVar(&o.timeout, "timeout", 15*time.Second, "bound on each request (Twilio's webhook timeout)")
 	flag.BoolVar(&o.firstOnly, "first-only", false, "send only each call's first webhook")
 	flag.BoolVar(&o.lastOnly, "last-only", false, "time only the request carrying the last entry, on calls prepared beforehand")
+	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write the tool's own CPU profile to this file")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -93,6 +96,17 @@ func load(ctx context.Context, out io.Writer, o options) error {
 		expect:      o.expect,
 		accountSid:  newSid("AC"),
 		maxRequests: defaultMaxRequests,
+	}
+	if o.cpuProfile != "" {
+		f, err := os.Create(o.cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	if o.warmup > 0 {
 		run(ctx, d, plan{mode: modeCall, calls: o.warmup, concurrency: o.concurrency, duration: o.duration})
