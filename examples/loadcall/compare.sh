@@ -8,15 +8,19 @@
 # last step alone on calls prepared beforehand (-last-only). The limit
 # server's calls are two requests (first step, then last), the others' three.
 #
+# The machine's other load drifts, so each measurement is repeated ROUNDS
+# times (3), the servers taking turns, and the table shows medians.
+#
 # Settings from the environment: CONCURRENCY (32), DURATION per measurement
-# (5s), WARMUP whole calls before each (200), PIN=1 to run the load tool
+# (3s), WARMUP whole calls before each (200), PIN=1 to run the load tool
 # on CPU 0 and the servers on CPU 1 (taskset), so the tool's own work does
 # not take the servers' core. Needs go; node is optional.
 # Everything listens on loopback ports found free, and is stopped on exit.
 set -euo pipefail
 
 CONCURRENCY=${CONCURRENCY:-32}
-DURATION=${DURATION:-5s}
+DURATION=${DURATION:-3s}
+ROUNDS=${ROUNDS:-3}
 WARMUP=${WARMUP:-200}
 CALLS=1000000 # the duration bounds each measurement
 EXPECT="Your account number is"
@@ -55,12 +59,14 @@ free_port() {
 	done
 }
 
+# wait_port PORT LOG waits up to 30 s for a server to listen.
 wait_port() {
-	for _ in $(seq 100); do
+	for _ in $(seq 300); do
 		if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then return 0; fi
 		sleep 0.1
 	done
-	echo "compare.sh: nothing listens on port $1" >&2
+	echo "compare.sh: nothing listens on port $1; its log:" >&2
+	cat "$2" >&2
 	exit 1
 }
 
@@ -72,20 +78,20 @@ ADDR=127.0.0.1:$p PUBLIC_URL=http://127.0.0.1:$p TWILIO_AUTH_TOKEN=$token AES_SE
 	"${server[@]}" "$work/ivr" 2>"$work/ivr.log" &
 pids+=($!)
 url[ours]=http://127.0.0.1:$p/encrypted-gather digits[ours]=1234,4321
-wait_port "$p"
+wait_port "$p" "$work/ivr.log"
 
 p=$(free_port)
 ADDR=127.0.0.1:$p "${server[@]}" "$work/limit" 2>"$work/limit.log" &
 pids+=($!)
 url[limit]=http://127.0.0.1:$p/first digits[limit]=4321
-wait_port "$p"
+wait_port "$p" "$work/limit.log"
 
 if command -v node >/dev/null; then
 	p=$(free_port)
 	PORT=$p AES_SECRET=$key "${server[@]}" node examples/loadcall/baseline/node/server.js >"$work/node.log" 2>&1 &
 	pids+=($!)
 	url[node]=http://127.0.0.1:$p/encrypted-gather digits[node]=1234,4321
-	wait_port "$p"
+	wait_port "$p" "$work/node.log"
 	servers+=(node)
 else
 	echo "compare.sh: node not found; no Node column" >&2
@@ -101,28 +107,39 @@ measure() {
 }
 
 declare -A kv
-for mode in first call last; do
-	case $mode in
-	first) flag=-first-only ;;
-	call) flag= ;;
-	last) flag=-last-only ;;
-	esac
-	for s in "${servers[@]}"; do
-		line=$(measure "$s" "$flag")
-		echo "$s $mode: $line" >&2
-		kv[$s.$mode]=$line
+for round in $(seq "$ROUNDS"); do
+	for mode in first call last; do
+		case $mode in
+		first) flag=-first-only ;;
+		call) flag= ;;
+		last) flag=-last-only ;;
+		esac
+		for s in "${servers[@]}"; do
+			line=$(measure "$s" "$flag")
+			echo "round $round, $s $mode: $line" >&2
+			kv[$s.$mode.$round]=$line
+		done
 	done
 done
 
-# get SERVER MODE NAME prints one value of a report.
+# get SERVER MODE NAME prints the median over the rounds of one value.
 get() {
-	tr ' ' '\n' <<<"${kv[$1.$2]:-}" | awk -F= -v k="$3" '$1 == k { print $2 }'
+	for round in $(seq "$ROUNDS"); do
+		tr ' ' '\n' <<<"${kv[$1.$2.$round]:-}" | awk -F= -v k="$3" '$1 == k { print $2 }'
+	done | sort -g | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'
+}
+
+# sum SERVER MODE NAME prints the sum over the rounds of one value.
+sum() {
+	for round in $(seq "$ROUNDS"); do
+		tr ' ' '\n' <<<"${kv[$1.$2.$round]:-}" | awk -F= -v k="$3" '$1 == k { print $2 }'
+	done | awk '{ n += $1 } END { print n + 0 }'
 }
 
 echo
 pinned="$(nproc) cores shared by the servers and the load tool"
 [[ ${PIN:-0} == 1 ]] && pinned="servers pinned to CPU 1, the load tool to CPU 0"
-echo "concurrency $CONCURRENCY, $DURATION per measurement, $WARMUP warm-up calls, $pinned"
+echo "medians of $ROUNDS rounds; concurrency $CONCURRENCY, $DURATION per measurement, $WARMUP warm-up calls, $pinned"
 printf '%-26s' ""
 for s in "${servers[@]}"; do printf '%12s' "$s"; done
 printf '%14s%14s\n' "ours/limit" "ours/node"
@@ -148,11 +165,11 @@ row "last step p50 us" last request_p50_us 0
 row "last step p99 us" last request_p99_us 0
 row "call p50 us" call call_p50_us 0
 row "call p99 us" call call_p99_us 0
-printf '%-26s' "not as expected"
+printf '%-26s' "calls not as expected"
 for s in "${servers[@]}"; do
 	n=0
 	for mode in first call last; do
-		n=$((n + $(get "$s" "$mode" wrong) + $(get "$s" "$mode" errors)))
+		n=$((n + $(sum "$s" "$mode" wrong) + $(sum "$s" "$mode" errors)))
 	done
 	printf '%12s' "$n"
 done
