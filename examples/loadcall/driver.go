@@ -29,7 +29,7 @@ type driver struct {
 	maxRequests int
 }
 
-// maxRequests is how many webhook requests one call may make before it
+// defaultMaxRequests is how many webhook requests one call may make before it
 // counts as a loop.
 const defaultMaxRequests = 20
 
