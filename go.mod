@@ -1,10 +1,10 @@
 module github.com/encgather/encgather
 
-go 1.24.0
+go 1.26.0
 
 require (
 	github.com/twilio/twilio-go v1.31.0
-	golang.org/x/crypto v0.48.0
+	golang.org/x/crypto v0.59.0
 )
 
 require (
