@@ -205,11 +205,12 @@ func (k *PrivateKey) ID() string { return k.s.pub.ID() }
 // name, a dash and the key in lowercase hex, the form ParsePrivateKey and
 // BACKEND_PRIVATE_KEY take. Handle its result as the secret it is.
 func (k *PrivateKey) ExportText() string {
+	// Bytes may return the key's own memory (it does for MLKEM768X25519),
+	// so raw is not wiped here.
 	raw, err := k.s.key.hk.Bytes()
 	if err != nil {
 		panic("pubseal: " + err.Error()) // unreachable for the KEMs this package makes
 	}
-	defer clear(raw)
 	return PrivateKeyPrefix + k.KEM().String() + "-" + hex.EncodeToString(raw)
 }
 
