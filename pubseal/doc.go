@@ -71,6 +71,10 @@
 // [PrivateKey.ExportText] is the one deliberate way out. Errors never
 // quote a key, public or private.
 //
+// Using a zero PublicKey, PrivateKey or PrivateKeys is a programming error
+// and panics with a message that says so; anything an attacker controls
+// gets an error.
+//
 // X25519 alone falls to a large quantum computer, and a value recorded
 // today could be opened then. Choose MLKEM768X25519 if the values must stay
 // secret that long; it costs about 20 times the space.

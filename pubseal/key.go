@@ -32,7 +32,9 @@ var (
 )
 
 // PublicKey seals values to the backend that holds its private key; it
-// opens nothing. It is safe for concurrent use. Its text form (String,
+// opens nothing. It is safe for concurrent use. Get one from
+// ParsePublicKey, PublicKeyFromEnv or PrivateKey.PublicKey: the methods of
+// a zero PublicKey panic. Its text form (String,
 // MarshalText) is what ParsePublicKey reads and BACKEND_PUBLIC_KEY holds.
 type PublicKey struct {
 	kem KEM
@@ -186,20 +188,38 @@ func (p *PublicKey) ID() string { return hex.EncodeToString(p.id[:]) }
 // String returns the key's text form: PublicKeyPrefix, the KEM's name, a
 // dash and the key in lowercase hex.
 func (p *PublicKey) String() string {
+	p.mustBeUsable()
 	return PublicKeyPrefix + p.kem.String() + "-" + hex.EncodeToString(p.pk.Bytes())
 }
 
 // MarshalText returns String.
 func (p *PublicKey) MarshalText() ([]byte, error) { return []byte(p.String()), nil }
 
+// mustBeUsable panics with a clear message on a PublicKey this package
+// did not make.
+func (p *PublicKey) mustBeUsable() {
+	if p == nil || p.pk == nil {
+		panic("pubseal: use of a zero PublicKey; get one from ParsePublicKey or PublicKeyFromEnv")
+	}
+}
+
 // PublicKey returns the public key that seals values this key opens.
-func (k *PrivateKey) PublicKey() *PublicKey { return k.s.pub }
+func (k *PrivateKey) PublicKey() *PublicKey { return k.state().pub }
 
 // KEM returns the key's KEM.
-func (k *PrivateKey) KEM() KEM { return k.s.pub.kem }
+func (k *PrivateKey) KEM() KEM { return k.state().pub.kem }
 
 // ID returns the ID of the key's public key.
-func (k *PrivateKey) ID() string { return k.s.pub.ID() }
+func (k *PrivateKey) ID() string { return k.state().pub.ID() }
+
+// state panics with a clear message on a PrivateKey this package did not
+// make: using one is a programming error.
+func (k *PrivateKey) state() *privateState {
+	if k == nil || k.s == nil {
+		panic("pubseal: use of a zero PrivateKey; get keys from GenerateKey or ParsePrivateKey")
+	}
+	return k.s
+}
 
 // ExportText returns the key's text form: PrivateKeyPrefix, the KEM's
 // name, a dash and the key in lowercase hex, the form ParsePrivateKey and
@@ -207,7 +227,7 @@ func (k *PrivateKey) ID() string { return k.s.pub.ID() }
 func (k *PrivateKey) ExportText() string {
 	// Bytes may return the key's own memory (it does for MLKEM768X25519),
 	// so raw is not wiped here.
-	raw, err := k.s.key.hk.Bytes()
+	raw, err := k.state().key.hk.Bytes()
 	if err != nil {
 		panic("pubseal: " + err.Error()) // unreachable for the KEMs this package makes
 	}

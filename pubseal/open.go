@@ -16,7 +16,9 @@ import (
 var ErrOpen = errors.New("pubseal: message authentication failed")
 
 // PrivateKeys opens values sealed to any of its keys. It is safe for
-// concurrent use and never prints a key.
+// concurrent use and never prints a key. Make one with NewPrivateKeys or
+// PrivateKeysFromEnv: every method of a zero or nil PrivateKeys but String
+// and Format panics, as using one is a programming error.
 type PrivateKeys struct {
 	keys []*PrivateKey
 }
@@ -37,7 +39,16 @@ func NewPrivateKeys(keys ...*PrivateKey) *PrivateKeys {
 }
 
 // Keys returns the keys, in order, as a new slice.
-func (ks *PrivateKeys) Keys() []*PrivateKey { return append([]*PrivateKey(nil), ks.keys...) }
+func (ks *PrivateKeys) Keys() []*PrivateKey {
+	ks.mustBeUsable()
+	return append([]*PrivateKey(nil), ks.keys...)
+}
+
+func (ks *PrivateKeys) mustBeUsable() {
+	if ks == nil || len(ks.keys) == 0 {
+		panic("pubseal: use of a zero PrivateKeys; make one with NewPrivateKeys or PrivateKeysFromEnv")
+	}
+}
 
 // Open opens a value made by Seal for the same field and call. Any failure
 // is ErrOpen.
@@ -49,6 +60,7 @@ func (ks *PrivateKeys) Open(sealed, field, callSid string) ([]byte, error) {
 // OpenKey is Open that also returns the key that opened the value. When no
 // value needs an old key any more, the old key can be retired.
 func (ks *PrivateKeys) OpenKey(sealed, field, callSid string) ([]byte, *PrivateKey, error) {
+	ks.mustBeUsable()
 	n := len(sealed)
 	if n < SealedLen(X25519, 0) || n > MaxSealedLen {
 		return nil, nil, ErrOpen

@@ -47,6 +47,7 @@ func SealedLen(kem KEM, n int) int { return 2 * (HeaderSize + kem.encSize() + n 
 // the same two strings. It returns lowercase hex; see the package
 // documentation for the layout.
 func (p *PublicKey) Seal(value []byte, field, callSid string) (string, error) {
+	p.mustBeUsable()
 	out, err := p.SealValue(make([]byte, 0, SealedLen(p.kem, len(value))), value, field, callSid)
 	return string(out), err
 }
@@ -54,6 +55,7 @@ func (p *PublicKey) Seal(value []byte, field, callSid string) (string, error) {
 // SealValue is Seal appending the hex text to dst. On error it returns dst
 // unchanged.
 func (p *PublicKey) SealValue(dst, value []byte, field, callSid string) ([]byte, error) {
+	p.mustBeUsable()
 	if err := checkInput(value, field); err != nil {
 		return dst, err
 	}

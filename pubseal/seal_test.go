@@ -55,7 +55,8 @@ func TestSealOpenRoundTrip(t *testing.T) {
 
 func TestSealIsRandomized(t *testing.T) {
 	pk := mustGenerate(t, X25519).PublicKey()
-	if mustSeal(t, pk, "1234", "f", callSid) == mustSeal(t, pk, "1234", "f", callSid) {
+	first, second := mustSeal(t, pk, "1234", "f", callSid), mustSeal(t, pk, "1234", "f", callSid)
+	if first == second {
 		t.Fatal("two seals of the same value are equal")
 	}
 }
@@ -310,5 +311,36 @@ func TestConcurrentUse(t *testing.T) {
 	close(errs)
 	if err := <-errs; err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestZeroValuesPanic: using a key or key set this package did not make is
+// a programming error, reported by a panic that says so, never a nil
+// dereference and never a silent ErrOpen.
+func TestZeroValuesPanic(t *testing.T) {
+	uses := map[string]func(){
+		"PublicKey.Seal":      func() { _, _ = new(PublicKey).Seal([]byte("1"), "f", callSid) },
+		"PublicKey.SealValue": func() { _, _ = new(PublicKey).SealValue(nil, []byte("1"), "f", callSid) },
+		"nil PublicKey.Seal":  func() { _, _ = (*PublicKey)(nil).Seal([]byte("1"), "f", callSid) },
+		"PublicKey.String":    func() { _ = new(PublicKey).String() },
+		"PrivateKey.ID":       func() { _ = new(PrivateKey).ID() },
+		"PrivateKey.Export":   func() { _ = new(PrivateKey).ExportText() },
+		"nil PrivateKey.KEM":  func() { _ = (*PrivateKey)(nil).KEM() },
+		"PrivateKeys.Open":    func() { _, _ = new(PrivateKeys).Open("00", "f", callSid) },
+		"nil PrivateKeys.Open": func() {
+			_, _, _ = (*PrivateKeys)(nil).OpenKey("00", "f", callSid)
+		},
+		"PrivateKeys.Keys": func() { _ = new(PrivateKeys).Keys() },
+	}
+	for name, use := range uses {
+		t.Run(name, func(t *testing.T) {
+			defer func() {
+				msg, _ := recover().(string)
+				if !strings.HasPrefix(msg, "pubseal: use of a zero ") {
+					t.Fatalf("panic = %q, want a clear message", msg)
+				}
+			}()
+			use()
+		})
 	}
 }
