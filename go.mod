@@ -1,11 +1,11 @@
 module github.com/encgather/encgather
 
-go 1.24.0
+go 1.26.0
 
 require (
 	github.com/redis/go-redis/v9 v9.22.0
 	github.com/twilio/twilio-go v1.31.0
-	golang.org/x/crypto v0.48.0
+	golang.org/x/crypto v0.59.0
 )
 
 require (
