@@ -43,17 +43,31 @@ const infoLabel = "encgather pubseal v1"
 // sealed to a key of kem.
 func SealedLen(kem KEM, n int) int { return 2 * (HeaderSize + kem.encSize() + n + Overhead) }
 
+// SealedLen returns the size in bytes of what SealValue appends for an
+// n-byte value: half of SealedLen(p.KEM(), n), which counts the hex
+// characters of Seal's text. A flow (flow.WithSealer) keeps sealed values
+// in this binary form between steps and hex-encodes them for its backend.
+func (p *PublicKey) SealedLen(n int) int {
+	p.mustBeUsable()
+	return HeaderSize + p.kem.encSize() + n + Overhead
+}
+
 // Seal seals value to p, bound to field and callSid: it opens only with
 // the same two strings. It returns lowercase hex; see the package
 // documentation for the layout.
 func (p *PublicKey) Seal(value []byte, field, callSid string) (string, error) {
 	p.mustBeUsable()
-	out, err := p.SealValue(make([]byte, 0, SealedLen(p.kem, len(value))), value, field, callSid)
-	return string(out), err
+	raw, err := p.SealValue(make([]byte, 0, p.SealedLen(len(value))), value, field, callSid)
+	if err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(raw), nil
 }
 
-// SealValue is Seal appending the hex text to dst. On error it returns dst
-// unchanged.
+// SealValue is Seal appending the sealed bytes to dst instead of their
+// hex text: the layout of the package documentation, whose lowercase hex
+// is what Open reads. It is the shape of flow's Sealer. On error it
+// returns dst unchanged.
 func (p *PublicKey) SealValue(dst, value []byte, field, callSid string) ([]byte, error) {
 	p.mustBeUsable()
 	if err := checkInput(value, field); err != nil {
@@ -68,9 +82,9 @@ func (p *PublicKey) SealValue(dst, value []byte, field, callSid string) ([]byte,
 	if err != nil {
 		return dst, fmt.Errorf("pubseal: %w", err)
 	}
-	dst = hex.AppendEncode(dst, header[:])
-	dst = hex.AppendEncode(dst, enc)
-	return hex.AppendEncode(dst, ct), nil
+	dst = append(dst, header[:]...)
+	dst = append(dst, enc...)
+	return append(dst, ct...), nil
 }
 
 func (p *PublicKey) header() [HeaderSize]byte {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -225,12 +226,35 @@ func TestSealValueAppends(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sealed, ok := strings.CutPrefix(string(out), "token=")
+	sealed, ok := bytes.CutPrefix(out, []byte("token="))
 	if !ok {
 		t.Fatalf("SealValue did not append: %q", out)
 	}
-	if got, err := NewPrivateKeys(k).Open(sealed, "f", callSid); err != nil || string(got) != "1234" {
-		t.Fatalf("Open = %q, %v", got, err)
+	if got, err := NewPrivateKeys(k).Open(hex.EncodeToString(sealed), "f", callSid); err != nil || string(got) != "1234" {
+		t.Fatalf("Open(hex of SealValue) = %q, %v", got, err)
+	}
+}
+
+// TestSealValueLen checks that SealValue appends binary, as flow stores
+// it, of the length the PublicKey.SealedLen method tells a flow.
+func TestSealValueLen(t *testing.T) {
+	for _, kem := range kems {
+		pk := mustGenerate(t, kem).PublicKey()
+		for _, n := range []int{0, 4, 64, MaxValueSize} {
+			t.Run(fmt.Sprintf("%v/%d", kem, n), func(t *testing.T) {
+				out, err := pk.SealValue(nil, bytes.Repeat([]byte{'5'}, n), "f", callSid)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(out) != pk.SealedLen(n) || 2*pk.SealedLen(n) != SealedLen(kem, n) {
+					t.Fatalf("len(SealValue) = %d, SealedLen method %d, SealedLen func %d hex characters",
+						len(out), pk.SealedLen(n), SealedLen(kem, n))
+				}
+				if out[0] != Version {
+					t.Fatalf("SealValue starts with %#x, want the version byte: binary, not hex", out[0])
+				}
+			})
+		}
 	}
 }
 
@@ -322,6 +346,7 @@ func TestZeroValuesPanic(t *testing.T) {
 		"PublicKey.Seal":      func() { _, _ = new(PublicKey).Seal([]byte("1"), "f", callSid) },
 		"PublicKey.SealValue": func() { _, _ = new(PublicKey).SealValue(nil, []byte("1"), "f", callSid) },
 		"nil PublicKey.Seal":  func() { _, _ = (*PublicKey)(nil).Seal([]byte("1"), "f", callSid) },
+		"PublicKey.SealedLen": func() { _ = new(PublicKey).SealedLen(4) },
 		"PublicKey.String":    func() { _ = new(PublicKey).String() },
 		"PrivateKey.ID":       func() { _ = new(PrivateKey).ID() },
 		"PrivateKey.Export":   func() { _ = new(PrivateKey).ExportText() },
