@@ -15,7 +15,9 @@ import (
 
 // stateVersion is the first byte of every sealed state; a new layout gets a
 // new number so that old tokens fail cleanly instead of being misread.
-const stateVersion = 1
+// Version 2 writes each field's length in two bytes, for sealed values
+// longer than 255 bytes (a public-key Sealer's, WithSealer).
+const stateVersion = 2
 
 // maxTokenLen bounds the state parameter before any decoding. Ten 4-digit
 // fields need about 500 characters; 4096 leaves room for long entries and
@@ -37,10 +39,10 @@ type state struct {
 	fields   []field
 }
 
-// field is one gathered value. A sensitive value holds the binary form of
-// aescrypt's sealed format (nonce || ciphertext || tag); a plain one holds
-// the digits themselves, which is safe only because plain steps are, by the
-// service's own declaration, not secret.
+// field is one gathered value. A sensitive value holds what the Sealer
+// appended, in binary (by default aescrypt's nonce || ciphertext || tag);
+// a plain one holds the digits themselves, which is safe only because
+// plain steps are, by the service's own declaration, not secret.
 type field struct {
 	step  int // index of the step that gathered it
 	plain bool
@@ -84,7 +86,7 @@ func (c *stateCodec) additionalData(dst []byte, callSid, step string) []byte {
 func (c *stateCodec) seal(st *state, callSid, step string) string {
 	size := 1 + 8 + 1 + 1
 	for _, f := range st.fields {
-		size += 3 + len(f.value)
+		size += 4 + len(f.value)
 	}
 	adSize := len(stateAAD) + len(c.fingerprint) + len(callSid) + 1 + len(step)
 	buf := make([]byte, 0, 2*size+adSize+aescrypt.NonceSize+aescrypt.Overhead)
@@ -96,7 +98,8 @@ func (c *stateCodec) seal(st *state, callSid, step string) string {
 		if f.plain {
 			flags |= fieldPlain
 		}
-		buf = append(buf, uint8(f.step), flags, uint8(len(f.value)))
+		buf = append(buf, uint8(f.step), flags)
+		buf = binary.BigEndian.AppendUint16(buf, uint16(len(f.value)))
 		buf = append(buf, f.value...)
 	}
 	plaintext := buf
@@ -176,7 +179,7 @@ func decodeState(plaintext []byte, stepCount int) (*state, error) {
 	for range int(count) {
 		var stepIndex, flags uint8
 		var value cryptobyte.String
-		if !s.ReadUint8(&stepIndex) || !s.ReadUint8(&flags) || !s.ReadUint8LengthPrefixed(&value) {
+		if !s.ReadUint8(&stepIndex) || !s.ReadUint8(&flags) || !s.ReadUint16LengthPrefixed(&value) {
 			return nil, errState
 		}
 		if int(stepIndex) >= stepCount {

@@ -141,8 +141,10 @@ func TestDecodeStateRejectsMalformed(t *testing.T) {
 		"empty":            nil,
 		"wrong version":    {9, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0},
 		"missing fields":   {stateVersion, 0, 0, 0, 0, 0, 0, 0, 0, 1},
-		"field step range": {stateVersion, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 7, 0, 1, 'x'},
-		"short field":      {stateVersion, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 5, 'x'},
+		"field step range": {stateVersion, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 7, 0, 0, 1, 'x'},
+		"short field":      {stateVersion, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 5, 'x'},
+		"one-byte length":  {stateVersion, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 1, 'x'},
+		"version 1":        {1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 1, 'x'},
 		"trailing bytes":   {stateVersion, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0},
 	}
 	for name, in := range tests {

@@ -1,0 +1,96 @@
+package flow
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/encgather/encgather/aescrypt"
+	"github.com/encgather/encgather/internal/twiliosig"
+	"github.com/encgather/encgather/pubseal"
+	"github.com/encgather/encgather/twiml"
+)
+
+// BenchmarkStepPublicKey is BenchmarkStep in public-key mode: the card
+// step's digits sealed to the backend's public key under each KEM, beside
+// the default AES-GCM Sealer. The second step's state carries the sealed
+// card value, so the state is sealed and opened at its real size.
+func BenchmarkStepPublicKey(b *testing.B) {
+	sealers := []struct {
+		name string
+		kem  pubseal.KEM // 0: the default AES-GCM Sealer
+	}{
+		{"aes-gcm", 0},
+		{"x25519", pubseal.X25519},
+		{"mlkem768x25519", pubseal.MLKEM768X25519},
+	}
+	for _, s := range sealers {
+		b.Run(s.name, func(b *testing.B) {
+			var opts []Option
+			if s.kem != 0 {
+				k, err := pubseal.GenerateKey(s.kem)
+				if err != nil {
+					b.Fatal(err)
+				}
+				opts = append(opts, WithSealer(k.PublicKey()))
+			}
+			benchServe(b, newBenchPinStep(b, opts...))
+		})
+	}
+}
+
+// benchRequest is a signed webhook request to replay.
+type benchRequest struct {
+	flow   *Flow
+	target string
+	body   string
+	sig    string
+}
+
+// newBenchPinStep prepares the request that answers the PIN step, its
+// state carrying the card value sealed by the flow's Sealer.
+func newBenchPinStep(b *testing.B, opts ...Option) benchRequest {
+	b.Helper()
+	opts = append([]Option{WithPublicURL(testPublicURL)}, opts...)
+	// A third step after the PIN, so that answering the PIN asks a step
+	// (with both values in its state) instead of calling a backend.
+	steps := append(tutorialSteps(), Step{Name: "getZip", Field: "encryptedZip", Digits: Exactly(5),
+		Prompt: []twiml.GatherVerb{twiml.Say{Text: "Please enter your ZIP code."}}})
+	f, err := New(aescrypt.New(aescrypt.GenerateKey()), testAuthToken, steps,
+		PostJSON(Backend{URL: "http://127.0.0.1:1"}), opts...)
+	if err != nil {
+		b.Fatal(err)
+	}
+	card, err := f.gathered(0, "1234", testCallSid)
+	if err != nil {
+		b.Fatal(err)
+	}
+	st := &state{issuedAt: time.Now(), attempt: 1, fields: []field{card}}
+	target := testWebhook + "?" + StepParam + "=getPin&" + StateParam + "=" + f.states.seal(st, testCallSid, "getPin")
+	form := callForm(testCallSid, "Digits", "4321", "From", "+15005550006", "To", "+15005550001",
+		"CallStatus", "in-progress", "Direction", "inbound", "ApiVersion", "2010-04-01")
+	return benchRequest{flow: f, target: target, body: form.Encode(), sig: twiliosig.Sign(testAuthToken, target, form)}
+}
+
+// benchServe replays r: a full step, whose signature is checked, state
+// (with the card value) opened, PIN sealed, state with both values sealed
+// and next <Gather> rendered.
+func benchServe(b *testing.B, r benchRequest) {
+	template := httptest.NewRequest(http.MethodPost, r.target, nil)
+	template.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	template.Header.Set(SignatureHeader, r.sig)
+	rec := httptest.NewRecorder()
+	b.ReportAllocs()
+	for b.Loop() {
+		req := *template
+		req.Body = io.NopCloser(stringsReader(r.body))
+		rec.Body.Reset()
+		r.flow.ServeHTTP(rec, &req)
+	}
+	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "step=getZip") {
+		b.Fatalf("status %d: %s", rec.Code, rec.Body)
+	}
+}

@@ -1,0 +1,123 @@
+package flow
+
+import (
+	"bytes"
+	"encoding/base64"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/encgather/encgather/aescrypt"
+	"github.com/encgather/encgather/pubseal"
+)
+
+// pubkeySealedLen is the size of a 4-digit value sealed under kem, as a
+// state stores it.
+func pubkeySealedLen(t testing.TB, kem pubseal.KEM) int {
+	t.Helper()
+	k, err := pubseal.GenerateKey(kem)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k.PublicKey().SealedLen(4)
+}
+
+// TestStateLongFields: a public-key Sealer's values are longer than 255
+// bytes under MLKEM768-X25519 (1,147 for four digits); a state carries
+// them whole. With a one-byte length they were cut short.
+func TestStateLongFields(t *testing.T) {
+	codec, _ := testCodec(t)
+	for _, n := range []int{255, 256, pubkeySealedLen(t, pubseal.MLKEM768X25519), 4096} {
+		t.Run(fmt.Sprint(n), func(t *testing.T) {
+			want := &state{issuedAt: time.Unix(1_800_000_000, 0), attempt: 1, fields: []field{
+				{step: 0, value: bytes.Repeat([]byte{0xA5}, n)},
+				{step: 1, plain: true, value: []byte("7")},
+			}}
+			token := codec.seal(want, testCallSid, "pin")
+			got, err := codec.open(token, testCallSid, "pin", 2)
+			if len(token) > maxTokenLen {
+				if err != errState {
+					t.Fatalf("a %d-character token opened: %v", len(token), err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("open: %v", err)
+			}
+			if len(got.fields) != 2 || !bytes.Equal(got.fields[0].value, want.fields[0].value) ||
+				!bytes.Equal(got.fields[1].value, want.fields[1].value) {
+				t.Fatalf("fields changed: got %d fields, first of %d bytes", len(got.fields), len(got.fields[0].value))
+			}
+		})
+	}
+}
+
+// TestStateTamperLongField changes every byte of a token that carries a
+// post-quantum sealed value.
+func TestStateTamperLongField(t *testing.T) {
+	codec, _ := testCodec(t)
+	st := &state{issuedAt: time.Unix(1_800_000_000, 0), attempt: 1, fields: []field{
+		{step: 0, value: bytes.Repeat([]byte{0x5A}, pubkeySealedLen(t, pubseal.MLKEM768X25519))},
+	}}
+	raw, err := base64.RawURLEncoding.DecodeString(codec.seal(st, testCallSid, "pin"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range raw {
+		tampered := bytes.Clone(raw)
+		tampered[i] ^= 0x01
+		if _, err := codec.open(base64.RawURLEncoding.EncodeToString(tampered), testCallSid, "pin", 2); err != errState {
+			t.Fatalf("byte %d changed: open err = %v, want errState", i, err)
+		}
+	}
+}
+
+// twilioDocumentedURLLimit is the longest URL Twilio documents that it
+// takes for a callback: 4,000 characters (error 21609). It documents no
+// other figure for a <Gather> action or <Redirect>.
+const twilioDocumentedURLLimit = 4000
+
+// worstActionURL is the longest action URL a flow of steps 4-digit
+// sensitive steps issues with values of sealedLen bytes: the one that asks
+// the last step, carrying every value before it, with the webhook's public
+// URL in front (Twilio resolves the relative action against it).
+func worstActionURL(t *testing.T, steps, sealedLen int) string {
+	t.Helper()
+	names := make([]string, steps)
+	st := &state{issuedAt: time.Now(), attempt: 1}
+	for i := range names {
+		names[i] = fmt.Sprintf("step%02d", i)
+		if i < steps-1 {
+			st.fields = append(st.fields, field{step: i, value: make([]byte, sealedLen)})
+		}
+	}
+	codec := newStateCodec(aescrypt.New(aescrypt.GenerateKey()), names)
+	last := names[steps-1]
+	return testWebhook + actionURL("", last, codec.seal(st, testCallSid, last))
+}
+
+// TestPublicKeyActionURLSizes measures the action URLs of the tutorial's
+// two fields and of ten fields under each Sealer, against Twilio's
+// documented limit: every one fits but ten post-quantum values.
+func TestPublicKeyActionURLSizes(t *testing.T) {
+	sealers := []struct {
+		name      string
+		sealedLen int
+	}{
+		{"aes-gcm", aescrypt.NonceSize + 4 + aescrypt.Overhead},
+		{"x25519", pubkeySealedLen(t, pubseal.X25519)},
+		{"mlkem768x25519", pubkeySealedLen(t, pubseal.MLKEM768X25519)},
+	}
+	for _, s := range sealers {
+		for _, steps := range []int{2, 10} {
+			t.Run(fmt.Sprintf("%s/%d fields", s.name, steps), func(t *testing.T) {
+				n := len(worstActionURL(t, steps, s.sealedLen))
+				t.Logf("%d-byte sealed values: action URL of %d characters", s.sealedLen, n)
+				fits := n <= twilioDocumentedURLLimit
+				if want := s.name != "mlkem768x25519" || steps == 2; fits != want {
+					t.Errorf("%d characters: fits in %d = %v, want %v", n, twilioDocumentedURLLimit, fits, want)
+				}
+			})
+		}
+	}
+}
