@@ -25,6 +25,11 @@ const maxTokenLen = 4096
 // maxFields bounds the fields one call can carry (the count is one byte).
 const maxFields = 255
 
+// tokenEncoding is the state token's encoding. It is strict: a token whose
+// last character carries bits beyond the last byte is refused, so each
+// sealed state has exactly one spelling.
+var tokenEncoding = base64.RawURLEncoding.Strict()
+
 // stateAAD is the fixed prefix of the additional data every state is sealed
 // with, so a state can never be mistaken for any other sealed value.
 const stateAAD = "encgather flow state v1\x00"
@@ -125,7 +130,7 @@ func (c *stateCodec) open(token, callSid, step string, stepCount int) (*state, e
 		return nil, errState
 	}
 	// One buffer holds the decoded token and, after it, the additional data.
-	n := base64.RawURLEncoding.DecodedLen(len(token))
+	n := tokenEncoding.DecodedLen(len(token))
 	buf := make([]byte, n, n+len(stateAAD)+len(c.fingerprint)+len(callSid)+1+len(step))
 	m, ok := decodeToken(buf, token)
 	if !ok {
@@ -141,13 +146,15 @@ func (c *stateCodec) open(token, callSid, step string, stepCount int) (*state, e
 }
 
 // decodeToken decodes base64url from a string in chunks of whole quanta,
-// sparing the copy of the token that []byte(token) would make.
+// sparing the copy of the token that []byte(token) would make. Only the
+// last chunk can end in a partial quantum, and tokenEncoding refuses one
+// with bits set beyond its last byte.
 func decodeToken(dst []byte, token string) (int, bool) {
 	var chunk [128]byte
 	n := 0
 	for len(token) > 0 {
 		k := copy(chunk[:], token)
-		m, err := base64.RawURLEncoding.Decode(dst[n:], chunk[:k])
+		m, err := tokenEncoding.Decode(dst[n:], chunk[:k])
 		if err != nil {
 			return 0, false
 		}

@@ -3,6 +3,7 @@ package flow
 import (
 	"bytes"
 	"encoding/base64"
+	"strings"
 	"testing"
 	"time"
 
@@ -149,6 +150,32 @@ func TestDecodeStateRejectsMalformed(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			if _, err := decodeState(in, 2); err != errState {
 				t.Fatalf("err = %v, want errState", err)
+			}
+		})
+	}
+}
+
+// TestDecodeTokenStrict checks that a token has one spelling: bits beyond
+// the last byte must be zero.
+func TestDecodeTokenStrict(t *testing.T) {
+	tests := []struct {
+		name  string
+		token string
+		ok    bool
+	}{
+		{"whole quanta", "AAAA", true},
+		{"two bytes, spare bits zero", "AAE", true},
+		{"two bytes, spare bit set", "AAF", false},
+		{"one byte, spare bits zero", "AQ", true},
+		{"one byte, spare bit set", "AR", false},
+		{"spare bit set after a full chunk", strings.Repeat("A", 128) + "AR", false},
+		{"padding", "AQ==", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dst := make([]byte, len(tt.token))
+			if _, ok := decodeToken(dst, tt.token); ok != tt.ok {
+				t.Fatalf("decodeToken(%q) ok = %v, want %v", tt.token, ok, tt.ok)
 			}
 		})
 	}
