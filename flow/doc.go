@@ -24,9 +24,12 @@
 // the step it asks ("step") and one sealed token ("state") holding the
 // attempt count, the sealed fields gathered so far and the time it was
 // issued. The token is sealed with a key derived from the master key (HKDF)
-// and bound to the call's CallSid, the step and the flow's definition, so it
-// cannot be forged, moved to another call or replayed at another step, and
-// it expires after a maximum age (DefaultMaxAge). Any number of replicas
+// and bound to the call's CallSid, the step and the flow's definition (each
+// step's name, field name, sensitivity and digit limits), so it cannot be
+// forged, moved to another call, replayed at another step or read by a
+// deploy that gives its fields another meaning, and it expires after a
+// maximum age (DefaultMaxAge). Tokens are decoded strictly: each has one
+// spelling. Any number of replicas
 // sharing the key and the auth token serve one call between them.
 //
 // # Security

@@ -74,11 +74,7 @@ func New(master *aescrypt.Cipher, authToken string, steps []Step, finish Finish,
 		return nil, err
 	}
 	f.validator = v
-	names := make([]string, len(f.steps))
-	for i := range f.steps {
-		names[i] = f.steps[i].Name
-	}
-	f.states = newStateCodec(master, names)
+	f.states = newStateCodec(master, f.steps)
 	return f, nil
 }
 

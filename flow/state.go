@@ -58,19 +58,41 @@ const fieldPlain = 1 << 0
 // key, so the master key never seals anything but backend-facing fields.
 type stateCodec struct {
 	cipher      *aescrypt.Cipher
-	fingerprint [16]byte // binds a state to one flow definition
+	fingerprint [16]byte // binds a state to one flow definition (definitionHash)
 }
 
-func newStateCodec(master *aescrypt.Cipher, stepNames []string) stateCodec {
-	h := sha256.New()
-	for _, name := range stepNames {
-		h.Write([]byte(name))
-		h.Write([]byte{0})
-	}
+func newStateCodec(master *aescrypt.Cipher, steps []Step) stateCodec {
 	var c stateCodec
-	copy(c.fingerprint[:], h.Sum(nil))
+	copy(c.fingerprint[:], definitionHash(steps))
 	c.cipher = master.Derive("encgather flow state v1")
 	return c
+}
+
+// definitionHash hashes what gives a state's fields their meaning: each
+// step's name, field name, sensitivity and digit limits, in order. A state
+// issued by a flow that differs in any of them fails to open, so a value
+// gathered as plain can never be handed over as sealed, nor one value
+// under another step's field name or length.
+func definitionHash(steps []Step) []byte {
+	h := sha256.New()
+	buf := []byte("encgather flow definition v1\x00")
+	for i := range steps {
+		s := &steps[i]
+		buf = binary.AppendUvarint(buf, uint64(len(s.Name)))
+		buf = append(buf, s.Name...)
+		buf = binary.AppendUvarint(buf, uint64(len(s.field())))
+		buf = append(buf, s.field()...)
+		var flags uint8
+		if s.Plain {
+			flags |= fieldPlain
+		}
+		buf = append(buf, flags)
+		buf = binary.AppendUvarint(buf, uint64(s.Digits.Min))
+		buf = binary.AppendUvarint(buf, uint64(s.Digits.Max))
+		h.Write(buf)
+		buf = buf[:0]
+	}
+	return h.Sum(nil)
 }
 
 // additionalData binds a state to its flow, its call and the step it was

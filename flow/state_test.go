@@ -21,7 +21,16 @@ func testCodec(t testing.TB, steps ...string) (stateCodec, *aescrypt.Cipher) {
 	if len(steps) == 0 {
 		steps = []string{"card", "pin"}
 	}
-	return newStateCodec(master, steps), master
+	return newStateCodec(master, stepsNamed(steps...)), master
+}
+
+// stepsNamed returns steps of the default definition with the given names.
+func stepsNamed(names ...string) []Step {
+	steps := make([]Step, len(names))
+	for i, name := range names {
+		steps[i] = Step{Name: name, Digits: Exactly(4)}
+	}
+	return steps
 }
 
 func sampleState() *state {
@@ -57,7 +66,7 @@ func TestStateRoundTrip(t *testing.T) {
 func TestStateRejects(t *testing.T) {
 	codec, master := testCodec(t)
 	token := codec.seal(sampleState(), testCallSid, "pin")
-	otherFlow := newStateCodec(master, []string{"card", "pin", "extra"})
+	otherFlow := newStateCodec(master, stepsNamed("card", "pin", "extra"))
 	otherKey, _ := testCodec(t)
 
 	tests := []struct {
@@ -108,13 +117,13 @@ func TestStateTamper(t *testing.T) {
 
 func TestStateSurvivesRotation(t *testing.T) {
 	oldKey, newKey := aescrypt.GenerateKey(), aescrypt.GenerateKey()
-	before := newStateCodec(aescrypt.New(oldKey), []string{"card", "pin"})
-	after := newStateCodec(aescrypt.New(newKey, oldKey), []string{"card", "pin"})
+	before := newStateCodec(aescrypt.New(oldKey), stepsNamed("card", "pin"))
+	after := newStateCodec(aescrypt.New(newKey, oldKey), stepsNamed("card", "pin"))
 	token := before.seal(sampleState(), testCallSid, "pin")
 	if _, err := after.open(token, testCallSid, "pin", 2); err != nil {
 		t.Fatalf("token sealed before rotation: %v", err)
 	}
-	retired := newStateCodec(aescrypt.New(newKey), []string{"card", "pin"})
+	retired := newStateCodec(aescrypt.New(newKey), stepsNamed("card", "pin"))
 	if _, err := retired.open(token, testCallSid, "pin", 2); err != errState {
 		t.Fatalf("token after the old key is retired: err = %v, want errState", err)
 	}
@@ -129,7 +138,7 @@ func TestStateTenFieldsFitURL(t *testing.T) {
 		names[i] = "step" + string(rune('a'+i))
 		st.fields = append(st.fields, field{step: i, value: make([]byte, aescrypt.NonceSize+4+aescrypt.Overhead)})
 	}
-	codec := newStateCodec(aescrypt.New(aescrypt.GenerateKey()), names)
+	codec := newStateCodec(aescrypt.New(aescrypt.GenerateKey()), stepsNamed(names...))
 	token := codec.seal(st, testCallSid, "stepj")
 	if n := len("?step=stepj&state=") + len(token); n >= 2000 {
 		t.Fatalf("ten fields need %d URL characters, want < 2000", n)
