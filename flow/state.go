@@ -18,9 +18,9 @@ import (
 const stateVersion = 1
 
 // maxTokenLen bounds the state parameter before any decoding. Ten 4-digit
-// fields need about 500 characters; 4096 leaves room for long entries and
-// stays far below URL limits.
-const maxTokenLen = 4096
+// fields need about 500 characters. New refuses a flow whose tokens could
+// be longer, so that an action URL stays within twilioURLLimit.
+const maxTokenLen = twilioURLLimit - urlReserve
 
 // maxFields bounds the fields one call can carry (the count is one byte).
 const maxFields = 255
