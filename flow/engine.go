@@ -24,7 +24,7 @@ func (f *Flow) decideSafely(wh *webhook) (d decision) {
 			d = refused(wh.callSid, outcomePanic,
 				fmt.Errorf("flow: panic of type %T recovered (its value is not logged: it may hold a caller's input)", p),
 				f.cfg.apology)
-			d.stack = debug.Stack()
+			d.stack = stripArguments(debug.Stack())
 			if idx, ok := f.index[wh.step]; ok && wh.token != "" {
 				d.answered = idx // the recording rule resumes after a sensitive step
 			}
