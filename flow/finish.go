@@ -26,7 +26,10 @@ type Result struct {
 //
 // If it returns an error, the flow logs it (so it must not quote a value)
 // and says the returned verbs, or the flow's apology when there are none. A
-// <Hangup> is added when the verbs do not end the call themselves.
+// <Hangup> is added when the verbs do not end the call themselves; a Finish
+// that hands a verified caller on ends with a <Dial> (to a <Number>,
+// <Client>, <Sip>, <Conference> or <Queue>) or an <Enqueue>, and nothing is
+// added after it.
 type Finish func(ctx context.Context, r *Result) ([]twiml.Verb, error)
 
 func (f *Flow) result(callSid string, fields []field) *Result {
@@ -43,12 +46,12 @@ func (f *Flow) result(callSid string, fields []field) *Result {
 }
 
 // endCall returns verbs followed by a <Hangup>, unless they already end in a
-// verb that ends or moves the call.
+// verb that ends the call or hands it on (<Dial>, <Enqueue>, <Redirect>).
 func endCall(verbs []twiml.Verb) []twiml.Verb {
 	out := append([]twiml.Verb(nil), verbs...)
 	if len(out) > 0 {
-		switch out[len(out)-1].(type) {
-		case twiml.Hangup, twiml.Reject, twiml.Redirect:
+		last := out[len(out)-1]
+		if _, redirect := last.(twiml.Redirect); redirect || twiml.EndsCall(last) {
 			return out
 		}
 	}
