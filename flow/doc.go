@@ -37,7 +37,8 @@
 // The digits a caller types exist in the clear only within the one request
 // that carries them: they are never written to a URL, a TwiML document, a
 // log line (at any level), an error or an HTTP response. A request without a
-// valid signature gets 403 and runs nothing. A tampered, foreign or
+// valid signature gets 403 and runs nothing; a body the signature does not
+// cover (see Validator.Check) counts as unsigned. A tampered, foreign or
 // expired state, an unknown step, a value that could not be sealed or a
 // panic in the service's code gets a spoken apology and <Hangup> (Twilio turns any non-2xx answer into "an
 // application error has occurred") and a warning or error log line.
