@@ -132,3 +132,48 @@ func TestValidatorBodyLimit(t *testing.T) {
 		t.Fatalf("Check = %v, want ErrSignature", err)
 	}
 }
+
+// FuzzValidatorBody sends arbitrary bodies under signed URLs, some with a
+// bodySHA256 for another body: a request passes only if its body is a form
+// or hashes to the signed bodySHA256, and a hashed body reaches the
+// handler whole.
+func FuzzValidatorBody(f *testing.F) {
+	v, err := NewValidator(testAuthToken, WithPublicURL(testPublicURL))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add("application/json", `{"a":1}`, `{"a":1}`, true)
+	f.Add("application/json", `{"a":2}`, `{"a":1}`, true)
+	f.Add("application/x-www-form-urlencoded", "a=1", "", false)
+	f.Add("multipart/form-data; boundary=x", "--x--", "", false)
+	f.Add("", "", "", false)
+	f.Fuzz(func(t *testing.T, contentType, body, signedBody string, hashed bool) {
+		target := statusURL
+		if hashed {
+			target = withBodyHash(statusURL, signedBody)
+		}
+		r := httptest.NewRequest(http.MethodPost, target, strings.NewReader(body))
+		r.Header.Set("Content-Type", contentType)
+		form, formErr := url.ParseQuery(body)
+		if hashed || !isForm(r) || formErr != nil {
+			form = nil
+		}
+		r.Header.Set(SignatureHeader, twiliosig.Sign(testAuthToken, target, form))
+		var read []byte
+		rec := httptest.NewRecorder()
+		v.Middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			read, _ = io.ReadAll(r.Body)
+		})).ServeHTTP(rec, r)
+		if rec.Code != http.StatusOK {
+			return
+		}
+		switch {
+		case hashed && body != signedBody:
+			t.Fatalf("a body swapped under bodySHA256 passed")
+		case hashed && string(read) != body:
+			t.Fatalf("the handler read %q of %q", read, body)
+		case !hashed && body != "" && !isForm(r):
+			t.Fatalf("an unsigned %q body passed", contentType)
+		}
+	})
+}
