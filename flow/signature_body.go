@@ -5,8 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"mime"
 	"net/http"
+	"strings"
 
 	"github.com/encgather/encgather/internal/twiliosig"
 )
@@ -67,9 +67,11 @@ func checkFormBody(r *http.Request) error {
 	return fmt.Errorf("%w: %w", ErrSignature, errUnsignedBody)
 }
 
+// isForm reports whether r's media type is a URL-encoded form. Its
+// parameters, if any, are left to r.ParseForm, which refuses bad ones.
 func isForm(r *http.Request) bool {
-	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	return err == nil && mt == "application/x-www-form-urlencoded"
+	mediaType, _, _ := strings.Cut(r.Header.Get("Content-Type"), ";")
+	return strings.EqualFold(strings.TrimSpace(mediaType), "application/x-www-form-urlencoded")
 }
 
 // hasBody reports whether r has a body of at least one byte. A body of
