@@ -104,7 +104,7 @@ func ExampleFlow_mount() {
 	voice.Handle("/pin", ivr)
 
 	mux := http.NewServeMux()
-	mux.Handle("POST /calls/pin", ivr)                     // a method and path pattern
+	mux.Handle("POST /calls/pin", ivr)                       // a method and path pattern
 	mux.Handle("/voice/", http.StripPrefix("/voice", voice)) // a sub-mux under a prefix
 
 	for _, webhook := range []string{"https://ivr.example.com/calls/pin", "https://ivr.example.com/voice/pin"} {
