@@ -32,7 +32,9 @@ type Result struct {
 // An error wrapping ErrDeclined is a normal outcome (a wrong PIN), logged
 // at INFO as "declined"; any other is a failure, logged at ERROR as
 // "finish_failed". A <Hangup> is added when the verbs do not end the call
-// themselves.
+// themselves; a Finish that hands a verified caller on ends with a <Dial>
+// (to a <Number>, <Client>, <Sip>, <Conference> or <Queue>) or an
+// <Enqueue>, and nothing is added after it.
 type Finish func(ctx context.Context, r *Result) ([]twiml.Verb, error)
 
 // ErrDeclined is what a Finish wraps when it turns the caller away as a
@@ -64,12 +66,12 @@ func (f *Flow) result(callSid string, fields []field) *Result {
 }
 
 // endCall returns verbs followed by a <Hangup>, unless they already end in a
-// verb that ends or moves the call.
+// verb that ends the call or hands it on (<Dial>, <Enqueue>, <Redirect>).
 func endCall(verbs []twiml.Verb) []twiml.Verb {
 	out := append([]twiml.Verb(nil), verbs...)
 	if len(out) > 0 {
-		switch out[len(out)-1].(type) {
-		case twiml.Hangup, twiml.Reject, twiml.Redirect:
+		last := out[len(out)-1]
+		if _, redirect := last.(twiml.Redirect); redirect || twiml.EndsCall(last) {
 			return out
 		}
 	}
