@@ -49,7 +49,9 @@ type Event struct {
 	Kind EventKind
 	// Text is the Say text, Play URL, pause length, the keys entered
 	// ("" for silence), the words said, the URL a Redirect went to, or
-	// the CallStatus a status callback reported.
+	// the CallStatus a status callback reported, whom a Dial dialled
+	// (numbers, client identities, SIP URIs, "conference NAME" or
+	// "queue NAME", comma-separated), or the queue an Enqueue joined.
 	Text string
 }
 
@@ -68,10 +70,12 @@ const (
 	EventSpeech         // the caller answered a speech <Gather> with words
 	EventCallerHangup   // the caller hung up
 	EventStatusCallback // Twilio's status callback, after the call
+	EventDial           // a <Dial> handed the call on; Text names whom it dialled
+	EventEnqueue        // an <Enqueue> put the call in a queue; Text is the queue
 )
 
 var eventNames = [...]string{"Say", "Play", "Pause", "Caller", "Redirect", "Hangup", "Reject",
-	"Caller says", "Caller hangs up", "Status callback"}
+	"Caller says", "Caller hangs up", "Status callback", "Dial", "Enqueue"}
 
 // String returns the kind's name as Transcript writes it.
 func (k EventKind) String() string {
@@ -92,9 +96,11 @@ const (
 	EndRequestCap              // MaxRequests was reached: the application loops
 	EndError                   // a request failed, was not 2xx, or its answer was not TwiML
 	EndCallerHangup            // the caller hung up (a HangUp entry)
+	EndDialed                  // a <Dial> handed the call on (the dialled party is not simulated)
+	EndEnqueued                // an <Enqueue> put the call in a queue
 )
 
-var endNames = [...]string{"completed", "hangup", "rejected", "request cap", "error", "caller hung up"}
+var endNames = [...]string{"completed", "hangup", "rejected", "request cap", "error", "caller hung up", "dialed", "enqueued"}
 
 // String returns the end's name.
 func (e End) String() string {

@@ -101,10 +101,41 @@ func (s *session) follow(doc *twiml.Response, docURL string) *hop {
 			s.record(EventReject, string(v.Reason))
 			s.end(EndRejected, nil)
 			return nil
+		case twiml.Dial:
+			s.record(EventDial, dialled(v))
+			s.end(EndDialed, nil)
+			return nil
+		case twiml.Enqueue:
+			s.record(EventEnqueue, v.Name)
+			s.end(EndEnqueued, nil)
+			return nil
 		}
 	}
 	s.end(EndCompleted, nil)
 	return nil
+}
+
+// dialled names whom a <Dial> calls, for its Event.
+func dialled(d twiml.Dial) string {
+	if len(d.Nouns) == 0 {
+		return d.PhoneNumber
+	}
+	names := make([]string, 0, len(d.Nouns))
+	for _, n := range d.Nouns {
+		switch n := n.(type) {
+		case twiml.Number:
+			names = append(names, n.PhoneNumber)
+		case twiml.Client:
+			names = append(names, "client "+n.Identity)
+		case twiml.Sip:
+			names = append(names, n.URI)
+		case twiml.Conference:
+			names = append(names, "conference "+n.Name)
+		case twiml.Queue:
+			names = append(names, "queue "+n.Name)
+		}
+	}
+	return strings.Join(names, ", ")
 }
 
 func (s *session) play(v twiml.Verb) {
