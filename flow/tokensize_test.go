@@ -135,13 +135,12 @@ func TestNewRefusesFortyLongSteps(t *testing.T) {
 	}
 }
 
-// paddedSealer seals with AES and appends pad bytes; it tells its size
-// only if sized.
+// paddedSealer seals with AES and appends pad bytes; sizedPaddedSealer
+// also tells its size.
 type paddedSealer struct {
-	c     *aescrypt.Cipher
-	pad   int
-	sized bool
-	lie   bool // report the AES size whatever the padding
+	c   *aescrypt.Cipher
+	pad int
+	lie bool // sizedPaddedSealer reports the AES size whatever the padding
 }
 
 func (s paddedSealer) SealValue(dst, value []byte, _, _ string) ([]byte, error) {
