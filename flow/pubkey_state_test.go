@@ -3,12 +3,14 @@ package flow
 import (
 	"bytes"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"testing"
 	"time"
 
 	"github.com/encgather/encgather/aescrypt"
 	"github.com/encgather/encgather/pubseal"
+	"github.com/encgather/encgather/twiml"
 )
 
 // pubkeySealedLen is the size of a 4-digit value sealed under kem, as a
@@ -72,50 +74,71 @@ func TestStateTamperLongField(t *testing.T) {
 	}
 }
 
-// twilioDocumentedURLLimit is the longest URL Twilio documents that it
-// takes for a callback: 4,000 characters (error 21609). It documents no
-// other figure for a <Gather> action or <Redirect>.
-const twilioDocumentedURLLimit = 4000
-
 // worstActionURL is the longest action URL a flow of steps 4-digit
 // sensitive steps issues with values of sealedLen bytes: the one that asks
 // the last step, carrying every value before it, with the webhook's public
 // URL in front (Twilio resolves the relative action against it).
 func worstActionURL(t *testing.T, steps, sealedLen int) string {
 	t.Helper()
-	names := make([]string, steps)
+	defs := fourDigitSteps(steps)
 	st := &state{issuedAt: time.Now(), attempt: 1}
-	for i := range names {
-		names[i] = fmt.Sprintf("step%02d", i)
-		if i < steps-1 {
-			st.fields = append(st.fields, field{step: i, value: make([]byte, sealedLen)})
-		}
+	for i := range steps - 1 {
+		st.fields = append(st.fields, field{step: i, value: make([]byte, sealedLen)})
 	}
-	codec := newStateCodec(aescrypt.New(aescrypt.GenerateKey()), names)
-	last := names[steps-1]
+	codec := newStateCodec(aescrypt.New(aescrypt.GenerateKey()), defs)
+	last := defs[steps-1].Name
 	return testWebhook + actionURL("", last, codec.seal(st, testCallSid, last))
 }
 
+func fourDigitSteps(n int) []Step {
+	steps := make([]Step, n)
+	for i := range steps {
+		steps[i] = Step{Name: fmt.Sprintf("step%02d", i), Digits: Exactly(4),
+			Prompt: []twiml.GatherVerb{twiml.Say{Text: "Please enter 4 digits."}}}
+	}
+	return steps
+}
+
 // TestPublicKeyActionURLSizes measures the action URLs of the tutorial's
-// two fields and of ten fields under each Sealer, against Twilio's
-// documented limit: every one fits but ten post-quantum values.
+// two fields and of ten fields under each Sealer against Twilio's
+// documented URL limit (twilioURLLimit), and checks that New accepts each
+// flow that fits and refuses the one that does not: ten post-quantum
+// values.
 func TestPublicKeyActionURLSizes(t *testing.T) {
 	sealers := []struct {
-		name      string
-		sealedLen int
+		name string
+		kem  pubseal.KEM // 0: the default AES-GCM Sealer
 	}{
-		{"aes-gcm", aescrypt.NonceSize + 4 + aescrypt.Overhead},
-		{"x25519", pubkeySealedLen(t, pubseal.X25519)},
-		{"mlkem768x25519", pubkeySealedLen(t, pubseal.MLKEM768X25519)},
+		{"aes-gcm", 0},
+		{"x25519", pubseal.X25519},
+		{"mlkem768x25519", pubseal.MLKEM768X25519},
 	}
 	for _, s := range sealers {
+		var opts []Option
+		sealedLen := aesSealedLen(4)
+		if s.kem != 0 {
+			k, err := pubseal.GenerateKey(s.kem)
+			if err != nil {
+				t.Fatal(err)
+			}
+			opts = append(opts, WithSealer(k.PublicKey()))
+			sealedLen = k.PublicKey().SealedLen(4)
+		}
 		for _, steps := range []int{2, 10} {
 			t.Run(fmt.Sprintf("%s/%d fields", s.name, steps), func(t *testing.T) {
-				n := len(worstActionURL(t, steps, s.sealedLen))
-				t.Logf("%d-byte sealed values: action URL of %d characters", s.sealedLen, n)
-				fits := n <= twilioDocumentedURLLimit
-				if want := s.name != "mlkem768x25519" || steps == 2; fits != want {
-					t.Errorf("%d characters: fits in %d = %v, want %v", n, twilioDocumentedURLLimit, fits, want)
+				n := len(worstActionURL(t, steps, sealedLen))
+				_, err := New(aescrypt.New(aescrypt.GenerateKey()), testAuthToken, fourDigitSteps(steps), finishDone,
+					append([]Option{WithPublicURL(testPublicURL)}, opts...)...)
+				t.Logf("%d-byte sealed values: action URL of up to %d characters; New: %v", sealedLen, n, err)
+				wantAccepted := s.kem != pubseal.MLKEM768X25519 || steps == 2
+				if accepted := err == nil; accepted != wantAccepted {
+					t.Fatalf("New accepted = %v, want %v (%v)", accepted, wantAccepted, err)
+				}
+				if err != nil && !errors.Is(err, ErrDefinition) {
+					t.Fatalf("New = %v, want ErrDefinition", err)
+				}
+				if fits := n <= twilioURLLimit; fits != wantAccepted {
+					t.Fatalf("%d characters: fits in Twilio's %d = %v, want %v", n, twilioURLLimit, fits, wantAccepted)
 				}
 			})
 		}

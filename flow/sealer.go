@@ -22,6 +22,11 @@ type Sealer interface {
 // the state; it never seals a value. A Sealer's error ends the call with
 // the apology. A Sealer whose values are longer than AES-GCM's should
 // implement SizedSealer.
+//
+// A *pubseal.PublicKey is a SizedSealer: with it, the service seals values
+// it cannot open itself. Give New a cipher of a secret of its own then (a
+// state secret, used for nothing else), so that nothing the service holds
+// opens a value.
 func WithSealer(s Sealer) Option {
 	return flowOption(func(c *config) error {
 		if s == nil {

@@ -2,6 +2,7 @@ package flow
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/encgather/encgather/aescrypt"
 )
@@ -19,14 +20,15 @@ const twilioURLLimit = 4000
 const urlReserve = 500
 
 // maxFieldLen is the most bytes one field's value may take in a state: its
-// length is written in one byte.
-const maxFieldLen = 255
+// length is written in two bytes. A value that long does not fit in a
+// token either; checkTokenSize is the bound that matters.
+const maxFieldLen = math.MaxUint16
 
 // State layout sizes (see stateCodec.seal): version, issue time, attempt
 // and field count; then per field its step, flags and length.
 const (
 	stateHeaderLen = 1 + 8 + 1 + 1
-	fieldHeaderLen = 3
+	fieldHeaderLen = 4
 )
 
 // SizedSealer is a Sealer that tells how long its sealed values are. New
@@ -34,7 +36,7 @@ const (
 // what fits in a URL. A Sealer that does not implement it is assumed to
 // seal as AES-GCM does: aescrypt.NonceSize + n + aescrypt.Overhead bytes.
 // A flow fails a request, with the apology, whose sealed value is longer
-// than 255 bytes.
+// than 65,535 bytes.
 type SizedSealer interface {
 	Sealer
 	// SealedLen returns the most bytes SealValue appends for an n-byte
