@@ -2,6 +2,11 @@
 // /decrypt-gather, opens encryptedCardDigits and encryptedPinDigits with
 // AES_SECRET (and AES_SECRET_PREVIOUS), and answers as the tutorial's
 // Node function does. It listens on ADDR (default localhost:8080).
+//
+// With BACKEND_PRIVATE_KEY instead (keygen -public-key; several keys,
+// comma-separated, newest first, for rotation), it is the backend of an
+// IVR in public-key mode: it opens each value bound to its field and to
+// the callSid beside it in the request.
 package main
 
 import (
@@ -15,7 +20,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/encgather/encgather/aescrypt"
 	"github.com/encgather/encgather/examples/internal/tutorial"
 )
 
@@ -28,7 +32,7 @@ func main() {
 
 func run() error {
 	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
-	c, err := aescrypt.FromEnv()
+	backend, mode, err := tutorial.LoadBackend(os.LookupEnv)
 	if err != nil {
 		return err
 	}
@@ -37,7 +41,7 @@ func run() error {
 		addr = tutorial.DefaultAddr
 	}
 	mux := http.NewServeMux()
-	mux.Handle(tutorial.BackendPath, tutorial.Backend(c))
+	mux.Handle(tutorial.BackendPath, backend)
 	srv := &http.Server{
 		Addr:              addr,
 		Handler:           mux,
@@ -50,7 +54,7 @@ func run() error {
 	defer stop()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
-	logger.Info("decrypt-gather listening", "addr", addr, "path", tutorial.BackendPath)
+	logger.Info("decrypt-gather listening", "addr", addr, "path", tutorial.BackendPath, "mode", mode)
 	select {
 	case err := <-errc:
 		return err

@@ -14,9 +14,10 @@ var defaultEntries = []string{"1234", "4321"}
 
 // options are the command line's settings.
 type options struct {
-	simulate bool
-	entries  []string // the simulated caller's entries; "" is silence
-	insecure bool
+	simulate  bool
+	entries   []string // the simulated caller's entries; "" is silence
+	insecure  bool
+	publicKey bool // -public-key: simulate public-key mode
 }
 
 // simulateFlag is -simulate: a boolean flag that also takes the caller's
@@ -62,8 +63,9 @@ func parseArgs(name string, args []string, out io.Writer) (options, error) {
 	var sim simulateFlag
 	fs.Var(&sim, "simulate", "place a simulated call in-process and print it; needs no configuration")
 	insecure := fs.Bool("insecure-skip-signature-check", false, "accept requests without a valid X-Twilio-Signature (local testing only)")
+	publicKey := fs.Bool("public-key", false, "with -simulate: seal to a fresh backend key pair (public-key mode); the server's mode comes from BACKEND_PUBLIC_KEY")
 	fs.Usage = func() {
-		fmt.Fprintf(out, "usage: %s [-insecure-skip-signature-check]\n       %s -simulate [DIGITS...]\n\n", name, name)
+		fmt.Fprintf(out, "usage: %s [-insecure-skip-signature-check]\n       %s -simulate [-public-key] [DIGITS...]\n\n", name, name)
 		fmt.Fprintln(out, "DIGITS are the simulated caller's entries, as separate arguments or comma-separated;")
 		fmt.Fprintln(out, "an empty entry is silence. The default is the tutorial's known caller, 1234 4321.")
 		fmt.Fprintln(out)
@@ -75,7 +77,11 @@ func parseArgs(name string, args []string, out io.Writer) (options, error) {
 		}
 		return options{}, errUsage
 	}
-	opts := options{simulate: sim.on, insecure: *insecure, entries: sim.entries}
+	opts := options{simulate: sim.on, insecure: *insecure, entries: sim.entries, publicKey: *publicKey}
+	if !opts.simulate && opts.publicKey {
+		fmt.Fprintf(out, "%s: -public-key goes with -simulate; the server is in public-key mode when BACKEND_PUBLIC_KEY is set\n", name)
+		return options{}, errUsage
+	}
 	if !opts.simulate {
 		if fs.NArg() > 0 {
 			fmt.Fprintf(out, "%s: unexpected arguments; DIGITS go with -simulate\n", name)

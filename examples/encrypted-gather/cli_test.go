@@ -71,7 +71,7 @@ func TestReachedAnswer(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var out bytes.Buffer
-			err := simulateCall(&out, tt.entries)
+			err := simulateCall(&out, tt.entries, false)
 			if (err == nil) != tt.ok {
 				t.Fatalf("simulateCall: %v, want ok=%v\n%s", err, tt.ok, out.String())
 			}

@@ -38,7 +38,7 @@ func main() {
 		os.Exit(2)
 	}
 	if opts.simulate {
-		err = simulateCall(os.Stdout, opts.entries)
+		err = simulateCall(os.Stdout, opts.entries, opts.publicKey)
 	} else {
 		err = serve(os.LookupEnv, opts.insecure)
 	}

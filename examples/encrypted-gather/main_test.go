@@ -64,7 +64,7 @@ var longRun = regexp.MustCompile(`[A-Za-z0-9_-]{24,}`)
 // succeeds and the digits show only where the caller types them.
 func TestSimulate(t *testing.T) {
 	var out bytes.Buffer
-	if err := simulateCall(&out, []string{"", "1234", "4321"}); err != nil {
+	if err := simulateCall(&out, []string{"", "1234", "4321"}, false); err != nil {
 		t.Fatalf("simulate: %v\n%s", err, out.String())
 	}
 	text := out.String()

@@ -17,7 +17,8 @@ import (
 )
 
 // newMux builds the service: the IVR, and the built-in backend when
-// backendURL is empty (the tutorial runs both in one service).
+// cfg.ServesBackend (the tutorial runs both in one service; in public-key
+// mode it never does).
 func newMux(cfg tutorial.Config, backendURL string, insecure bool, logger *slog.Logger) (*http.ServeMux, error) {
 	opts := []flow.Option{flow.WithLogger(logger)}
 	if cfg.PublicURL != "" {
@@ -26,13 +27,14 @@ func newMux(cfg tutorial.Config, backendURL string, insecure bool, logger *slog.
 	if insecure {
 		opts = append(opts, flow.InsecureSkipSignatureCheck())
 	}
-	ivr, err := flow.New(cfg.Cipher, cfg.AuthToken, tutorial.Steps(), tutorial.Finish(backendURL), opts...)
+	opts = append(opts, cfg.SealerOptions()...)
+	ivr, err := flow.New(cfg.Cipher, cfg.AuthToken, tutorial.Steps(), cfg.Finish(backendURL), opts...)
 	if err != nil {
 		return nil, err
 	}
 	mux := http.NewServeMux()
 	mux.Handle(tutorial.IVRPath, ivr)
-	if cfg.BackendURL == "" {
+	if cfg.ServesBackend() {
 		mux.Handle(tutorial.BackendPath, tutorial.Backend(cfg.Cipher))
 	}
 	return mux, nil

@@ -24,26 +24,46 @@ const simulatedPublicURL = "https://ivr.example.com"
 // simulateCall runs the IVR and its backend with a fresh key and auth
 // token, places one call through a simulated Twilio that types keys, and
 // prints the conversation, each webhook request, each backend request and
-// the IVR's log lines.
-func simulateCall(out io.Writer, keys []string) error {
+// the IVR's log lines. With publicKey, the IVR is in public-key mode
+// (simulatePublicKeyCall).
+func simulateCall(out io.Writer, keys []string, publicKey bool) error {
+	if publicKey {
+		return simulatePublicKeyCall(out, keys)
+	}
 	cipher := aescrypt.New(aescrypt.GenerateKey())
+	cfg := tutorial.Config{PublicURL: simulatedPublicURL, AuthToken: newAuthToken(), Cipher: cipher}
+	return runSimulation(out, keys, tutorial.Backend(cipher), func(string) (tutorial.Config, error) { return cfg, nil })
+}
+
+// newAuthToken returns a fresh Twilio-like auth token.
+func newAuthToken() string {
 	token := make([]byte, 16)
 	rand.Read(token)
-	cfg := tutorial.Config{PublicURL: simulatedPublicURL, AuthToken: hex.EncodeToString(token), Cipher: cipher}
+	return hex.EncodeToString(token)
+}
 
+// runSimulation serves backend on loopback, builds the IVR from the
+// configuration ivrConfig returns for the backend's URL, and places the
+// call.
+func runSimulation(out io.Writer, keys []string, backendHandler http.Handler, ivrConfig func(backendURL string) (tutorial.Config, error)) error {
 	// The backend listens on loopback, so the sealed values really travel
 	// over HTTP as they would to a separate service.
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return err
 	}
-	backend := &http.Server{Handler: logRequests(out, tutorial.Backend(cipher)), ReadHeaderTimeout: 5 * time.Second}
+	backend := &http.Server{Handler: logRequests(out, backendHandler), ReadHeaderTimeout: 5 * time.Second}
 	go backend.Serve(ln)
 	defer backend.Close()
+	backendURL := "http://" + ln.Addr().String() + tutorial.BackendPath
+	cfg, err := ivrConfig(backendURL)
+	if err != nil {
+		return err
+	}
 
 	logger := slog.New(slog.NewTextHandler(&prefixWriter{w: out, prefix: "ivr log: "},
 		&slog.HandlerOptions{Level: slog.LevelDebug, ReplaceAttr: dropTime}))
-	mux, err := newMux(cfg, "http://"+ln.Addr().String()+tutorial.BackendPath, false, logger)
+	mux, err := newMux(cfg, backendURL, false, logger)
 	if err != nil {
 		return err
 	}

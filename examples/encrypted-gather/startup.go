@@ -11,10 +11,10 @@ import (
 // Twilio, so that a misconfigured URL shows at a glance.
 func logStartup(logger *slog.Logger, cfg tutorial.Config, addr, backendURL string, insecure bool) {
 	routes := []string{tutorial.IVRPath}
-	if cfg.BackendURL == "" {
+	if cfg.ServesBackend() {
 		routes = append(routes, tutorial.BackendPath)
 	}
 	logger.Info("encrypted-gather listening", "addr", addr, "public_url", cfg.LoggedPublicURL(),
 		"routes", routes, "twilio_webhook", cfg.LoggedPublicURL()+tutorial.IVRPath,
-		"backend", backendURL, "signature_checks", !insecure)
+		"backend", backendURL, "public_key_mode", cfg.PublicKeyMode(), "signature_checks", !insecure)
 }

@@ -7,15 +7,17 @@ import (
 	"strings"
 
 	"github.com/encgather/encgather/aescrypt"
+	"github.com/encgather/encgather/pubseal"
 )
 
 // Config is the IVR's configuration, read from the environment.
 type Config struct {
-	Addr       string           // ADDR: listen address
-	PublicURL  string           // PUBLIC_URL: the base URL Twilio calls
-	AuthToken  string           // TWILIO_AUTH_TOKEN
-	Cipher     *aescrypt.Cipher // AES_SECRET, AES_SECRET_PREVIOUS
-	BackendURL string           // BACKEND_URL: "" means the built-in backend
+	Addr       string             // ADDR: listen address
+	PublicURL  string             // PUBLIC_URL: the base URL Twilio calls
+	AuthToken  string             // TWILIO_AUTH_TOKEN
+	Cipher     *aescrypt.Cipher   // AES_SECRET, AES_SECRET_PREVIOUS; in public-key mode STATE_SECRET, STATE_SECRET_PREVIOUS
+	BackendURL string             // BACKEND_URL: "" means the built-in backend
+	PublicKey  *pubseal.PublicKey // BACKEND_PUBLIC_KEY: public-key mode, when set
 }
 
 // DefaultAddr is where the examples listen when ADDR is not set.
@@ -26,6 +28,8 @@ var ErrConfig = errors.New("config")
 
 // LoadConfig reads the IVR's settings through lookup (os.LookupEnv's
 // shape). With insecure set, PUBLIC_URL and TWILIO_AUTH_TOKEN are optional.
+// BACKEND_PUBLIC_KEY chooses public-key mode, which needs STATE_SECRET
+// and BACKEND_URL and refuses AES_SECRET.
 // It reports every problem at once, joined, one a line, each as
 // "config: NAME ...": it names the variable and never prints its value.
 func LoadConfig(lookup func(string) (string, bool), insecure bool) (Config, error) {
@@ -54,7 +58,9 @@ func LoadConfig(lookup func(string) (string, bool), insecure bool) (Config, erro
 			bad("BACKEND_URL", "%s", problem)
 		}
 	}
-	if get(aescrypt.EnvSecret) == "" {
+	if get(pubseal.EnvPublicKey) != "" {
+		errs = append(errs, loadPublicKeyMode(lookup, &cfg)...)
+	} else if get(aescrypt.EnvSecret) == "" {
 		bad(aescrypt.EnvSecret, "is not set: make a key with go run ./examples/keygen")
 	} else if c, err := aescrypt.FromLookup(lookup); err != nil {
 		errs = append(errs, fmt.Errorf("%w: %w", ErrConfig, err)) // aescrypt names the variable, never the key

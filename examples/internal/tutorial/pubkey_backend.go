@@ -1,0 +1,84 @@
+package tutorial
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/encgather/encgather/aescrypt"
+	"github.com/encgather/encgather/pubseal"
+)
+
+// PublicKeyBackend is Backend in public-key mode: it opens
+// encryptedCardDigits and encryptedPinDigits with the backend's private
+// keys, each bound to its field name and to the callSid beside them, so a
+// value tampered with, moved to the other field, taken from another call
+// or sealed to another key is refused (400). A value sealed to any of
+// keys opens: keep an older key among them while values sealed to it may
+// still arrive. It answers as Backend does.
+func PublicKeyBackend(keys *pubseal.PrivateKeys) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost {
+			w.Header().Set("Allow", http.MethodPost)
+			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+			return
+		}
+		var in struct {
+			Card    *string `json:"encryptedCardDigits"`
+			Pin     *string `json:"encryptedPinDigits"`
+			CallSid *string `json:"callSid"`
+		}
+		dec := json.NewDecoder(io.LimitReader(r.Body, maxBackendBody))
+		if err := dec.Decode(&in); err != nil || in.Card == nil || in.Pin == nil || in.CallSid == nil {
+			http.Error(w, "bad request: want a JSON object with encryptedCardDigits, encryptedPinDigits and callSid", http.StatusBadRequest)
+			return
+		}
+		card, errCard := keys.Open(*in.Card, CardField, *in.CallSid)
+		pin, errPin := keys.Open(*in.Pin, PinField, *in.CallSid)
+		if errCard != nil || errPin != nil {
+			http.Error(w, "bad request: a value does not open with this service's keys for this call", http.StatusBadRequest)
+			return
+		}
+		answerCaller(w, card, pin)
+	})
+}
+
+// answerCaller answers with the account of the known caller, or 404.
+func answerCaller(w http.ResponseWriter, card, pin []byte) {
+	if string(card) != KnownCard || string(pin) != KnownPin {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.WriteHeader(http.StatusNotFound)
+		io.WriteString(w, "No data found")
+		return
+	}
+	body, _ := json.Marshal(Account{Account: KnownAccount, Balance: KnownBalance})
+	w.Header().Set("Content-Type", "application/json")
+	w.Write(body)
+}
+
+// LoadBackend builds decrypt-gather's handler from the environment,
+// through lookup: PublicKeyBackend with BACKEND_PRIVATE_KEY (public-key
+// mode), else Backend with AES_SECRET and AES_SECRET_PREVIOUS. It returns
+// the mode's name for the log. Both set is an error: a backend serves one
+// mode. Errors name variables, never values.
+func LoadBackend(lookup func(string) (string, bool)) (http.Handler, string, error) {
+	get := func(name string) string { v, _ := lookup(name); return strings.TrimSpace(v) }
+	if get(pubseal.EnvPrivateKey) == "" {
+		c, err := aescrypt.FromLookup(lookup)
+		if err != nil {
+			return nil, "", fmt.Errorf("%w: %w", ErrConfig, err)
+		}
+		return Backend(c), "aes", nil
+	}
+	if get(aescrypt.EnvSecret) != "" {
+		return nil, "", fmt.Errorf("%w: %s and %s are both set: set %s for public-key mode or %s for the tutorial's AES mode",
+			ErrConfig, aescrypt.EnvSecret, pubseal.EnvPrivateKey, pubseal.EnvPrivateKey, aescrypt.EnvSecret)
+	}
+	keys, err := pubseal.PrivateKeysFromLookup(lookup)
+	if err != nil {
+		return nil, "", fmt.Errorf("%w: %w", ErrConfig, err) // pubseal names the variable, never a key
+	}
+	return PublicKeyBackend(keys), "public-key", nil
+}
