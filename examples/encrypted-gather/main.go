@@ -19,6 +19,15 @@
 // AES_SECRET_PREVIOUS and BACKEND_URL (an external backend instead of the
 // built-in one). It reports every configuration problem at once, naming
 // the variable and never printing its value.
+//
+// BACKEND_PUBLIC_KEY (from keygen -public-key) puts the IVR in public-key
+// mode: it seals each value to the backend's public key, bound to its
+// field and call, and seals its state with STATE_SECRET (an AES key of its
+// own, from keygen; STATE_SECRET_PREVIOUS while it rotates), so that it
+// holds no key that opens a value. It then refuses to start with
+// AES_SECRET or BACKEND_PRIVATE_KEY set, needs BACKEND_URL, and serves no
+// backend: decrypt-gather with BACKEND_PRIVATE_KEY does. -simulate
+// -public-key shows the two apart, with fresh keys.
 package main
 
 import (
