@@ -31,6 +31,7 @@ type config struct {
 	goodbye      []twiml.Verb
 	apology      []twiml.Verb
 	sealer       Sealer          // nil: values are sealed by the master cipher
+	boundValues  bool            // the master cipher binds field and CallSid
 	recordings   RecordingPauser // nil: recordings are left alone
 	failOpen     bool            // ask even when a pause failed
 }
