@@ -59,4 +59,3 @@ func ExampleNewBackend() {
 	// flow: invalid definition: backend URL is not an absolute http or https URL
 	// <nil>
 }
-
