@@ -5,14 +5,20 @@
 // Usage:
 //
 //	encrypted-gather -simulate [DIGITS]   place a simulated call, no configuration needed
-//	encrypted-gather                      serve /encrypted-gather and /decrypt-gather
+//	encrypted-gather                      serve /encrypted-gather, and /decrypt-gather on loopback
 //
 // DIGITS are the caller's entries, comma-separated; an empty entry is
 // silence. The default is the tutorial's known caller, 1234,4321.
 //
 // The server reads ADDR (default localhost:8080), PUBLIC_URL (the base URL
 // Twilio calls), TWILIO_AUTH_TOKEN, AES_SECRET, AES_SECRET_PREVIOUS and
-// BACKEND_URL (an external backend instead of the built-in one).
+// BACKEND_URL (an external backend instead of the built-in one). The
+// built-in backend is not served on ADDR, the address Twilio reaches, but
+// on its own loopback listener, BACKEND_ADDR (default 127.0.0.1 on a free
+// port), which only the IVR calls. BIND_VALUES=1 seals each value bound to
+// its field and the call (flow.WithBoundValues); a separate backend then
+// needs BIND_VALUES=1 too (decrypt-gather does), and the tutorial's Node
+// backend cannot open them.
 package main
 
 import (
