@@ -64,7 +64,7 @@ func TestPostJSONFollowsNoRedirect(t *testing.T) {
 			if !errors.Is(err, ErrBackend) {
 				t.Errorf("err = %v, want ErrBackend", err)
 			}
-			if len(verbs) != 1 || verbs[0] != (twiml.Say{Text: sayFailure}) {
+			if say, ok := verbs[0].(twiml.Say); len(verbs) != 1 || !ok || say.Text != sayFailure {
 				t.Errorf("verbs = %v, want the failure sentence", verbs)
 			}
 			if n := elsewhere.requests(); n != 0 {

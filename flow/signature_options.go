@@ -27,7 +27,7 @@ type sigConfig struct {
 }
 
 func defaultSigConfig() sigConfig {
-	return sigConfig{maxBodyBytes: DefaultMaxBodyBytes, logger: slog.New(slog.DiscardHandler)}
+	return sigConfig{maxBodyBytes: DefaultMaxBodyBytes, logger: slog.Default()}
 }
 
 // WithPublicURL sets the base URL Twilio calls, such as
@@ -90,8 +90,10 @@ func WithMaxBodyBytes(n int64) ValidatorOption {
 }
 
 // WithLogger sets where a Validator logs refused requests and a Flow logs
-// one line per request. The default discards. Nothing the caller typed is
-// ever logged, at any level.
+// one line per request. The default is slog.Default() as it is when New or
+// NewValidator is called, so that a refused request is never silent; pass
+// a logger with slog.DiscardHandler to log nothing. Nothing the caller
+// typed is ever logged, at any level.
 func WithLogger(l *slog.Logger) ValidatorOption {
 	return func(c *sigConfig) error {
 		if l == nil {

@@ -64,11 +64,11 @@ func ExampleParse() {
 	}
 	say := resp.Verbs[0].(twiml.Say)
 	fmt.Printf("%q %q %T\n", say.Text, say.Voice, resp.Verbs[1])
-	_, err = twiml.Parse([]byte(`<Response><Dial>+15005550006</Dial></Response>`))
+	_, err = twiml.Parse([]byte(`<Response><Record maxLength="30"/></Response>`))
 	fmt.Println(err)
 	// Output:
 	// "Hello & goodbye" "alice" twiml.Hangup
-	// twiml: line 1: unknown verb "Dial"
+	// twiml: line 1: unknown verb "Record"
 }
 
 // AppendXML renders into a buffer the caller keeps, allocating nothing
@@ -100,4 +100,58 @@ func ExampleWriteHTTP() {
 	// Output:
 	// 200 text/xml; charset=utf-8
 	// <?xml version="1.0" encoding="UTF-8"?><Response><Say>Goodbye.</Say><Hangup/></Response>
+}
+
+// A call that ends by connecting the caller to an agent: Dial with a
+// Client noun. Its nouns are their own type, so no verb fits in a Dial.
+func ExampleDial() {
+	resp := &twiml.Response{Verbs: []twiml.Verb{
+		twiml.Say{Text: "Thank you. Connecting you to an agent."},
+		twiml.Dial{
+			CallerID: "+15005550006",
+			Timeout:  20 * time.Second,
+			Nouns:    []twiml.DialNoun{twiml.Client{Identity: "agent-7"}},
+		},
+	}}
+	fmt.Println(resp.Validate())
+	fmt.Println(resp)
+	// Output:
+	// <nil>
+	// <?xml version="1.0" encoding="UTF-8"?><Response><Say>Thank you. Connecting you to an agent.</Say><Dial timeout="20" callerId="+15005550006"><Client>agent-7</Client></Dial></Response>
+}
+
+// SSML in a Say: digits read one by one, then a pause. Text is escaped, so
+// markup in it is spoken, never obeyed.
+func ExampleSay_ssml() {
+	resp := &twiml.Response{Verbs: []twiml.Verb{twiml.Say{
+		Text: "Your reference is ",
+		Content: []twiml.Speech{
+			twiml.SSMLSayAs{InterpretAs: twiml.InterpretAsDigits, Text: "4921"},
+			twiml.SSMLBreak{Time: 500 * time.Millisecond},
+			twiml.SSMLText("<break/> is read as text."),
+		},
+	}}}
+	fmt.Println(resp)
+	// Output:
+	// <?xml version="1.0" encoding="UTF-8"?><Response><Say>Your reference is <say-as interpret-as="digits">4921</say-as><break time="500ms"/>&lt;break/&gt; is read as text.</Say></Response>
+}
+
+// EndsCall tells the verbs after which the document's conversation with
+// the caller is over.
+func ExampleEndsCall() {
+	for _, v := range []twiml.Verb{
+		twiml.Say{Text: "Hello."},
+		twiml.Redirect{URL: "/next"},
+		twiml.Dial{PhoneNumber: "+15005550006"},
+		twiml.Enqueue{Name: "support"},
+		twiml.Hangup{},
+	} {
+		fmt.Printf("%T %v\n", v, twiml.EndsCall(v))
+	}
+	// Output:
+	// twiml.Say false
+	// twiml.Redirect false
+	// twiml.Dial true
+	// twiml.Enqueue true
+	// twiml.Hangup true
 }

@@ -25,6 +25,18 @@ var parseSeeds = []string{
 	`<Response xmlns:t="urn:x"><t:Say>a</t:Say></Response>`,
 	"<Response><Say>\xff\x00</Say></Response>",
 	`<Response><Play digits='"'>'</Play></Response>`,
+	`<Response><Gather input="speech dtmf" maxSpeechTime="9" bargeIn="false" debug="true" enhanced="true"/></Response>`,
+	`<Response><Say>a<break strength="weak" time="250ms"/><p><s><emphasis level="strong">b</emphasis></s></p>` +
+		`<lang xml:lang="fr">c</lang><phoneme alphabet="ipa" ph="x">d</phoneme><prosody volume="+1dB" rate="90%" pitch="-2%">e</prosody>` +
+		`<say-as interpret-as="date" format="ymd">f</say-as><sub alias="g">h</sub><w role="amazon:VB">i</w>` +
+		`<amazon:effect name="whispered">j</amazon:effect><break time="3s"/></Say></Response>`,
+	`<Response><Dial action="/a" timeout="10" recordingStatusCallbackEvent="in-progress  completed">+15005550006</Dial></Response>`,
+	"<Response><Dial>\n<Number sendDigits=\"1w\" machineDetectionSilenceTimeout=\"99999999999999\">1</Number><Client>a</Client>" +
+		`<Sip username="u">s</Sip></Dial><Dial><Conference waitUrl="" beep="onEnter">r</Conference></Dial>` +
+		`<Dial><Queue url="/q">q</Queue></Dial></Response>`,
+	`<Response><Enqueue waitUrl="/w">q</Enqueue><Enqueue workflowSid="WW1"> <Task priority="1" timeout="2">{}</Task></Enqueue></Response>`,
+	`<Response><Dial>x<Number>1</Number>y</Dial><Enqueue>x<Task>t</Task></Enqueue></Response>`,
+	`<Response><Say><break time="99999999999999999s"/><lang xml:lang="a" lang="b">x</lang></Say></Response>`,
 }
 
 func FuzzParse(f *testing.F) {
@@ -116,9 +128,42 @@ func fuzzResponse(text, url string, n int, d time.Duration, key string, flags ui
 				Pause{Length: d},
 			},
 		},
-		Say{Text: url, Loop: n},
+		Say{Text: url, Loop: n, Content: []Speech{
+			SSMLText(text),
+			SSMLBreak{Strength: BreakStrength(key), Time: d},
+			SSMLP{Content: []Speech{SSMLS{Content: []Speech{SSMLEmphasis{Level: EmphasisLevel(key), Content: []Speech{SSMLText(url)}}}}}},
+			SSMLLang{Lang: key, Content: []Speech{SSMLProsody{Volume: text, Rate: url, Pitch: key}}},
+			SSMLPhoneme{Alphabet: PhonemeAlphabet(key), Ph: url, Text: text},
+			SSMLSayAs{InterpretAs: InterpretAs(key), Format: DateFormat(url), Text: text},
+			SSMLSub{Alias: url, Text: text},
+			SSMLW{Role: WordRole(key), Text: text},
+			SSMLAmazonEffect{Name: AmazonEffect(key), Content: []Speech{SSMLText(key)}},
+		}},
 		Redirect{URL: url, Method: m},
 		Hangup{},
 		Reject{Reason: RejectReason(text)},
+		Dial{
+			Action: url, Method: m, Timeout: d, HangupOnStar: flags&4 != 0, TimeLimit: d, CallerID: key,
+			Record: DialRecord(key), Trim: Trim(key), RecordingStatusCallback: url, RecordingStatusCallbackMethod: m,
+			RecordingStatusCallbackEvent: []RecordingEvent{RecordingEvent(key)}, AnswerOnBridge: flags&4 != 0,
+			RingTone: key, RecordingTrack: RecordingTrack(key), Sequential: flags&4 != 0, ReferURL: url, ReferMethod: m,
+			Nouns: []DialNoun{
+				Number{PhoneNumber: text, SendDigits: key, URL: url, Method: m, StatusCallbackEvent: []CallEvent{CallEvent(key)},
+					StatusCallback: url, StatusCallbackMethod: m, BYOC: key, MachineDetection: MachineDetect(key),
+					AMDStatusCallback: url, AMDStatusCallbackMethod: m, MachineDetectionTimeout: d,
+					MachineDetectionSpeechThreshold: d, MachineDetectionSpeechEndThreshold: d, MachineDetectionSilenceTimeout: d},
+				Client{Identity: text, URL: url, Method: m, StatusCallback: url, StatusCallbackMethod: m},
+				Sip{URI: text, Username: key, Password: url, URL: url, Method: m},
+				Conference{Name: text, Muted: flags&4 != 0, Beep: Beep(key), StartConferenceOnEnter: Toggle(flags>>3) % 3,
+					EndConferenceOnExit: flags&4 != 0, WaitURL: url, SilentWait: url == "" && flags&4 != 0, WaitMethod: m,
+					MaxParticipants: n, Record: ConferenceRecord(key), Region: key, Coach: key, Trim: Trim(key),
+					StatusCallbackEvent: []ConferenceEvent{ConferenceEvent(key)}, StatusCallback: url, StatusCallbackMethod: m,
+					RecordingStatusCallback: url, RecordingStatusCallbackMethod: m, EventCallbackURL: url,
+					JitterBufferSize: JitterBufferSize(key), ParticipantLabel: text},
+				Queue{Name: text, URL: url, Method: m, ReservationSid: key, PostWorkActivitySid: key},
+			},
+		},
+		Enqueue{Action: url, MaxQueueSize: n, Method: m, WaitURL: url, WaitURLMethod: m, WorkflowSid: key,
+			Task: EnqueueTask{Body: text, Priority: n, Timeout: d}},
 	}}
 }

@@ -5,19 +5,18 @@ import (
 	"encoding/xml"
 	"errors"
 	"io"
-	"math"
 	"strconv"
 	"strings"
-	"time"
 )
 
 // MaxDocumentSize is the longest document Parse reads, in bytes: Twilio's
 // own limit on a TwiML response.
 const MaxDocumentSize = 64 << 10
 
-// MaxDepth is the deepest nesting of elements Parse reads: Response, Gather,
-// and a verb inside the Gather. Anything deeper is an error.
-const MaxDepth = 3
+// MaxDepth is the deepest nesting of elements Parse reads: Response,
+// Gather, a Say inside the Gather and SSML five elements deep inside the
+// Say. Anything deeper is an error.
+const MaxDepth = 8
 
 // maxQuoted is the most bytes of an unknown name an error quotes.
 const maxQuoted = 40
@@ -28,20 +27,25 @@ const maxQuoted = 40
 // elements, self-closing tags, either kind of attribute quotes, entities and
 // character references.
 //
-// Text (Say's words, Play's and Redirect's URLs) is kept exactly, whitespace
-// included. Attribute values are read by their type: integers for loop and
-// numDigits, whole seconds for length, timeout and speechTimeout, "true" or
-// "false" for actionOnEmptyResult and profanityFilter. loop="0" reads as
-// [LoopForever], speechTimeout="auto" as [SpeechTimeoutAuto] and
-// finishOnKey="" as [NoFinishOnKey]; an explicit zero count or duration
-// reads as 0, which renders as the attribute left out. Seconds beyond what a
-// time.Duration holds read as its largest magnitude. Enumeration values are
-// kept as written; [Response.Validate] reports those Twilio would refuse.
+// Text (Say's words, Play's and Redirect's URLs, a Dial's number, a noun's
+// number, identity, URI or name) is kept exactly, whitespace included. A
+// Say holding SSML elements is read into its Content, with its text as
+// [SSMLText]; a Say of text only, into its Text. Attribute values are read
+// by their type: integers for counts, whole seconds or milliseconds for
+// durations, "true" or "false" for booleans and toggles, space-separated
+// words for event lists. loop="0" reads as [LoopForever],
+// speechTimeout="auto" as [SpeechTimeoutAuto], finishOnKey="" as
+// [NoFinishOnKey] and a Conference's waitUrl="" as SilentWait; an explicit
+// zero count or duration reads as 0, which renders as the attribute left
+// out. Seconds beyond what a time.Duration holds read as its largest
+// magnitude. Enumeration values are kept as written; [Response.Validate]
+// reports those Twilio would refuse.
 //
 // Errors are [*Error] values that match [ErrSyntax], or [ErrTooLarge] for a
-// document longer than [MaxDocumentSize]. An unknown verb or attribute, a
-// verb where Twilio does not allow it (anything but Say, Play and Pause in a
-// Gather), a repeated attribute, text outside Say, Play and Redirect, or a
+// document longer than [MaxDocumentSize]. An unknown verb, noun, SSML
+// element or attribute, an element where Twilio does not allow it (anything
+// but Say, Play and Pause in a Gather, a noun outside a Dial, a verb in a
+// Dial), a repeated attribute, text where only elements belong, or a
 // DOCTYPE is an error that names it.
 func Parse(data []byte) (*Response, error) {
 	if len(data) > MaxDocumentSize {
@@ -146,39 +150,34 @@ func (p *parser) response(start xml.StartElement) (*Response, error) {
 		return nil, p.unknownAttr("Response", start.Attr[0].Name)
 	}
 	r := &Response{}
-	for {
-		tok, err := p.token()
-		if err != nil {
-			return nil, err
-		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			v, err := p.verb(t)
-			if err != nil {
-				return nil, err
-			}
-			r.Verbs = append(r.Verbs, v)
-		case xml.EndElement:
-			return r, nil
-		case xml.CharData:
-			if !isSpace(t) {
-				return nil, p.errorf("Response", "", "holds text")
-			}
-		}
+	err := p.content("Response", nil, func(t xml.StartElement) error {
+		v, err := p.verb(t)
+		r.Verbs = append(r.Verbs, v)
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
+	return r, nil
 }
 
 // verb reads a verb that sits directly in a Response.
 func (p *parser) verb(start xml.StartElement) (Verb, error) {
-	switch name(start.Name) {
+	switch n := name(start.Name); n {
 	case "Gather":
 		return p.gather(start)
 	case "Redirect":
-		return p.redirect(start)
+		return textElement(p, n, start, redirectAttrs, func(r *Redirect) *string { return &r.URL })
 	case "Hangup":
-		return Hangup{}, p.empty("Hangup", start)
+		return emptyElement[Hangup](p, n, start, nil)
 	case "Reject":
-		return p.reject(start)
+		return emptyElement(p, n, start, rejectAttrs)
+	case "Dial":
+		return p.dial(start)
+	case "Enqueue":
+		return p.enqueue(start)
+	case "Number", "Client", "Sip", "Conference", "Queue":
+		return nil, p.errorf("Response", "", "cannot hold "+n+" outside a Dial")
 	}
 	return p.gatherVerb(start, "Response")
 }
@@ -189,10 +188,10 @@ func (p *parser) gatherVerb(start xml.StartElement, parent string) (GatherVerb, 
 	case "Say":
 		return p.say(start)
 	case "Play":
-		return p.play(start)
+		return textElement(p, n, start, playAttrs, func(pl *Play) *string { return &pl.URL })
 	case "Pause":
-		return p.pause(start)
-	case "Gather", "Redirect", "Hangup", "Reject":
+		return emptyElement(p, n, start, pauseAttrs)
+	case "Gather", "Redirect", "Hangup", "Reject", "Dial", "Enqueue":
 		return nil, p.errorf(parent, "", "cannot hold "+n)
 	default:
 		return nil, p.errorf("", "", "unknown verb "+quote(n))
@@ -201,220 +200,61 @@ func (p *parser) gatherVerb(start xml.StartElement, parent string) (GatherVerb, 
 
 func (p *parser) say(start xml.StartElement) (GatherVerb, error) {
 	var s Say
-	var seen attrSet
-	for _, a := range start.Attr {
-		var err error
-		switch n := name(a.Name); n {
-		case "voice":
-			s.Voice = a.Value
-		case "language":
-			s.Language = a.Value
-		case "loop":
-			s.Loop, err = p.loop("Say", a.Value)
-		default:
-			return nil, p.unknownAttr("Say", a.Name)
-		}
-		if err == nil {
-			err = p.once(&seen, "Say", a.Name)
-		}
-		if err != nil {
-			return nil, err
-		}
+	if err := readAttrs(p, "Say", start, sayAttrs, &s); err != nil {
+		return nil, err
 	}
-	var err error
-	s.Text, err = p.text("Say")
-	return s, err
-}
-
-func (p *parser) play(start xml.StartElement) (GatherVerb, error) {
-	var pl Play
-	var seen attrSet
-	for _, a := range start.Attr {
-		var err error
-		switch name(a.Name) {
-		case "loop":
-			pl.Loop, err = p.loop("Play", a.Value)
-		case "digits":
-			pl.Digits = a.Value
-		default:
-			return nil, p.unknownAttr("Play", a.Name)
-		}
-		if err == nil {
-			err = p.once(&seen, "Play", a.Name)
-		}
-		if err != nil {
-			return nil, err
-		}
+	content, err := p.speech("Say")
+	if err != nil {
+		return nil, err
 	}
-	var err error
-	pl.URL, err = p.text("Play")
-	return pl, err
-}
-
-func (p *parser) pause(start xml.StartElement) (GatherVerb, error) {
-	var ps Pause
-	var seen attrSet
-	for _, a := range start.Attr {
-		var err error
-		switch name(a.Name) {
-		case "length":
-			ps.Length, err = p.seconds("Pause", "length", a.Value)
-		default:
-			return nil, p.unknownAttr("Pause", a.Name)
-		}
-		if err == nil {
-			err = p.once(&seen, "Pause", a.Name)
-		}
-		if err != nil {
-			return nil, err
-		}
+	switch {
+	case len(content) == 1 && isText(content[0]):
+		s.Text = string(content[0].(SSMLText))
+	case len(content) > 0:
+		s.Content = content
 	}
-	return ps, p.empty("Pause", xml.StartElement{})
+	return s, nil
 }
 
 func (p *parser) gather(start xml.StartElement) (Verb, error) {
 	var g Gather
-	var seen attrSet
-	for _, a := range start.Attr {
-		if err := p.gatherAttr(&g, a); err != nil {
-			return nil, err
-		}
-		if err := p.once(&seen, "Gather", a.Name); err != nil {
-			return nil, err
-		}
+	if err := readAttrs(p, "Gather", start, gatherAttrs, &g); err != nil {
+		return nil, err
 	}
-	for {
-		tok, err := p.token()
-		if err != nil {
-			return nil, err
-		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			v, err := p.gatherVerb(t, "Gather")
-			if err != nil {
-				return nil, err
-			}
-			g.Verbs = append(g.Verbs, v)
-		case xml.EndElement:
-			return g, nil
-		case xml.CharData:
-			if !isSpace(t) {
-				return nil, p.errorf("Gather", "", "holds text")
-			}
-		}
-	}
+	err := p.content("Gather", nil, func(t xml.StartElement) error {
+		v, err := p.gatherVerb(t, "Gather")
+		g.Verbs = append(g.Verbs, v)
+		return err
+	})
+	return g, err
 }
 
-// gatherAttr sets the field of g that a names.
-func (p *parser) gatherAttr(g *Gather, a xml.Attr) error {
-	var err error
-	switch n := name(a.Name); n {
-	case "input":
-		g.Input = Input(a.Value)
-	case "action":
-		g.Action = a.Value
-	case "method":
-		g.Method = Method(a.Value)
-	case "timeout":
-		g.Timeout, err = p.seconds("Gather", n, a.Value)
-	case "numDigits":
-		g.NumDigits, err = p.integer("Gather", n, a.Value)
-	case "finishOnKey":
-		g.FinishOnKey = FinishOnKey(a.Value)
-		if a.Value == "" {
-			g.FinishOnKey = NoFinishOnKey
-		}
-	case "actionOnEmptyResult":
-		g.ActionOnEmptyResult, err = p.boolean("Gather", n, a.Value)
-	case "speechTimeout":
-		g.SpeechTimeout = SpeechTimeoutAuto
-		if a.Value != "auto" {
-			g.SpeechTimeout, err = p.seconds("Gather", n, a.Value)
-		}
-	case "language":
-		g.Language = a.Value
-	case "hints":
-		g.Hints = a.Value
-	case "speechModel":
-		g.SpeechModel = a.Value
-	case "profanityFilter":
-		var on bool
-		on, err = p.boolean("Gather", n, a.Value)
-		g.ProfanityFilter = ToggleOff
-		if on {
-			g.ProfanityFilter = ToggleOn
-		}
-	case "partialResultCallback":
-		g.PartialResultCallback = a.Value
-	case "partialResultCallbackMethod":
-		g.PartialResultCallbackMethod = Method(a.Value)
-	default:
-		return p.unknownAttr("Gather", a.Name)
+// textElement reads an element whose attributes table reads and whose
+// content is text, kept in the field text returns.
+func textElement[T any](p *parser, verb string, start xml.StartElement, table []attrRule[T], text func(*T) *string) (T, error) {
+	var v T
+	if err := readAttrs(p, verb, start, table, &v); err != nil {
+		return v, err
 	}
-	return err
+	s, err := p.text(verb)
+	*text(&v) = s
+	return v, err
 }
 
-func (p *parser) redirect(start xml.StartElement) (Verb, error) {
-	var r Redirect
-	var seen attrSet
-	for _, a := range start.Attr {
-		switch name(a.Name) {
-		case "method":
-			r.Method = Method(a.Value)
-		default:
-			return nil, p.unknownAttr("Redirect", a.Name)
-		}
-		if err := p.once(&seen, "Redirect", a.Name); err != nil {
-			return nil, err
-		}
+// emptyElement reads an element whose attributes table reads and that holds
+// nothing but whitespace.
+func emptyElement[T any](p *parser, verb string, start xml.StartElement, table []attrRule[T]) (T, error) {
+	var v T
+	if err := readAttrs(p, verb, start, table, &v); err != nil {
+		return v, err
 	}
-	var err error
-	r.URL, err = p.text("Redirect")
-	return r, err
+	return v, p.content(verb, nil, nil)
 }
 
-func (p *parser) reject(start xml.StartElement) (Verb, error) {
-	var r Reject
-	var seen attrSet
-	for _, a := range start.Attr {
-		switch name(a.Name) {
-		case "reason":
-			r.Reason = RejectReason(a.Value)
-		default:
-			return nil, p.unknownAttr("Reject", a.Name)
-		}
-		if err := p.once(&seen, "Reject", a.Name); err != nil {
-			return nil, err
-		}
-	}
-	return r, p.empty("Reject", xml.StartElement{})
-}
-
-// text reads the character data of verb up to its end tag.
-func (p *parser) text(verb string) (string, error) {
-	var b strings.Builder
-	for {
-		tok, err := p.token()
-		if err != nil {
-			return "", err
-		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			return "", p.errorf(verb, "", "holds text only, not "+quote(name(t.Name)))
-		case xml.EndElement:
-			return b.String(), nil
-		case xml.CharData:
-			b.Write(t)
-		}
-	}
-}
-
-// empty checks that verb has no attributes in start and no content but
-// whitespace up to its end tag.
-func (p *parser) empty(verb string, start xml.StartElement) error {
-	if len(start.Attr) > 0 {
-		return p.unknownAttr(verb, start.Attr[0].Name)
-	}
+// content reads the content of verb up to its end tag, handing character
+// data to text and child elements to child. A nil text refuses text other
+// than whitespace; a nil child refuses child elements.
+func (p *parser) content(verb string, text func([]byte), child func(xml.StartElement) error) error {
 	for {
 		tok, err := p.token()
 		if err != nil {
@@ -422,87 +262,51 @@ func (p *parser) empty(verb string, start xml.StartElement) error {
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
-			return p.errorf(verb, "", "cannot hold "+quote(name(t.Name)))
+			if child == nil {
+				return p.errorf(verb, "", "cannot hold "+quote(name(t.Name)))
+			}
+			if err := child(t); err != nil {
+				return err
+			}
 		case xml.EndElement:
 			return nil
 		case xml.CharData:
-			if !isSpace(t) {
+			if text != nil {
+				text(t)
+			} else if !isSpace(t) {
 				return p.errorf(verb, "", "holds text")
 			}
 		}
 	}
 }
 
+// text reads the character data of verb up to its end tag.
+func (p *parser) text(verb string) (string, error) {
+	var b strings.Builder
+	err := p.content(verb, func(t []byte) { b.Write(t) }, func(t xml.StartElement) error {
+		return p.errorf(verb, "", "holds text only, not "+quote(name(t.Name)))
+	})
+	return b.String(), err
+}
+
 func (p *parser) unknownAttr(verb string, n xml.Name) error {
 	return p.errorf(verb, "", "unknown attribute "+quote(name(n)))
 }
 
-// attrSet records the attributes of one element seen so far. Every verb has
-// fewer attributes than a small slice holds without growing.
-type attrSet []string
-
-// once reports an attribute that appears twice on one element.
-func (p *parser) once(seen *attrSet, verb string, n xml.Name) error {
-	a := name(n)
-	for _, s := range *seen {
-		if s == a {
-			return p.errorf(verb, a, "appears twice")
-		}
-	}
-	*seen = append(*seen, a)
-	return nil
-}
-
-func (p *parser) integer(verb, attr, s string) (int, error) {
-	n, err := strconv.ParseInt(s, 10, strconv.IntSize)
-	if err != nil {
-		return 0, p.errorf(verb, attr, "is not an integer")
-	}
-	return int(n), nil
-}
-
-// loop reads a loop attribute; "0" reads as LoopForever.
-func (p *parser) loop(verb, s string) (int, error) {
-	n, err := p.integer(verb, "loop", s)
-	if n == 0 && err == nil {
-		n = LoopForever
-	}
-	return n, err
-}
-
-// seconds reads whole seconds, saturating at the largest Duration.
-func (p *parser) seconds(verb, attr, s string) (time.Duration, error) {
-	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil {
-		return 0, p.errorf(verb, attr, "is not a whole number of seconds")
-	}
-	const limit = math.MaxInt64 / int64(time.Second)
-	switch {
-	case n > limit:
-		return math.MaxInt64, nil
-	case n < -limit:
-		return math.MinInt64, nil
-	}
-	return time.Duration(n) * time.Second, nil
-}
-
-func (p *parser) boolean(verb, attr, s string) (bool, error) {
-	switch s {
-	case "true":
-		return true, nil
-	case "false":
-		return false, nil
-	}
-	return false, p.errorf(verb, attr, "must be true or false")
-}
-
 // name returns the element or attribute name as written, with its prefix.
 func name(n xml.Name) string {
-	if n.Space == "" {
+	switch n.Space {
+	case "":
 		return n.Local
+	case xmlNamespace:
+		return "xml:" + n.Local
 	}
 	return n.Space + ":" + n.Local
 }
+
+// xmlNamespace is the namespace the decoder gives the xml: prefix, as in
+// xml:lang.
+const xmlNamespace = "http://www.w3.org/XML/1998/namespace"
 
 // quote quotes a name taken from the document, cut to maxQuoted bytes.
 func quote(s string) string {

@@ -72,6 +72,43 @@ func TestParse(t *testing.T) {
 			&Response{Verbs: []Verb{Pause{Length: math.MaxInt64}, Pause{Length: math.MinInt64}}}},
 		{"values kept for Validate", `<Response><Gather input="touch" method="put"/><Reject reason="x"/></Response>`,
 			&Response{Verbs: []Verb{Gather{Input: "touch", Method: "put"}, Reject{Reason: "x"}}}},
+		{"speech dtmf kept as written", `<Response><Gather input="speech dtmf"/><Gather input="dtmf speech"/></Response>`,
+			&Response{Verbs: []Verb{Gather{Input: InputSpeechDTMF}, Gather{Input: InputDTMFSpeech}}}},
+		{"new gather attributes", `<Response><Gather maxSpeechTime="45" bargeIn="false" debug="true" enhanced="false"/></Response>`,
+			&Response{Verbs: []Verb{Gather{MaxSpeechTime: 45 * time.Second, BargeIn: ToggleOff, Debug: true}}}},
+		{"ssml", `<Response><Say>Hi <break time="500ms"/><lang xml:lang="de-DE">Hallo <!-- c --><![CDATA[&]]> du</lang>` +
+			`<amazon:effect name="drc"><s><prosody rate="slow">x</prosody></s></amazon:effect></Say></Response>`,
+			&Response{Verbs: []Verb{Say{Content: []Speech{
+				SSMLText("Hi "), SSMLBreak{Time: 500 * time.Millisecond},
+				SSMLLang{Lang: "de-DE", Content: []Speech{SSMLText("Hallo & du")}},
+				SSMLAmazonEffect{Name: EffectDRC, Content: []Speech{SSMLS{Content: []Speech{
+					SSMLProsody{Rate: "slow", Content: []Speech{SSMLText("x")}}}}}},
+			}}}}},
+		{"negative break time kept for Validate", `<Response><Say><break time="-2s"/></Say></Response>`,
+			&Response{Verbs: []Verb{Say{Content: []Speech{SSMLBreak{Time: -2 * time.Second}}}}}},
+		{"empty ssml elements", `<Response><Say><p/><s></s><break/></Say></Response>`,
+			&Response{Verbs: []Verb{Say{Content: []Speech{SSMLP{}, SSMLS{}, SSMLBreak{}}}}}},
+		{"escaped markup stays text", `<Response><Say>&lt;break/&gt;</Say></Response>`,
+			&Response{Verbs: []Verb{Say{Text: "<break/>"}}}},
+		{"dial number", `<Response><Dial timeout="10" callerId="+15005550001" recordingStatusCallbackEvent="in-progress completed">` +
+			`+15005550006</Dial></Response>`,
+			&Response{Verbs: []Verb{Dial{Timeout: 10 * time.Second, CallerID: "+15005550001",
+				RecordingStatusCallbackEvent: []RecordingEvent{RecordingInProgress, RecordingCompleted}, PhoneNumber: "+15005550006"}}}},
+		{"dial nouns with whitespace", "<Response><Dial>\n  <Number machineDetectionSilenceTimeout=\"3000\">+15005550006</Number>\n" +
+			"  <Client>agent</Client>\n  <Sip username=\"u\">sip:a@example.com</Sip>\n</Dial></Response>",
+			&Response{Verbs: []Verb{Dial{Nouns: []DialNoun{
+				Number{PhoneNumber: "+15005550006", MachineDetectionSilenceTimeout: 3 * time.Second},
+				Client{Identity: "agent"},
+				Sip{URI: "sip:a@example.com", Username: "u"},
+			}}}}},
+		{"conference silent wait", `<Response><Dial><Conference waitUrl="" beep="false">r</Conference></Dial></Response>`,
+			&Response{Verbs: []Verb{Dial{Nouns: []DialNoun{Conference{Name: "r", SilentWait: true, Beep: BeepFalse}}}}}},
+		{"enqueue", `<Response><Enqueue waitUrl="/wait" maxQueueSize="5">support</Enqueue>` +
+			`<Enqueue workflowSid="WW1"> <Task priority="2" timeout="30">{}</Task> </Enqueue></Response>`,
+			&Response{Verbs: []Verb{
+				Enqueue{Name: "support", WaitURL: "/wait", MaxQueueSize: 5},
+				Enqueue{WorkflowSid: "WW1", Task: EnqueueTask{Body: "{}", Priority: 2, Timeout: 30 * time.Second}},
+			}}},
 		{"trailing comment", `<Response/><!-- end -->` + "\n", &Response{}},
 	}
 	for _, tc := range tests {
@@ -97,10 +134,10 @@ func TestParseErrors(t *testing.T) {
 	}{
 		{"empty", ``, ErrSyntax, "end of document"},
 		{"not xml", `hello`, ErrSyntax, "text outside"},
-		{"unknown verb", `<Response><Dial>+15550100</Dial></Response>`, ErrSyntax, `unknown verb "Dial"`},
+		{"unknown verb", `<Response><Record maxLength="30"/></Response>`, ErrSyntax, `unknown verb "Record"`},
 		{"unknown verb in gather", `<Response><Gather><Sms/></Gather></Response>`, ErrSyntax, `unknown verb "Sms"`},
 		{"unknown attribute", `<Response><Say colour="red">a</Say></Response>`, ErrSyntax, `Say: unknown attribute "colour"`},
-		{"unknown gather attribute", `<Response><Gather bargeIn="true"/></Response>`, ErrSyntax, `unknown attribute "bargeIn"`},
+		{"unknown gather attribute", `<Response><Gather bargein="true"/></Response>`, ErrSyntax, `unknown attribute "bargein"`},
 		{"attribute on response", `<Response x="1"/>`, ErrSyntax, `Response: unknown attribute "x"`},
 		{"attribute on hangup", `<Response><Hangup reason="x"/></Response>`, ErrSyntax, `Hangup: unknown attribute "reason"`},
 		{"wrong root", `<Reply/>`, ErrSyntax, `"Reply"`},
@@ -108,8 +145,10 @@ func TestParseErrors(t *testing.T) {
 		{"redirect in gather", `<Response><Gather><Redirect>/x</Redirect></Gather></Response>`, ErrSyntax, "Gather: cannot hold Redirect"},
 		{"gather in gather", `<Response><Gather><Gather/></Gather></Response>`, ErrSyntax, "cannot hold Gather"},
 		{"child of hangup", `<Response><Hangup><Say>a</Say></Hangup></Response>`, ErrSyntax, `Hangup: cannot hold "Say"`},
-		{"child of say", `<Response><Say>a<b>c</b></Say></Response>`, ErrSyntax, `Say: holds text only`},
-		{"too deep", `<Response><Gather><Say><x/></Say></Gather></Response>`, ErrSyntax, "nested deeper"},
+		{"child of say", `<Response><Say>a<b>c</b></Say></Response>`, ErrSyntax, `Say: cannot hold "b"`},
+		{"child of play", `<Response><Play>a<break/></Play></Response>`, ErrSyntax, `Play: holds text only, not "break"`},
+		{"too deep", `<Response><Gather><Say>` + strings.Repeat("<p>", MaxDepth-2) + strings.Repeat("</p>", MaxDepth-2) +
+			`</Say></Gather></Response>`, ErrSyntax, "nested deeper"},
 		{"text in response", `<Response>hello</Response>`, ErrSyntax, "Response: holds text"},
 		{"text in gather", `<Response><Gather>hi</Gather></Response>`, ErrSyntax, "Gather: holds text"},
 		{"text in pause", `<Response><Pause>1</Pause></Response>`, ErrSyntax, "Pause: holds text"},
@@ -126,6 +165,31 @@ func TestParseErrors(t *testing.T) {
 		{"other encoding", `<?xml version="1.0" encoding="ISO-8859-1"?><Response/>`, ErrSyntax, ""},
 		{"invalid utf-8", "<Response><Say>\xff</Say></Response>", ErrSyntax, ""},
 		{"namespaced verb", `<Response xmlns:t="urn:x"><t:Say>a</t:Say></Response>`, ErrSyntax, ""},
+		{"noun outside dial", `<Response><Number>+15005550006</Number></Response>`, ErrSyntax, "Response: cannot hold Number outside a Dial"},
+		{"unknown noun", `<Response><Dial><Sim>DE1</Sim></Dial></Response>`, ErrSyntax, `Dial: cannot hold "Sim"`},
+		{"verb in dial", `<Response><Dial><Say>a</Say></Dial></Response>`, ErrSyntax, `Dial: cannot hold "Say"`},
+		{"dial in gather", `<Response><Gather><Dial>1</Dial></Gather></Response>`, ErrSyntax, "Gather: cannot hold Dial"},
+		{"enqueue in gather", `<Response><Gather><Enqueue>q</Enqueue></Gather></Response>`, ErrSyntax, "Gather: cannot hold Enqueue"},
+		{"two tasks", `<Response><Enqueue><Task>{}</Task><Task>{}</Task></Enqueue></Response>`, ErrSyntax, "only one Task"},
+		{"other child of enqueue", `<Response><Enqueue><Number>1</Number></Enqueue></Response>`, ErrSyntax, `Enqueue: cannot hold "Number"`},
+		{"child of noun", `<Response><Dial><Number><Say>a</Say></Number></Dial></Response>`, ErrSyntax, `Number: holds text only`},
+		{"unknown noun attribute", `<Response><Dial><Number statusCallbackEvents="ringing">1</Number></Dial></Response>`,
+			ErrSyntax, `Number: unknown attribute "statusCallbackEvents"`},
+		{"bad noun integer", `<Response><Dial><Conference maxParticipants="many">r</Conference></Dial></Response>`,
+			ErrSyntax, "Conference maxParticipants"},
+		{"bad millis", `<Response><Dial><Number machineDetectionSilenceTimeout="1.5">1</Number></Dial></Response>`,
+			ErrSyntax, "machineDetectionSilenceTimeout: is not a whole number of milliseconds"},
+		{"bad dial boolean", `<Response><Dial hangupOnStar="yes">1</Dial></Response>`, ErrSyntax, "Dial hangupOnStar"},
+		{"bad bargeIn", `<Response><Gather bargeIn="no"/></Response>`, ErrSyntax, "Gather bargeIn"},
+		{"unknown ssml element", `<Response><Say><audio src="x"/></Say></Response>`, ErrSyntax, `Say: cannot hold "audio"`},
+		{"unknown ssml attribute", `<Response><Say><say-as interpret-as="date" role="yymmdd">x</say-as></Say></Response>`,
+			ErrSyntax, `say-as: unknown attribute "role"`},
+		{"element in ssml leaf", `<Response><Say><sub alias="a"><break/></sub></Say></Response>`, ErrSyntax, "sub: holds text only"},
+		{"break with text", `<Response><Say><break>x</break></Say></Response>`, ErrSyntax, "break: holds text"},
+		{"bad break time", `<Response><Say><break time="2 s"/></Say></Response>`, ErrSyntax, "break time"},
+		{"break time without unit", `<Response><Say><break time="2"/></Say></Response>`, ErrSyntax, "break time"},
+		{"lang without xml prefix", `<Response><Say><lang lang="fr">x</lang></Say></Response>`, ErrSyntax, `lang: unknown attribute "lang"`},
+		{"ssml outside say", `<Response><Gather><break/></Gather></Response>`, ErrSyntax, `unknown verb "break"`},
 		{"too large", "<Response>" + strings.Repeat(" ", MaxDocumentSize) + "</Response>", ErrTooLarge, "longer than"},
 	}
 	for _, tc := range tests {
@@ -146,7 +210,7 @@ func TestParseErrors(t *testing.T) {
 }
 
 func TestParseLine(t *testing.T) {
-	_, err := Parse([]byte("<Response>\n<Say>a</Say>\n<Dial/>\n</Response>"))
+	_, err := Parse([]byte("<Response>\n<Say>a</Say>\n<Sms/>\n</Response>"))
 	var e *Error
 	if !errors.As(err, &e) || e.Line != 3 {
 		t.Errorf("Parse error %v, want one on line 3", err)

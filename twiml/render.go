@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
-	"time"
 )
 
 // header is the XML declaration every document starts with.
@@ -15,15 +14,15 @@ const header = `<?xml version="1.0" encoding="UTF-8"?>`
 // slice. It allocates nothing when dst has room. A nil r renders an empty
 // Response.
 func (r *Response) AppendXML(dst []byte) []byte {
-	dst = append(dst, header...)
-	if r == nil || len(r.Verbs) == 0 {
-		return append(dst, "<Response/>"...)
+	dst = append(dst, header+"<Response"...)
+	start := len(dst)
+	dst = append(dst, '>')
+	if r != nil {
+		for _, v := range r.Verbs {
+			dst = appendVerb(dst, v)
+		}
 	}
-	dst = append(dst, "<Response>"...)
-	for _, v := range r.Verbs {
-		dst = appendVerb(dst, v)
-	}
-	return append(dst, "</Response>"...)
+	return appendEnd(dst, start, "Response")
 }
 
 // bufPool holds render buffers for WriteTo and WriteHTTP.
@@ -73,49 +72,27 @@ func WriteHTTP(w http.ResponseWriter, r *Response) error {
 	return err
 }
 
-// appendVerb appends one verb; a nil verb or nil pointer appends nothing.
+// appendVerb appends one verb; a nil verb appends nothing.
 func appendVerb(dst []byte, v Verb) []byte {
 	switch v := v.(type) {
 	case Say:
 		return appendSay(dst, &v)
-	case *Say:
-		if v != nil {
-			return appendSay(dst, v)
-		}
 	case Play:
 		return appendPlay(dst, &v)
-	case *Play:
-		if v != nil {
-			return appendPlay(dst, v)
-		}
 	case Pause:
 		return appendPause(dst, &v)
-	case *Pause:
-		if v != nil {
-			return appendPause(dst, v)
-		}
 	case Gather:
 		return appendGather(dst, &v)
-	case *Gather:
-		if v != nil {
-			return appendGather(dst, v)
-		}
 	case Redirect:
 		return appendRedirect(dst, &v)
-	case *Redirect:
-		if v != nil {
-			return appendRedirect(dst, v)
-		}
-	case Hangup, *Hangup:
-		if v != (*Hangup)(nil) {
-			return append(dst, "<Hangup/>"...)
-		}
+	case Hangup:
+		return append(dst, "<Hangup/>"...)
 	case Reject:
 		return appendReject(dst, &v)
-	case *Reject:
-		if v != nil {
-			return appendReject(dst, v)
-		}
+	case Dial:
+		return appendDial(dst, &v)
+	case Enqueue:
+		return appendEnqueue(dst, &v)
 	}
 	return dst
 }
@@ -125,7 +102,10 @@ func appendSay(dst []byte, s *Say) []byte {
 	dst = appendStrAttr(dst, "voice", s.Voice)
 	dst = appendStrAttr(dst, "language", s.Language)
 	dst = appendLoop(dst, s.Loop)
-	return appendTextEnd(dst, "Say", s.Text)
+	start := len(dst)
+	dst = appendText(append(dst, '>'), s.Text)
+	dst = appendSpeech(dst, s.Content)
+	return appendEnd(dst, start, "Say")
 }
 
 func appendPlay(dst []byte, p *Play) []byte {
@@ -147,9 +127,7 @@ func appendGather(dst []byte, g *Gather) []byte {
 	dst = appendStrAttr(dst, "action", g.Action)
 	dst = appendStrAttr(dst, "method", string(g.Method))
 	dst = appendSecondsAttr(dst, "timeout", g.Timeout)
-	if g.NumDigits != 0 {
-		dst = appendIntAttr(dst, "numDigits", int64(g.NumDigits))
-	}
+	dst = appendCountAttr(dst, "numDigits", g.NumDigits)
 	switch g.FinishOnKey {
 	case "":
 	case NoFinishOnKey:
@@ -157,9 +135,7 @@ func appendGather(dst []byte, g *Gather) []byte {
 	default:
 		dst = appendStrAttr(dst, "finishOnKey", string(g.FinishOnKey))
 	}
-	if g.ActionOnEmptyResult {
-		dst = append(dst, ` actionOnEmptyResult="true"`...)
-	}
+	dst = appendBoolAttr(dst, "actionOnEmptyResult", g.ActionOnEmptyResult)
 	if g.SpeechTimeout == SpeechTimeoutAuto {
 		dst = append(dst, ` speechTimeout="auto"`...)
 	} else {
@@ -168,22 +144,19 @@ func appendGather(dst []byte, g *Gather) []byte {
 	dst = appendStrAttr(dst, "language", g.Language)
 	dst = appendStrAttr(dst, "hints", g.Hints)
 	dst = appendStrAttr(dst, "speechModel", g.SpeechModel)
-	switch g.ProfanityFilter {
-	case ToggleOn:
-		dst = append(dst, ` profanityFilter="true"`...)
-	case ToggleOff:
-		dst = append(dst, ` profanityFilter="false"`...)
-	}
+	dst = appendToggleAttr(dst, "profanityFilter", g.ProfanityFilter)
 	dst = appendStrAttr(dst, "partialResultCallback", g.PartialResultCallback)
 	dst = appendStrAttr(dst, "partialResultCallbackMethod", string(g.PartialResultCallbackMethod))
-	if len(g.Verbs) == 0 {
-		return append(dst, "/>"...)
-	}
+	dst = appendSecondsAttr(dst, "maxSpeechTime", g.MaxSpeechTime)
+	dst = appendToggleAttr(dst, "bargeIn", g.BargeIn)
+	dst = appendBoolAttr(dst, "debug", g.Debug)
+	dst = appendBoolAttr(dst, "enhanced", g.Enhanced)
+	start := len(dst)
 	dst = append(dst, '>')
 	for _, v := range g.Verbs {
 		dst = appendVerb(dst, v)
 	}
-	return append(dst, "</Gather>"...)
+	return appendEnd(dst, start, "Gather")
 }
 
 func appendRedirect(dst []byte, r *Redirect) []byte {
@@ -201,65 +174,19 @@ func appendReject(dst []byte, r *Reject) []byte {
 // appendTextEnd closes a start tag and appends text and the end tag, or
 // makes the tag self-closing when text is empty.
 func appendTextEnd(dst []byte, name, text string) []byte {
-	if text == "" {
-		return append(dst, "/>"...)
+	start := len(dst)
+	return appendEnd(appendText(append(dst, '>'), text), start, name)
+}
+
+// appendEnd appends the end tag of name, whose start tag was closed by the
+// '>' at dst[start]; when nothing followed that '>', it makes the start tag
+// self-closing instead, so that an element with no content is always
+// written the same way.
+func appendEnd(dst []byte, start int, name string) []byte {
+	if len(dst) == start+1 {
+		return append(dst[:start], "/>"...)
 	}
-	dst = append(dst, '>')
-	dst = appendText(dst, text)
 	dst = append(dst, "</"...)
 	dst = append(dst, name...)
 	return append(dst, '>')
-}
-
-// appendStrAttr appends name="value", or nothing when value is empty.
-func appendStrAttr(dst []byte, name, value string) []byte {
-	if value == "" {
-		return dst
-	}
-	dst = append(dst, ' ')
-	dst = append(dst, name...)
-	dst = append(dst, `="`...)
-	dst = appendAttr(dst, value)
-	return append(dst, '"')
-}
-
-func appendIntAttr(dst []byte, name string, n int64) []byte {
-	dst = append(dst, ' ')
-	dst = append(dst, name...)
-	dst = append(dst, `="`...)
-	dst = strconv.AppendInt(dst, n, 10)
-	return append(dst, '"')
-}
-
-// appendLoop appends a loop attribute: nothing for 0, "0" for LoopForever.
-func appendLoop(dst []byte, n int) []byte {
-	switch n {
-	case 0:
-		return dst
-	case LoopForever:
-		return append(dst, ` loop="0"`...)
-	}
-	return appendIntAttr(dst, "loop", int64(n))
-}
-
-// appendSecondsAttr appends d in whole seconds, or nothing when d is 0.
-func appendSecondsAttr(dst []byte, name string, d time.Duration) []byte {
-	if d == 0 {
-		return dst
-	}
-	return appendIntAttr(dst, name, seconds(d))
-}
-
-// seconds returns d in whole seconds, rounded away from zero, so that only a
-// zero duration gives 0.
-func seconds(d time.Duration) int64 {
-	s := int64(d / time.Second)
-	switch {
-	case d%time.Second == 0:
-	case d > 0:
-		s++
-	default:
-		s--
-	}
-	return s
 }

@@ -2,11 +2,13 @@ package twiml
 
 import (
 	"bytes"
+	"errors"
 	"flag"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -115,11 +117,99 @@ func goldenCases() []struct {
 			Say{Text: "We did not receive any input."},
 			Redirect{URL: "/a?silence=1"},
 		}}},
+		{"gather_speech_attributes", &Response{Verbs: []Verb{Gather{
+			Input:         InputSpeechDTMF,
+			Action:        "/speech",
+			SpeechModel:   "phone_call",
+			MaxSpeechTime: 30 * time.Second,
+			BargeIn:       ToggleOff,
+			Debug:         true,
+			Enhanced:      true,
+			Verbs:         []GatherVerb{Say{Text: "Say or type your account number."}},
+		}}}},
+		{"say_ssml", &Response{Verbs: []Verb{sayEverySSML()}}},
+		{"dial_number", &Response{Verbs: []Verb{Dial{
+			Action:                        "/after-dial?step=done",
+			Method:                        MethodGET,
+			Timeout:                       20 * time.Second,
+			HangupOnStar:                  true,
+			TimeLimit:                     time.Hour,
+			CallerID:                      "+15005550001",
+			Record:                        DialRecordFromAnswerDual,
+			Trim:                          TrimSilence,
+			RecordingStatusCallback:       "/recording",
+			RecordingStatusCallbackMethod: MethodPOST,
+			RecordingStatusCallbackEvent:  []RecordingEvent{RecordingInProgress, RecordingCompleted},
+			AnswerOnBridge:                true,
+			RingTone:                      "uk",
+			RecordingTrack:                TrackInbound,
+			ReferURL:                      "/refer",
+			ReferMethod:                   MethodGET,
+			PhoneNumber:                   "+15005550006",
+		}}}},
+		{"dial_nouns", &Response{Verbs: []Verb{Dial{Sequential: true, Nouns: []DialNoun{
+			Number{
+				PhoneNumber: "+15005550006", SendDigits: "ww1928", URL: "/whisper", Method: MethodGET,
+				StatusCallbackEvent: []CallEvent{CallInitiated, CallRinging, CallAnswered, CallCompleted},
+				StatusCallback:      "/status", StatusCallbackMethod: MethodPOST, BYOC: "BY00000000000000000000000000000000",
+				MachineDetection: DetectMessageEnd, AMDStatusCallback: "/amd", AMDStatusCallbackMethod: MethodGET,
+				MachineDetectionTimeout: 15 * time.Second, MachineDetectionSpeechThreshold: 2400 * time.Millisecond,
+				MachineDetectionSpeechEndThreshold: 1200 * time.Millisecond, MachineDetectionSilenceTimeout: 5 * time.Second,
+			},
+			Client{Identity: "agent-7", URL: "/client", Method: MethodPOST, StatusCallbackEvent: []CallEvent{CallAnswered},
+				StatusCallback: "/status", StatusCallbackMethod: MethodGET},
+			Sip{URI: "sip:agent@example.com;transport=tls", Username: "ivr", Password: "not-a-secret", URL: "/sip",
+				Method: MethodGET, StatusCallbackEvent: []CallEvent{CallCompleted}, StatusCallback: "/status"},
+		}}}}},
+		{"dial_conference", &Response{Verbs: []Verb{Dial{Nouns: []DialNoun{Conference{
+			Name: "Room 1234", Muted: true, Beep: BeepOnEnter, StartConferenceOnEnter: ToggleOff,
+			EndConferenceOnExit: true, SilentWait: true, WaitMethod: MethodGET, MaxParticipants: 10,
+			Record: ConferenceRecordFromStart, Region: "ie1", Coach: "CA00000000000000000000000000000000",
+			Trim: DoNotTrim, StatusCallbackEvent: []ConferenceEvent{ConferenceStart, ConferenceEnd, ConferenceJoin},
+			StatusCallback: "/conf", StatusCallbackMethod: MethodPOST, RecordingStatusCallback: "/rec",
+			RecordingStatusCallbackMethod: MethodGET, RecordingStatusCallbackEvent: []RecordingEvent{RecordingCompleted},
+			EventCallbackURL: "/events", JitterBufferSize: JitterBufferSmall, ParticipantLabel: "customer",
+		}}}}}},
+		{"dial_queue", &Response{Verbs: []Verb{Dial{Nouns: []DialNoun{Queue{
+			Name: "support", URL: "/about-to-connect", Method: MethodGET,
+			ReservationSid: "WR00000000000000000000000000000000", PostWorkActivitySid: "WA00000000000000000000000000000000",
+		}}}}}},
+		{"enqueue", &Response{Verbs: []Verb{Enqueue{
+			Name: "support", Action: "/left-queue", MaxQueueSize: 50, Method: MethodGET,
+			WaitURL: "/hold-music", WaitURLMethod: MethodPOST,
+		}}}},
+		{"enqueue_task", &Response{Verbs: []Verb{Enqueue{
+			WorkflowSid: "WW00000000000000000000000000000000",
+			Task:        EnqueueTask{Body: `{"selected_language":"en","skill":"billing"}`, Priority: 5, Timeout: 200 * time.Second},
+		}}}},
+		{"say_then_dial_agent", &Response{Verbs: []Verb{
+			Say{Text: "Connecting you to an agent."},
+			Dial{CallerID: "+15005550001", Nouns: []DialNoun{Client{Identity: "agent"}}},
+		}}},
 		{"escaping", &Response{Verbs: []Verb{
 			Say{Text: `Tom & Jerry say "<hi>" & 'bye'` + "\r\n\tend", Voice: "a\"b<c>&d'e\nf\tg\rh"},
 			Redirect{URL: "/x?a=1&b=<2>"},
 		}}},
 	}
+}
+
+// sayEverySSML is a Say using every SSML element and attribute.
+func sayEverySSML() Say {
+	return Say{Voice: "Polly.Joanna", Text: "Your code is ", Content: []Speech{
+		SSMLSayAs{InterpretAs: InterpretAsDigits, Text: "4921"},
+		SSMLBreak{Strength: BreakStrong, Time: 1500 * time.Millisecond},
+		SSMLBreak{Time: 2 * time.Second},
+		SSMLP{Content: []Speech{
+			SSMLS{Content: []Speech{SSMLText("Say it "), SSMLEmphasis{Level: EmphasisStrong, Content: []Speech{SSMLText("slowly")}}}},
+			SSMLS{Content: []Speech{SSMLProsody{Volume: "-6dB", Rate: "85%", Pitch: "+5%", Content: []Speech{SSMLText("& softly")}}}},
+		}},
+		SSMLLang{Lang: "fr-FR", Content: []Speech{SSMLText("Merci")}},
+		SSMLPhoneme{Alphabet: AlphabetIPA, Ph: "pɪˈkɑːn", Text: "pecan"},
+		SSMLSayAs{InterpretAs: InterpretAsDate, Format: DateYMD, Text: "2026-01-31"},
+		SSMLSub{Alias: "Interactive Voice Response", Text: "IVR"},
+		SSMLW{Role: RolePastTense, Text: "read"},
+		SSMLAmazonEffect{Name: EffectWhispered, Content: []Speech{SSMLText("a secret")}},
+	}}
 }
 
 func TestGolden(t *testing.T) {
@@ -256,23 +346,58 @@ func TestDurationRounding(t *testing.T) {
 	}
 }
 
-func TestPointerVerbs(t *testing.T) {
-	values := &Response{Verbs: []Verb{
-		Say{Text: "a"}, Play{URL: "b"}, Pause{Length: time.Second},
-		Gather{NumDigits: 1, Verbs: []GatherVerb{Say{Text: "c"}, Play{Digits: "1"}, Pause{}}},
-		Redirect{URL: "d"}, Hangup{}, Reject{Reason: RejectBusy},
-	}}
-	pointers := &Response{Verbs: []Verb{
-		&Say{Text: "a"}, &Play{URL: "b"}, &Pause{Length: time.Second},
-		&Gather{NumDigits: 1, Verbs: []GatherVerb{&Say{Text: "c"}, &Play{Digits: "1"}, &Pause{}}},
-		&Redirect{URL: "d"}, &Hangup{}, &Reject{Reason: RejectBusy},
-	}}
-	if got, want := pointers.String(), values.String(); got != want {
-		t.Errorf("pointers render\n%s\nvalues render\n%s", got, want)
+// TestPointerVerbsRenderNothing checks that verbs are values only: a pointer
+// to a verb, or nil, renders nothing (Validate reports it).
+func TestBreakTime(t *testing.T) {
+	tests := []struct {
+		d    time.Duration
+		want string
+	}{
+		{0, `<break/>`},
+		{time.Nanosecond, `<break time="1ms"/>`},
+		{500 * time.Millisecond, `<break time="500ms"/>`},
+		{1500 * time.Millisecond, `<break time="1500ms"/>`},
+		{2 * time.Second, `<break time="2s"/>`},
+		{10*time.Second - 29, `<break time="10s"/>`}, // rounds up to whole seconds: found by FuzzRoundTrip
+		{-time.Second, `<break time="-1s"/>`},
 	}
-	withNils := &Response{Verbs: []Verb{nil, (*Say)(nil), (*Hangup)(nil), Hangup{}, (*Gather)(nil)}}
-	if got, want := withNils.String(), header+"<Response><Hangup/></Response>"; got != want {
-		t.Errorf("nil verbs render %s, want %s", got, want)
+	for _, tc := range tests {
+		t.Run(tc.d.String(), func(t *testing.T) {
+			if got := string(appendSpeechNode(nil, SSMLBreak{Time: tc.d})); got != tc.want {
+				t.Errorf("got %s, want %s", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestPointerVerbsRenderNothing(t *testing.T) {
+	tests := []struct {
+		name  string
+		verbs []Verb
+	}{
+		{"pointers", []Verb{&Say{Text: "a"}, &Play{URL: "b"}, &Hangup{}, &Dial{PhoneNumber: "+15005550006"}}},
+		{"nils", []Verb{nil, (*Say)(nil), (*Hangup)(nil), (*Gather)(nil)}},
+		{"pointer in gather", []Verb{Gather{Verbs: []GatherVerb{&Say{Text: "c"}, (*Pause)(nil)}}}},
+		{"pointer noun", []Verb{Dial{Nouns: []DialNoun{&Number{PhoneNumber: "+15005550006"}, nil}}}},
+		{"pointer speech", []Verb{Say{Content: []Speech{&SSMLBreak{}, nil}}}},
+	}
+	want := map[string]string{
+		"pointers":          header + "<Response/>",
+		"nils":              header + "<Response/>",
+		"pointer in gather": header + "<Response><Gather/></Response>",
+		"pointer noun":      header + "<Response><Dial/></Response>",
+		"pointer speech":    header + "<Response><Say/></Response>",
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := &Response{Verbs: tc.verbs}
+			if got := r.String(); got != want[tc.name] {
+				t.Errorf("renders %s, want %s", got, want[tc.name])
+			}
+			if err := r.Validate(); !errors.Is(err, ErrInvalid) {
+				t.Errorf("Validate() = %v, want ErrInvalid", err)
+			}
+		})
 	}
 	var nilResponse *Response
 	if got, want := nilResponse.String(), header+"<Response/>"; got != want {
@@ -302,6 +427,9 @@ func TestWriteHTTP(t *testing.T) {
 	}
 	if got := rec.Header().Get("Content-Type"); got != "text/xml; charset=utf-8" {
 		t.Errorf("Content-Type %q", got)
+	}
+	if got, want := rec.Header().Get("Content-Length"), strconv.Itoa(len(r.String())); got != want {
+		t.Errorf("Content-Length %q, want %q", got, want)
 	}
 	if got := rec.Body.String(); got != r.String() {
 		t.Errorf("body %q, want %q", got, r.String())

@@ -14,12 +14,20 @@ const MaxSayLength = 4000
 // [*Error] naming the verb and attribute; the result matches [ErrInvalid].
 // It returns nil when r is valid.
 //
-// Validate reports: a nil verb; Say text that is empty or longer than
+// Validate reports: a nil verb, noun or SSML piece, or a pointer to one;
+// Say text that is empty or, SSML content included, longer than
 // [MaxSayLength] characters; a negative Loop other than [LoopForever]; a
-// Play with neither URL nor Digits, or Digits other than 0-9, *, # and w; a
-// Pause, Gather timeout or speechTimeout that is negative (other than
-// [SpeechTimeoutAuto]) or under one second; a NumDigits below 1; a
-// FinishOnKey that is not one key; an Input, Method, RejectReason or Toggle
+// Play with neither URL nor Digits, or Digits (or a Number's SendDigits)
+// other than 0-9, *, # and w; a duration that is negative (other than
+// [SpeechTimeoutAuto]) or under one second where Twilio counts seconds; a
+// NumDigits below 1; a FinishOnKey that is not one key; a Dial timeout
+// outside 5 s to 600 s or timeLimit over 24 h; a Dial with both or neither
+// of PhoneNumber and nouns, more than [MaxDialNouns] nouns, or a Conference
+// or Queue beside other nouns; a noun with no number, identity, URI or name;
+// an Enqueue with both or neither of a Name and a Task, or a Task without a
+// WorkflowSid; counts outside Twilio's range (maxParticipants 2 to 250,
+// maxQueueSize 1 to 5000); SSML with a required attribute missing, a break
+// over [MaxBreak], or a prosody value of the wrong form; any enumeration
 // outside its constants; an empty Redirect URL; and any string XML cannot
 // carry unchanged (invalid UTF-8, control characters).
 func (r *Response) Validate() error {
@@ -46,74 +54,37 @@ func (v *validator) verb(i int, verb Verb) {
 	switch x := verb.(type) {
 	case Say:
 		v.say(&x)
-	case *Say:
-		if x != nil {
-			v.say(x)
-		}
 	case Play:
 		v.play(&x)
-	case *Play:
-		if x != nil {
-			v.play(x)
-		}
 	case Pause:
 		v.pause(&x)
-	case *Pause:
-		if x != nil {
-			v.pause(x)
-		}
 	case Gather:
 		v.gather(&x)
-	case *Gather:
-		if x != nil {
-			v.gather(x)
-		}
 	case Redirect:
 		v.redirect(&x)
-	case *Redirect:
-		if x != nil {
-			v.redirect(x)
-		}
+	case Hangup:
 	case Reject:
 		v.reject(&x)
-	case *Reject:
-		if x != nil {
-			v.reject(x)
-		}
-	}
-	if verb == nil || isNilPointer(verb) {
+	case Dial:
+		v.dial(&x)
+	case Enqueue:
+		v.enqueue(&x)
+	case nil:
 		v.add("Response", "", "verb "+strconv.Itoa(i)+" is nil")
+	default:
+		v.add("Response", "", "verb "+strconv.Itoa(i)+" is a pointer; verbs are values")
 	}
-}
-
-// isNilPointer reports whether verb is a nil pointer to one of the verbs.
-func isNilPointer(verb Verb) bool {
-	switch x := verb.(type) {
-	case *Say:
-		return x == nil
-	case *Play:
-		return x == nil
-	case *Pause:
-		return x == nil
-	case *Gather:
-		return x == nil
-	case *Redirect:
-		return x == nil
-	case *Hangup:
-		return x == nil
-	case *Reject:
-		return x == nil
-	}
-	return false
 }
 
 func (v *validator) say(s *Say) {
-	switch {
-	case s.Text == "":
+	text := s.Text
+	if text == "" && len(s.Content) == 0 {
 		v.add("Say", "", "text is empty")
-	case !validXML(s.Text):
+	}
+	if !validXML(text) {
 		v.add("Say", "", "text has a character XML cannot carry")
-	case utf8.RuneCountInString(s.Text) > MaxSayLength:
+	}
+	if n := utf8.RuneCountInString(text) + v.speech(s.Content, 0); n > MaxSayLength {
 		v.add("Say", "", "text is longer than "+strconv.Itoa(MaxSayLength)+" characters")
 	}
 	v.str("Say", "voice", s.Voice)
@@ -127,11 +98,16 @@ func (v *validator) play(p *Play) {
 	}
 	v.str("Play", "", p.URL)
 	v.loop("Play", p.Loop)
-	for i := 0; i < len(p.Digits); i++ {
-		switch c := p.Digits[i]; {
+	v.digits("Play", "digits", p.Digits)
+}
+
+// digits reports keys other than 0-9, *, # and w (a half-second wait).
+func (v *validator) digits(verb, attr, s string) {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
 		case c >= '0' && c <= '9', c == '*', c == '#', c == 'w':
 		default:
-			v.add("Play", "digits", "must hold only 0-9, *, # and w")
+			v.add(verb, attr, "must hold only 0-9, *, # and w")
 			return
 		}
 	}
@@ -143,9 +119,9 @@ func (v *validator) pause(p *Pause) {
 
 func (v *validator) gather(g *Gather) {
 	switch g.Input {
-	case "", InputDTMF, InputSpeech, InputDTMFSpeech:
+	case "", InputDTMF, InputSpeech, InputDTMFSpeech, InputSpeechDTMF:
 	default:
-		v.add("Gather", "input", "must be dtmf, speech or dtmf speech")
+		v.add("Gather", "input", "must be dtmf, speech, dtmf speech or speech dtmf")
 	}
 	v.str("Gather", "action", g.Action)
 	v.method("Gather", "method", g.Method)
@@ -162,17 +138,20 @@ func (v *validator) gather(g *Gather) {
 	v.str("Gather", "language", g.Language)
 	v.str("Gather", "hints", g.Hints)
 	v.str("Gather", "speechModel", g.SpeechModel)
-	if g.ProfanityFilter > ToggleOff {
-		v.add("Gather", "profanityFilter", "must be ToggleDefault, ToggleOn or ToggleOff")
-	}
+	v.toggle("Gather", "profanityFilter", g.ProfanityFilter)
 	v.str("Gather", "partialResultCallback", g.PartialResultCallback)
 	v.method("Gather", "partialResultCallbackMethod", g.PartialResultCallbackMethod)
+	v.duration("Gather", "maxSpeechTime", g.MaxSpeechTime)
+	v.toggle("Gather", "bargeIn", g.BargeIn)
 	for i, gv := range g.Verbs {
-		if gv == nil || isNilPointer(gv) {
+		switch gv.(type) {
+		case Say, Play, Pause:
+			v.verb(i, gv)
+		case nil:
 			v.add("Gather", "", "verb "+strconv.Itoa(i)+" is nil")
-			continue
+		default:
+			v.add("Gather", "", "verb "+strconv.Itoa(i)+" is a pointer; verbs are values")
 		}
-		v.verb(i, gv)
 	}
 }
 
@@ -185,11 +164,7 @@ func (v *validator) redirect(r *Redirect) {
 }
 
 func (v *validator) reject(r *Reject) {
-	switch r.Reason {
-	case "", RejectRejected, RejectBusy:
-	default:
-		v.add("Reject", "reason", "must be rejected or busy")
-	}
+	oneOf(v, "Reject", "reason", r.Reason, RejectRejected, RejectBusy)
 }
 
 // str reports a string XML cannot carry unchanged.
@@ -197,9 +172,68 @@ func (v *validator) str(verb, attr, s string) {
 	if !validXML(s) {
 		what := "has a character XML cannot carry"
 		if attr == "" {
-			what = "URL " + what
+			what = "text " + what
 		}
 		v.add(verb, attr, what)
+	}
+}
+
+func (v *validator) toggle(verb, attr string, t Toggle) {
+	if t > ToggleOff {
+		v.add(verb, attr, "must be ToggleDefault, ToggleOn or ToggleOff")
+	}
+}
+
+// oneOf reports a value outside the allowed ones; "" is always allowed.
+func oneOf[S ~string](v *validator, verb, attr string, s S, allowed ...S) {
+	if s == "" {
+		return
+	}
+	for _, a := range allowed {
+		if s == a {
+			return
+		}
+	}
+	v.add(verb, attr, "must be one of "+joinValues(allowed))
+}
+
+// eachOf reports a list holding a value outside the allowed ones.
+func eachOf[S ~string](v *validator, verb, attr string, list []S, allowed ...S) {
+	for _, s := range list {
+		if s == "" {
+			v.add(verb, attr, "holds an empty value")
+			return
+		}
+		before := len(v.errs)
+		oneOf(v, verb, attr, s, allowed...)
+		if len(v.errs) > before {
+			return
+		}
+	}
+}
+
+func joinValues[S ~string](values []S) string {
+	b := make([]byte, 0, 64)
+	for i, s := range values {
+		if i > 0 {
+			b = append(b, ", "...)
+		}
+		b = append(b, s...)
+	}
+	return string(b)
+}
+
+// between reports a set duration outside [lo, hi].
+func (v *validator) between(verb, attr string, d, lo, hi time.Duration) {
+	if d != 0 && (d < lo || d > hi) {
+		v.add(verb, attr, "must be from "+lo.String()+" to "+hi.String())
+	}
+}
+
+// count reports a set count outside [lo, hi].
+func (v *validator) count(verb, attr string, n, lo, hi int) {
+	if n != 0 && (n < lo || n > hi) {
+		v.add(verb, attr, "must be from "+strconv.Itoa(lo)+" to "+strconv.Itoa(hi))
 	}
 }
 
@@ -210,11 +244,7 @@ func (v *validator) loop(verb string, n int) {
 }
 
 func (v *validator) method(verb, attr string, m Method) {
-	switch m {
-	case "", MethodGET, MethodPOST:
-	default:
-		v.add(verb, attr, "must be GET or POST")
-	}
+	oneOf(v, verb, attr, m, MethodGET, MethodPOST)
 }
 
 // duration reports a set duration under one second.

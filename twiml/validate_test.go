@@ -2,6 +2,7 @@ package twiml
 
 import (
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -20,7 +21,16 @@ func TestValidateValid(t *testing.T) {
 		{"speech timeout auto", &Response{Verbs: []Verb{Gather{SpeechTimeout: SpeechTimeoutAuto}}}},
 		{"fractional seconds round up", &Response{Verbs: []Verb{Gather{Timeout: 1500 * time.Millisecond}}}},
 		{"say at the limit", &Response{Verbs: []Verb{Say{Text: strings.Repeat("é", MaxSayLength)}}}},
-		{"pointers", &Response{Verbs: []Verb{&Say{Text: "a"}, &Gather{Verbs: []GatherVerb{&Pause{}}}}}},
+		{"say ssml at the limit", &Response{Verbs: []Verb{Say{Text: "a", Content: []Speech{
+			SSMLS{Content: []Speech{SSMLText(strings.Repeat("b", MaxSayLength-1))}}, SSMLBreak{Time: MaxBreak}}}}}},
+		{"speech dtmf either order", &Response{Verbs: []Verb{Gather{Input: InputSpeechDTMF}, Gather{Input: InputDTMFSpeech}}}},
+		{"every ssml element", &Response{Verbs: []Verb{sayEverySSML()}}},
+		{"prosody numbers", &Response{Verbs: []Verb{Say{Content: []Speech{
+			SSMLProsody{Volume: "+1.5dB", Rate: "20%", Pitch: "-3%"}, SSMLProsody{Volume: "6dB", Rate: "-10%", Pitch: "5.5%"}, SSMLProsody{Volume: "x-loud", Rate: "x-fast", Pitch: "default"}}}}}},
+		{"dial", &Response{Verbs: []Verb{Dial{PhoneNumber: "+15005550006", Timeout: 5 * time.Second, TimeLimit: 24 * time.Hour}}}},
+		{"dial ten nouns", &Response{Verbs: []Verb{Dial{Nouns: make11Numbers()[:MaxDialNouns]}}}},
+		{"dial conference alone", &Response{Verbs: []Verb{Dial{Nouns: []DialNoun{Conference{Name: "r", SilentWait: true, MaxParticipants: 2}}}}}},
+		{"enqueue task", &Response{Verbs: []Verb{Enqueue{WorkflowSid: "WW1", Task: EnqueueTask{Body: "{}", Priority: 3}}}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -40,6 +50,8 @@ func TestValidateInvalid(t *testing.T) {
 	}{
 		{"nil verb", nil, "Response", ""},
 		{"nil pointer", (*Say)(nil), "Response", ""},
+		{"pointer", &Say{Text: "a"}, "Response", ""},
+		{"gather nested pointer", Gather{Verbs: []GatherVerb{&Pause{}}}, "Gather", ""},
 		{"say empty", Say{}, "Say", ""},
 		{"say too long", Say{Text: strings.Repeat("a", MaxSayLength+1)}, "Say", ""},
 		{"say control character", Say{Text: "a\x00"}, "Say", ""},
@@ -67,6 +79,75 @@ func TestValidateInvalid(t *testing.T) {
 		{"gather nested nil", Gather{Verbs: []GatherVerb{nil}}, "Gather", ""},
 		{"redirect empty", Redirect{}, "Redirect", ""},
 		{"redirect method", Redirect{URL: "/a", Method: "DELETE"}, "Redirect", "method"},
+		{"gather maxSpeechTime", Gather{MaxSpeechTime: time.Millisecond}, "Gather", "maxSpeechTime"},
+		{"gather bargeIn", Gather{BargeIn: 7}, "Gather", "bargeIn"},
+		{"say empty content", Say{Content: []Speech{SSMLText("a\x00")}}, "Say", ""},
+		{"say content too long", Say{Text: "a", Content: []Speech{SSMLP{Content: []Speech{SSMLText(strings.Repeat("b", MaxSayLength))}}}}, "Say", ""},
+		{"say nil content", Say{Content: []Speech{nil}}, "Say", ""},
+		{"break strength", Say{Content: []Speech{SSMLBreak{Strength: "loud"}}}, "break", "strength"},
+		{"break too long", Say{Content: []Speech{SSMLBreak{Time: 11 * time.Second}}}, "break", "time"},
+		{"break negative", Say{Content: []Speech{SSMLBreak{Time: -time.Second}}}, "break", "time"},
+		{"emphasis level", Say{Content: []Speech{SSMLEmphasis{Level: "huge"}}}, "emphasis", "level"},
+		{"lang missing", Say{Content: []Speech{SSMLLang{Content: []Speech{SSMLText("x")}}}}, "lang", "xml:lang"},
+		{"phoneme alphabet", Say{Content: []Speech{SSMLPhoneme{Alphabet: "latin", Ph: "x", Text: "y"}}}, "phoneme", "alphabet"},
+		{"phoneme ph missing", Say{Content: []Speech{SSMLPhoneme{Text: "y"}}}, "phoneme", "ph"},
+		{"prosody volume", Say{Content: []Speech{SSMLProsody{Volume: "6db"}}}, "prosody", "volume"},
+		{"prosody rate", Say{Content: []Speech{SSMLProsody{Rate: "85"}}}, "prosody", "rate"},
+		{"prosody pitch", Say{Content: []Speech{SSMLProsody{Pitch: "-10.%"}}}, "prosody", "pitch"},
+		{"say-as missing", Say{Content: []Speech{SSMLSayAs{Text: "1"}}}, "say-as", "interpret-as"},
+		{"say-as kind", Say{Content: []Speech{SSMLSayAs{InterpretAs: "roman", Text: "1"}}}, "say-as", "interpret-as"},
+		{"say-as format without date", Say{Content: []Speech{SSMLSayAs{InterpretAs: InterpretAsDigits, Format: DateDMY, Text: "1"}}}, "say-as", "format"},
+		{"sub alias missing", Say{Content: []Speech{SSMLSub{Text: "IVR"}}}, "sub", "alias"},
+		{"w role", Say{Content: []Speech{SSMLW{Role: "amazon:XX", Text: "read"}}}, "w", "role"},
+		{"effect missing", Say{Content: []Speech{SSMLAmazonEffect{}}}, "amazon:effect", "name"},
+		{"effect name", Say{Content: []Speech{SSMLAmazonEffect{Name: "echo"}}}, "amazon:effect", "name"},
+		{"ssml leaf text", Say{Content: []Speech{SSMLW{Text: "\x01"}}}, "w", ""},
+		{"dial nothing", Dial{}, "Dial", ""},
+		{"dial number and nouns", Dial{PhoneNumber: "1", Nouns: []DialNoun{Client{Identity: "a"}}}, "Dial", ""},
+		{"dial too many nouns", Dial{Nouns: make11Numbers()}, "Dial", ""},
+		{"dial conference with others", Dial{Nouns: []DialNoun{Conference{Name: "r"}, Client{Identity: "a"}}}, "Dial", ""},
+		{"dial queue with others", Dial{Nouns: []DialNoun{Number{PhoneNumber: "1"}, Queue{Name: "q"}}}, "Dial", ""},
+		{"dial nil noun", Dial{Nouns: []DialNoun{nil}}, "Dial", ""},
+		{"dial pointer noun", Dial{Nouns: []DialNoun{&Client{Identity: "a"}}}, "Dial", ""},
+		{"dial timeout short", Dial{PhoneNumber: "1", Timeout: 4 * time.Second}, "Dial", "timeout"},
+		{"dial timeout long", Dial{PhoneNumber: "1", Timeout: 601 * time.Second}, "Dial", "timeout"},
+		{"dial timeLimit", Dial{PhoneNumber: "1", TimeLimit: 25 * time.Hour}, "Dial", "timeLimit"},
+		{"dial record", Dial{PhoneNumber: "1", Record: "true"}, "Dial", "record"},
+		{"dial trim", Dial{PhoneNumber: "1", Trim: "yes"}, "Dial", "trim"},
+		{"dial recording event", Dial{PhoneNumber: "1", RecordingStatusCallbackEvent: []RecordingEvent{"done"}}, "Dial", "recordingStatusCallbackEvent"},
+		{"dial empty recording event", Dial{PhoneNumber: "1", RecordingStatusCallbackEvent: []RecordingEvent{""}}, "Dial", "recordingStatusCallbackEvent"},
+		{"dial recording track", Dial{PhoneNumber: "1", RecordingTrack: "left"}, "Dial", "recordingTrack"},
+		{"dial method", Dial{PhoneNumber: "1", Method: "PUT"}, "Dial", "method"},
+		{"dial refer method", Dial{PhoneNumber: "1", ReferMethod: "get"}, "Dial", "referMethod"},
+		{"dial phone number", Dial{PhoneNumber: "1\x00"}, "Dial", ""},
+		{"number empty", Dial{Nouns: []DialNoun{Number{}}}, "Number", ""},
+		{"number send digits", Dial{Nouns: []DialNoun{Number{PhoneNumber: "1", SendDigits: "12x"}}}, "Number", "sendDigits"},
+		{"number event", Dial{Nouns: []DialNoun{Number{PhoneNumber: "1", StatusCallbackEvent: []CallEvent{"busy"}}}}, "Number", "statusCallbackEvent"},
+		{"number machine detection", Dial{Nouns: []DialNoun{Number{PhoneNumber: "1", MachineDetection: "enable"}}}, "Number", "machineDetection"},
+		{"number amd timeout", Dial{Nouns: []DialNoun{Number{PhoneNumber: "1", MachineDetectionTimeout: -time.Second}}}, "Number", "machineDetectionTimeout"},
+		{"number silence timeout", Dial{Nouns: []DialNoun{Number{PhoneNumber: "1", MachineDetectionSilenceTimeout: -1}}}, "Number", "machineDetectionSilenceTimeout"},
+		{"client empty", Dial{Nouns: []DialNoun{Client{}}}, "Client", ""},
+		{"client method", Dial{Nouns: []DialNoun{Client{Identity: "a", StatusCallbackMethod: "PUT"}}}, "Client", "statusCallbackMethod"},
+		{"sip empty", Dial{Nouns: []DialNoun{Sip{}}}, "Sip", ""},
+		{"sip password", Dial{Nouns: []DialNoun{Sip{URI: "sip:a@b", Password: "\x00"}}}, "Sip", "password"},
+		{"conference empty", Dial{Nouns: []DialNoun{Conference{}}}, "Conference", ""},
+		{"conference beep", Dial{Nouns: []DialNoun{Conference{Name: "r", Beep: "loud"}}}, "Conference", "beep"},
+		{"conference wait", Dial{Nouns: []DialNoun{Conference{Name: "r", WaitURL: "/w", SilentWait: true}}}, "Conference", "waitUrl"},
+		{"conference participants", Dial{Nouns: []DialNoun{Conference{Name: "r", MaxParticipants: 251}}}, "Conference", "maxParticipants"},
+		{"conference record", Dial{Nouns: []DialNoun{Conference{Name: "r", Record: "record-from-answer"}}}, "Conference", "record"},
+		{"conference event", Dial{Nouns: []DialNoun{Conference{Name: "r", StatusCallbackEvent: []ConferenceEvent{"ringing"}}}}, "Conference", "statusCallbackEvent"},
+		{"conference jitter", Dial{Nouns: []DialNoun{Conference{Name: "r", JitterBufferSize: "huge"}}}, "Conference", "jitterBufferSize"},
+		{"conference toggle", Dial{Nouns: []DialNoun{Conference{Name: "r", StartConferenceOnEnter: 9}}}, "Conference", "startConferenceOnEnter"},
+		{"queue empty", Dial{Nouns: []DialNoun{Queue{}}}, "Queue", ""},
+		{"queue method", Dial{Nouns: []DialNoun{Queue{Name: "q", Method: "HEAD"}}}, "Queue", "method"},
+		{"enqueue nothing", Enqueue{}, "Enqueue", ""},
+		{"enqueue name and task", Enqueue{Name: "q", WorkflowSid: "WW1", Task: EnqueueTask{Body: "{}"}}, "Enqueue", ""},
+		{"enqueue task without body", Enqueue{WorkflowSid: "WW1", Task: EnqueueTask{Priority: 1}}, "Task", ""},
+		{"enqueue task without workflow", Enqueue{Task: EnqueueTask{Body: "{}"}}, "Enqueue", "workflowSid"},
+		{"enqueue queue size", Enqueue{Name: "q", MaxQueueSize: 5001}, "Enqueue", "maxQueueSize"},
+		{"enqueue wait method", Enqueue{Name: "q", WaitURLMethod: "put"}, "Enqueue", "waitUrlMethod"},
+		{"task priority", Enqueue{WorkflowSid: "WW1", Task: EnqueueTask{Body: "{}", Priority: -1}}, "Task", "priority"},
+		{"task timeout", Enqueue{WorkflowSid: "WW1", Task: EnqueueTask{Body: "{}", Timeout: time.Millisecond}}, "Task", "timeout"},
 		{"reject reason", Reject{Reason: "nope"}, "Reject", "reason"},
 	}
 	for _, tc := range tests {
@@ -87,6 +168,14 @@ func TestValidateInvalid(t *testing.T) {
 			}
 		})
 	}
+}
+
+func make11Numbers() []DialNoun {
+	nouns := make([]DialNoun, MaxDialNouns+1)
+	for i := range nouns {
+		nouns[i] = Number{PhoneNumber: "+1500555000" + strconv.Itoa(i%10)}
+	}
+	return nouns
 }
 
 func TestValidateReportsAll(t *testing.T) {

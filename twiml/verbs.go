@@ -3,14 +3,15 @@ package twiml
 import "time"
 
 // Verb is a verb that may appear directly in a [Response]: [Say], [Play],
-// [Pause], [Gather], [Redirect], [Hangup] or [Reject], or a pointer to one.
-// The interface is sealed: only this package's types implement it.
+// [Pause], [Gather], [Redirect], [Hangup], [Reject], [Dial] or [Enqueue].
+// Verbs are values, never pointers. The interface is sealed: only this
+// package's types implement it.
 type Verb interface {
 	verb()
 }
 
 // GatherVerb is a verb that may be nested in a [Gather]: [Say], [Play] or
-// [Pause], or a pointer to one.
+// [Pause].
 type GatherVerb interface {
 	Verb
 	gatherVerb()
@@ -21,12 +22,16 @@ type Response struct {
 	Verbs []Verb
 }
 
-// Say speaks Text to the caller (the <Say> verb).
+// Say speaks Text, then Content, to the caller (the <Say> verb). Text is
+// plain words; Content is words marked up with SSML, such as a pause
+// ([SSMLBreak]) or digits read one by one ([SSMLSayAs]). Both are escaped
+// when written, so neither can add markup of its own.
 type Say struct {
 	Text     string
-	Voice    string // voice; "" leaves Twilio's default
-	Language string // language; "" leaves Twilio's default
-	Loop     int    // loop: times to repeat; 0 leaves Twilio's default (once), LoopForever repeats until the call ends
+	Voice    string   // voice; "" leaves Twilio's default
+	Language string   // language; "" leaves Twilio's default
+	Loop     int      // loop: times to repeat; 0 leaves Twilio's default (once), LoopForever repeats until the call ends
+	Content  []Speech // SSML content, written after Text
 }
 
 // Play plays the audio file at URL, or the DTMF tones in Digits, to the
@@ -59,6 +64,10 @@ type Gather struct {
 	ProfanityFilter             Toggle        // profanityFilter; ToggleDefault leaves Twilio's default (true)
 	PartialResultCallback       string        // partialResultCallback; "" omits the attribute
 	PartialResultCallbackMethod Method        // partialResultCallbackMethod; "" leaves Twilio's default (POST)
+	MaxSpeechTime               time.Duration // maxSpeechTime; 0 leaves Twilio's default (60 s)
+	BargeIn                     Toggle        // bargeIn: speech or keys stop the nested verbs; ToggleDefault leaves Twilio's default (true)
+	Debug                       bool          // debug; false omits the attribute
+	Enhanced                    bool          // enhanced: the premium phone_call speech model; false omits the attribute
 	Verbs                       []GatherVerb
 }
 
@@ -79,11 +88,13 @@ type Reject struct {
 // Input is the kind of input a [Gather] accepts.
 type Input string
 
-// The inputs Twilio accepts.
+// The inputs Twilio accepts. InputDTMFSpeech and InputSpeechDTMF mean the
+// same; Parse keeps the order as written.
 const (
 	InputDTMF       Input = "dtmf"
 	InputSpeech     Input = "speech"
 	InputDTMFSpeech Input = "dtmf speech"
+	InputSpeechDTMF Input = "speech dtmf"
 )
 
 // Method is the HTTP method Twilio uses to request a URL.
@@ -132,6 +143,21 @@ const (
 	ToggleOff
 )
 
+// EndsCall reports whether v ends the call ([Hangup], [Reject]) or hands
+// the caller to another party ([Dial], [Enqueue]), so that the document's
+// own conversation with the caller is over once v runs. Verbs after such a
+// verb are not meant to follow it: after a Dial or Enqueue, Twilio requests
+// its Action URL, or without one goes on with the next verb, only once the
+// other party is done. EndsCall is false for every other verb, including
+// [Redirect], which moves the document but keeps the conversation.
+func EndsCall(v Verb) bool {
+	switch v.(type) {
+	case Hangup, Reject, Dial, Enqueue:
+		return true
+	}
+	return false
+}
+
 func (Say) verb()      {}
 func (Play) verb()     {}
 func (Pause) verb()    {}
@@ -139,6 +165,9 @@ func (Gather) verb()   {}
 func (Redirect) verb() {}
 func (Hangup) verb()   {}
 func (Reject) verb()   {}
+
+func (Dial) verb()    {}
+func (Enqueue) verb() {}
 
 func (Say) gatherVerb()   {}
 func (Play) gatherVerb()  {}

@@ -27,8 +27,9 @@ func startTestService(t *testing.T, bind bool, logs io.Writer) (*service, string
 		t.Fatal(err)
 	}
 	public := "http://" + ln.Addr().String()
-	cfg := tutorial.Config{PublicURL: public, AuthToken: "test-token", Cipher: aescrypt.New(aescrypt.GenerateKey())}
-	svc, err := startService(ln, tutorial.DefaultBackendAddr, cfg, ivrSettings{bindValues: bind, logger: slog.New(slog.NewTextHandler(logs, nil))})
+	cfg := tutorial.Config{PublicURL: public, AuthToken: "test-token", Cipher: aescrypt.New(aescrypt.GenerateKey()),
+		BackendAddr: tutorial.DefaultBackendAddr, BindValues: bind}
+	svc, err := startService(ln, cfg, ivrSettings{logger: slog.New(slog.NewTextHandler(logs, nil))})
 	if err != nil {
 		ln.Close()
 		t.Fatal(err)
@@ -112,7 +113,7 @@ func TestStartServiceRefusesBadBackendURL(t *testing.T) {
 	defer ln.Close()
 	cfg := tutorial.Config{PublicURL: "http://" + ln.Addr().String(), AuthToken: "test-token",
 		Cipher: aescrypt.New(aescrypt.GenerateKey()), BackendURL: "backend.example.com/decrypt-gather"}
-	if _, err := startService(ln, tutorial.DefaultBackendAddr, cfg, ivrSettings{logger: slog.New(slog.DiscardHandler)}); err == nil {
+	if _, err := startService(ln, cfg, ivrSettings{logger: slog.New(slog.DiscardHandler)}); err == nil {
 		t.Error("startService accepted a relative backend URL")
 	}
 }

@@ -19,7 +19,6 @@ import (
 // ivrSettings are what the IVR's handler is built from besides Config.
 type ivrSettings struct {
 	backendURL string // where the sealed values are posted
-	bindValues bool   // BIND_VALUES: seal with flow.WithBoundValues
 	insecure   bool   // skip signature checks (local testing only)
 	logger     *slog.Logger
 }
@@ -34,7 +33,7 @@ func newMux(cfg tutorial.Config, s ivrSettings) (*http.ServeMux, error) {
 	if s.insecure {
 		opts = append(opts, flow.InsecureSkipSignatureCheck())
 	}
-	if s.bindValues {
+	if cfg.BindValues {
 		opts = append(opts, flow.WithBoundValues())
 	}
 	finish, err := tutorial.Finish(s.backendURL)
@@ -52,9 +51,9 @@ func newMux(cfg tutorial.Config, s ivrSettings) (*http.ServeMux, error) {
 
 // backendHandler is the built-in backend, opening bound values if the IVR
 // binds them.
-func backendHandler(cfg tutorial.Config, bindValues bool) http.Handler {
+func backendHandler(cfg tutorial.Config) http.Handler {
 	mux := http.NewServeMux()
-	if bindValues {
+	if cfg.BindValues {
 		mux.Handle(tutorial.BackendPath, tutorial.BoundBackend(cfg.Cipher))
 	} else {
 		mux.Handle(tutorial.BackendPath, tutorial.Backend(cfg.Cipher))
@@ -73,15 +72,15 @@ type service struct {
 
 // startService serves the IVR on public (the listener Twilio reaches)
 // and, when cfg.BackendURL is empty, the built-in backend on a separate
-// listener at backendAddr, which only the IVR calls.
-func startService(public net.Listener, backendAddr string, cfg tutorial.Config, s ivrSettings) (*service, error) {
+// listener at cfg.BackendAddr, which only the IVR calls.
+func startService(public net.Listener, cfg tutorial.Config, s ivrSettings) (*service, error) {
 	svc := &service{backendURL: cfg.BackendURL, errc: make(chan error, 2)}
 	if svc.backendURL == "" {
-		ln, err := net.Listen("tcp", backendAddr)
+		ln, err := net.Listen("tcp", cfg.BackendAddr)
 		if err != nil {
 			return nil, fmt.Errorf("built-in backend: %w", err)
 		}
-		svc.backend = newServer(backendHandler(cfg, s.bindValues), s.logger)
+		svc.backend = newServer(backendHandler(cfg), s.logger)
 		svc.backendURL = "http://" + ln.Addr().String() + tutorial.BackendPath
 		go func() { svc.errc <- svc.backend.Serve(ln) }()
 	}
@@ -127,19 +126,11 @@ func serve(lookup func(string) (string, bool), insecure bool) error {
 	if err != nil {
 		return err
 	}
-	backendAddr, err := tutorial.BackendAddr(lookup)
-	if err != nil {
-		return err
-	}
-	bind, err := tutorial.BindValues(lookup)
-	if err != nil {
-		return err
-	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return err
 	}
-	svc, err := startService(ln, backendAddr, cfg, ivrSettings{bindValues: bind, insecure: insecure, logger: logger})
+	svc, err := startService(ln, cfg, ivrSettings{insecure: insecure, logger: logger})
 	if err != nil {
 		ln.Close()
 		return err
@@ -147,8 +138,7 @@ func serve(lookup func(string) (string, bool), insecure bool) error {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	logger.Info("encrypted-gather listening", "addr", ln.Addr().String(), "ivr", tutorial.IVRPath,
-		"backend", svc.backendURL, "bound_values", bind, "signature_checks", !insecure)
+	logStartup(logger, cfg, ln.Addr().String(), svc.backendURL, insecure)
 
 	select {
 	case err := <-svc.errc:

@@ -186,7 +186,7 @@ func TestCallEndsOnErrors(t *testing.T) {
 		{"500", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { http.Error(w, "boom", 500) }), EndError},
 		{"not TwiML", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, "<html>") }), EndError},
 		{"unknown verb", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			fmt.Fprint(w, `<Response><Dial>123</Dial></Response>`)
+			fmt.Fprint(w, `<Response><Record maxLength="30"/></Response>`)
 		}), EndError},
 		{"panic", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { panic("boom") }), EndError},
 	}

@@ -2,6 +2,7 @@ package tutorial
 
 import (
 	"encoding/json"
+	"errors"
 	"strings"
 	"testing"
 
@@ -113,5 +114,33 @@ func TestBindValues(t *testing.T) {
 				t.Errorf("BindValues(%q) = %v, %v", tt.value, got, err)
 			}
 		})
+	}
+}
+
+func TestLoadConfigBackendSettings(t *testing.T) {
+	env := map[string]string{
+		"PUBLIC_URL": "https://ivr.example.com", "TWILIO_AUTH_TOKEN": "tok", "AES_SECRET": aescrypt.GenerateKey().ExportHex(),
+	}
+	lookup := func(k string) (string, bool) { v, ok := env[k]; return v, ok }
+	cfg, err := LoadConfig(lookup, false)
+	if err != nil || cfg.BackendAddr != DefaultBackendAddr || cfg.BindValues {
+		t.Fatalf("defaults: BackendAddr %q, BindValues %v, err %v", cfg.BackendAddr, cfg.BindValues, err)
+	}
+	env["BACKEND_ADDR"], env["BIND_VALUES"] = "127.0.0.1:8081", "1"
+	if cfg, err = LoadConfig(lookup, false); err != nil || cfg.BackendAddr != "127.0.0.1:8081" || !cfg.BindValues {
+		t.Fatalf("set: BackendAddr %q, BindValues %v, err %v", cfg.BackendAddr, cfg.BindValues, err)
+	}
+	env["BACKEND_ADDR"], env["BIND_VALUES"], env["BACKEND_URL"] = "0.0.0.0:8081", "maybe", "https://user:hunter2@backend.example.com/"
+	_, err = LoadConfig(lookup, false)
+	if !errors.Is(err, ErrConfig) {
+		t.Fatalf("err = %v, want ErrConfig", err)
+	}
+	for _, name := range []string{"BACKEND_ADDR", "BIND_VALUES", "BACKEND_URL"} {
+		if !strings.Contains(err.Error(), name) {
+			t.Errorf("the error does not name %s: %v", name, err)
+		}
+	}
+	if strings.Contains(err.Error(), "hunter2") || strings.Contains(err.Error(), "maybe") {
+		t.Errorf("the error quotes a value: %v", err)
 	}
 }

@@ -24,10 +24,10 @@ func BackendAddr(lookup func(string) (string, bool)) (string, error) {
 	}
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
-		return "", fmt.Errorf("BACKEND_ADDR is not a host:port address")
+		return "", fmt.Errorf("%w: BACKEND_ADDR is not a host:port address such as 127.0.0.1:8081", ErrConfig)
 	}
 	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
-		return "", fmt.Errorf("BACKEND_ADDR must be a loopback address such as 127.0.0.1:8081: the built-in backend is for the IVR alone")
+		return "", fmt.Errorf("%w: BACKEND_ADDR is not a loopback address such as 127.0.0.1:8081: the built-in backend is for the IVR alone", ErrConfig)
 	}
 	return addr, nil
 }
@@ -45,7 +45,7 @@ func BindValues(lookup func(string) (string, bool)) (bool, error) {
 	}
 	bind, err := strconv.ParseBool(v)
 	if err != nil {
-		return false, fmt.Errorf("BIND_VALUES must be 1 or 0 (true or false)")
+		return false, fmt.Errorf("%w: BIND_VALUES is not 1 or 0 (true or false)", ErrConfig)
 	}
 	return bind, nil
 }

@@ -1,0 +1,51 @@
+package redisstore_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+	"os"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/encgather/encgather/flow"
+	"github.com/encgather/encgather/flow/redisstore"
+)
+
+// New on a Redis named by a URL such as redis://localhost:6379/0. The
+// client must let context deadlines reach its sockets.
+func ExampleNew() {
+	opt, err := redis.ParseURL(os.Getenv("REDIS_URL"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	opt.ContextTimeoutEnabled = true
+	client := redis.NewClient(opt)
+	defer client.Close()
+
+	store, err := redisstore.New(client, redisstore.WithPrefix("ivr:used:"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	// store is a flow.Store; every replica builds one on the same Redis.
+	var _ flow.Store = store
+}
+
+// A store whose Redis cannot be reached fails within its timeout with
+// ErrUnavailable, and the flow fails closed.
+func ExampleStore_unavailable() {
+	client := redis.NewClient(&redis.Options{Addr: "127.0.0.1:1", ContextTimeoutEnabled: true})
+	defer client.Close()
+	store, err := redisstore.New(client, redisstore.WithTimeout(100*time.Millisecond))
+	if err != nil {
+		log.Fatal(err)
+	}
+	claimed, _, err := store.Claim(context.Background(), flow.TokenID{}, 15*time.Minute)
+	fmt.Println("claimed:", claimed)
+	fmt.Println("unavailable:", errors.Is(err, redisstore.ErrUnavailable))
+	// Output:
+	// claimed: false
+	// unavailable: true
+}

@@ -1,0 +1,130 @@
+package redisstore
+
+import (
+	"context"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/encgather/encgather/flow"
+)
+
+// ErrUnavailable is returned when Redis does not answer within the store's
+// timeout or answers with an error. The error wraps the cause; it never
+// holds a record.
+var ErrUnavailable = errors.New("redisstore: store unavailable")
+
+var (
+	errNilClient       = errors.New("redisstore: nil client")
+	errContextTimeouts = errors.New("redisstore: client ignores context deadlines; set ContextTimeoutEnabled in its options")
+	errTTL             = errors.New("redisstore: claim needs a positive ttl")
+)
+
+// claimScript claims KEYS[1] for ARGV[1] milliseconds: 1 when the key was
+// new, else the key's value (the saved record, or "" before any Save).
+var claimScript = redis.NewScript(`
+if redis.call('SET', KEYS[1], '', 'NX', 'PX', ARGV[1]) then
+	return 1
+end
+return redis.call('GET', KEYS[1])
+`)
+
+// Store is a flow.Store on Redis, shared by every replica that uses the same
+// Redis and prefix. It is safe for concurrent use.
+type Store struct {
+	client  redis.UniversalClient
+	prefix  string
+	timeout time.Duration
+}
+
+var _ flow.Store = (*Store)(nil)
+
+// New returns a Store on client. It refuses a go-redis client whose options
+// leave ContextTimeoutEnabled unset, since its calls would outlast the
+// store's timeout. The caller keeps ownership of client and closes it.
+func New(client redis.UniversalClient, opts ...Option) (*Store, error) {
+	if client == nil {
+		return nil, errNilClient
+	}
+	if ignoresContextDeadlines(client) {
+		return nil, errContextTimeouts
+	}
+	c := config{prefix: DefaultPrefix, timeout: DefaultTimeout}
+	for _, opt := range opts {
+		if err := opt(&c); err != nil {
+			return nil, err
+		}
+	}
+	return &Store{client: client, prefix: c.prefix, timeout: c.timeout}, nil
+}
+
+// ignoresContextDeadlines reports whether client is one of go-redis's own
+// clients configured to leave context deadlines off its sockets.
+func ignoresContextDeadlines(client redis.UniversalClient) bool {
+	switch c := client.(type) {
+	case *redis.Client:
+		return !c.Options().ContextTimeoutEnabled
+	case *redis.ClusterClient:
+		return !c.Options().ContextTimeoutEnabled
+	case *redis.Ring:
+		return !c.Options().ContextTimeoutEnabled
+	}
+	return false
+}
+
+// Claim records id as answered for ttl (rounded up to a millisecond). It
+// reports claimed=true when id was new. Otherwise it returns the record Save
+// stored for id, or nil while the first request is still running.
+func (s *Store) Claim(ctx context.Context, id flow.TokenID, ttl time.Duration) (bool, []byte, error) {
+	if ttl <= 0 {
+		return false, nil, errTTL
+	}
+	ctx, cancel := context.WithTimeout(ctx, s.timeout)
+	defer cancel()
+	reply, err := claimScript.Run(ctx, s.client, []string{s.key(id)}, milliseconds(ttl)).Result()
+	if err != nil {
+		return false, nil, fmt.Errorf("%w: claim: %w", ErrUnavailable, err)
+	}
+	switch reply := reply.(type) {
+	case int64:
+		return true, nil, nil
+	case string:
+		if reply == "" {
+			return false, nil, nil
+		}
+		return false, []byte(reply), nil
+	}
+	return false, nil, fmt.Errorf("%w: claim: unexpected reply of type %T", ErrUnavailable, reply)
+}
+
+// Save stores record for a claimed id, keeping the expiry Claim set. It
+// fails with an error wrapping flow.ErrNotClaimed when Redis holds no claim
+// for id (it expired, or Redis lost it). An empty record reads back as nil,
+// like a request still running.
+func (s *Store) Save(ctx context.Context, id flow.TokenID, record []byte) error {
+	ctx, cancel := context.WithTimeout(ctx, s.timeout)
+	defer cancel()
+	err := s.client.SetArgs(ctx, s.key(id), record, redis.SetArgs{Mode: "XX", KeepTTL: true}).Err()
+	switch {
+	case errors.Is(err, redis.Nil):
+		return fmt.Errorf("redisstore: save: %w", flow.ErrNotClaimed)
+	case err != nil:
+		return fmt.Errorf("%w: save: %w", ErrUnavailable, err)
+	}
+	return nil
+}
+
+// key is the Redis key for id: the prefix, then id in hex.
+func (s *Store) key(id flow.TokenID) string {
+	b := make([]byte, 0, len(s.prefix)+hex.EncodedLen(len(id)))
+	b = append(b, s.prefix...)
+	return string(hex.AppendEncode(b, id[:]))
+}
+
+// milliseconds is d in whole milliseconds, rounded up, for PX.
+func milliseconds(d time.Duration) int64 {
+	return int64((d + time.Millisecond - 1) / time.Millisecond)
+}
