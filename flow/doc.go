@@ -68,4 +68,16 @@
 // The master aescrypt.Cipher may hold older keys after the primary. States,
 // and values unless WithSealer is given, are sealed with the primary and
 // opened with any, so a call that spans a rotation carries on.
+//
+// # Backend
+//
+// PostJSON (NewBackend, for a URL read from configuration) posts the
+// fields as one JSON object, the call's CallSid beside them under
+// Backend.CallSidField, and says what the backend answers. It follows no
+// redirect, whatever Client the service passes, and by default sends
+// every call over one transport made for many concurrent calls
+// (NewBackendTransport). A backend that acts on a call deduplicates on the
+// CallSid (see Backend.CallSidField). With WithBoundValues each value is
+// sealed with AdditionalData(field, CallSid), so a backend that opens it
+// with the same refuses a value moved to another field or call.
 package flow
