@@ -53,7 +53,8 @@ func (f *Flow) logRequest(ctx context.Context, start time.Time, d decision, rec 
 
 func logLevel(o outcome) slog.Level {
 	switch o {
-	case outcomeBadSignature, outcomeBadState, outcomeExpired, outcomeUnknownStep, outcomeBadRequest, outcomeBadMethod:
+	case outcomeBadSignature, outcomeBadState, outcomeExpired, outcomeUnknownStep, outcomeBadRequest, outcomeBadMethod,
+		outcomeWrongAccount:
 		return slog.LevelWarn
 	case outcomePanic, outcomeFinishFailed, outcomeBadNext, outcomeSealFailed, outcomeRecordingFailed:
 		return slog.LevelError
