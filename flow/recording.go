@@ -85,8 +85,10 @@ func WithRecordingPause(p RecordingPauser) Option {
 // InsecureRecordingFailOpen makes a flow that pauses recordings ask for a
 // sensitive value even when the recording could not be paused (for any
 // reason other than there being no recording), logging a warning. The key
-// tones may then be in the recording. The default fails closed: the flow
-// apologises and ends the call without asking.
+// tones may then be in the recording, and the state still says paused, so
+// the flow tries again only after the run of sensitive steps ends. The
+// default fails closed: the flow apologises and ends the call without
+// asking.
 func InsecureRecordingFailOpen() Option {
 	return flowOption(func(c *config) error { c.failOpen = true; return nil })
 }
