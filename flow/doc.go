@@ -58,10 +58,13 @@
 // it asks a sensitive step, and resumes it once the value is sealed, as
 // Twilio's <Pay> does. The pausing is done by a RecordingPauser: package
 // flow/recording has one that calls Twilio's REST API, and is the only
-// package that imports twilio-go. A retry keeps the recording paused; a
-// call with no recording is normal; a pause that fails otherwise ends the
-// call politely unless the flow has InsecureRecordingFailOpen. Each request
-// calls the pauser at most once, and waits for it.
+// package that imports twilio-go. The state token says whether the
+// recording is paused, so a retry keeps it paused and a sensitive step
+// after a plain one pauses it again. A call with no recording is normal; a
+// pause that Twilio does not confirm ends the call politely unless the flow
+// has InsecureRecordingFailOpen. A request whose AccountSid is not the
+// pauser's account is refused before anything is asked. Each request calls
+// the pauser at most once, and waits for it.
 //
 // # Key rotation
 //
