@@ -144,3 +144,19 @@ func TestPublicKeyActionURLSizes(t *testing.T) {
 		}
 	}
 }
+
+// TestMaxFieldLenFits: a value of maxFieldLen bytes, alone in a state,
+// fits in a token; one byte more does not. Its length fits in two bytes.
+func TestMaxFieldLenFits(t *testing.T) {
+	codec, _ := testCodec(t)
+	for _, n := range []int{maxFieldLen, maxFieldLen + 1} {
+		st := &state{issuedAt: time.Unix(1_800_000_000, 0), attempt: 1, fields: []field{{step: 0, value: make([]byte, n)}}}
+		token := codec.seal(st, testCallSid, "pin")
+		if fits := len(token) <= maxTokenLen; fits != (n == maxFieldLen) {
+			t.Errorf("a %d-byte value: a %d-character token; fits in %d = %v", n, len(token), maxTokenLen, fits)
+		}
+	}
+	if maxFieldLen > 0xFFFF {
+		t.Fatalf("maxFieldLen %d does not fit the two-byte length", maxFieldLen)
+	}
+}

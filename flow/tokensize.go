@@ -2,7 +2,6 @@ package flow
 
 import (
 	"fmt"
-	"math"
 
 	"github.com/encgather/encgather/aescrypt"
 )
@@ -19,10 +18,10 @@ const twilioURLLimit = 4000
 // it) and "?step=NAME&state=". maxTokenLen + urlReserve = twilioURLLimit.
 const urlReserve = 500
 
-// maxFieldLen is the most bytes one field's value may take in a state: its
-// length is written in two bytes. A value that long does not fit in a
-// token either; checkTokenSize is the bound that matters.
-const maxFieldLen = math.MaxUint16
+// maxFieldLen is the most bytes one field's value may take in a state:
+// what a token of maxTokenLen characters holds with nothing else in it
+// (2,582 bytes). Its length is written in two bytes.
+const maxFieldLen = maxTokenLen*3/4 - stateHeaderLen - fieldHeaderLen - aescrypt.NonceSize - aescrypt.Overhead
 
 // State layout sizes (see stateCodec.seal): version, issue time, attempt
 // and field count; then per field its step, flags and length.
@@ -36,7 +35,7 @@ const (
 // what fits in a URL. A Sealer that does not implement it is assumed to
 // seal as AES-GCM does: aescrypt.NonceSize + n + aescrypt.Overhead bytes.
 // A flow fails a request, with the apology, whose sealed value is longer
-// than 65,535 bytes.
+// than a state token can hold (2,582 bytes).
 type SizedSealer interface {
 	Sealer
 	// SealedLen returns the most bytes SealValue appends for an n-byte

@@ -3,10 +3,15 @@
 // AES_SECRET (and AES_SECRET_PREVIOUS), and answers as the tutorial's
 // Node function does. It listens on ADDR (default localhost:8080).
 //
-// With BACKEND_PRIVATE_KEY instead (keygen -public-key; several keys,
-// comma-separated, newest first, for rotation), it is the backend of an
-// IVR in public-key mode: it opens each value bound to its field and to
-// the callSid beside it in the request.
+// With BIND_VALUES=1 it opens only values sealed by an IVR that binds them
+// (encrypted-gather with BIND_VALUES=1, flow.WithBoundValues): each value
+// with the additional data of its field and the body's callSid, so a value
+// moved to the other field or taken from another call is refused.
+//
+// With BACKEND_PRIVATE_KEY instead of AES_SECRET (keygen -public-key;
+// several keys, comma-separated, newest first, for rotation), it is the
+// backend of an IVR in public-key mode: it opens each value bound to its
+// field and to the body's callSid.
 package main
 
 import (

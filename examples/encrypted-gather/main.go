@@ -5,7 +5,7 @@
 // Usage:
 //
 //	encrypted-gather -simulate [DIGITS...]   place a simulated call, no configuration needed
-//	encrypted-gather                         serve /encrypted-gather and /decrypt-gather
+//	encrypted-gather                         serve /encrypted-gather, and /decrypt-gather on loopback
 //
 // DIGITS are the caller's entries, as separate arguments or
 // comma-separated (-simulate 1234 4321, -simulate 1234,4321 and
@@ -20,14 +20,21 @@
 // built-in one). It reports every configuration problem at once, naming
 // the variable and never printing its value.
 //
+// The built-in backend is not served on ADDR, the address Twilio reaches,
+// but on its own loopback listener, BACKEND_ADDR (default 127.0.0.1 on a
+// free port), which only the IVR calls. BIND_VALUES=1 seals each value
+// bound to its field and the call (flow.WithBoundValues); a separate
+// backend then needs BIND_VALUES=1 too (decrypt-gather does), and the
+// tutorial's Node backend cannot open them.
+//
 // BACKEND_PUBLIC_KEY (from keygen -public-key) puts the IVR in public-key
 // mode: it seals each value to the backend's public key, bound to its
 // field and call, and seals its state with STATE_SECRET (an AES key of its
 // own, from keygen; STATE_SECRET_PREVIOUS while it rotates), so that it
 // holds no key that opens a value. It then refuses to start with
-// AES_SECRET or BACKEND_PRIVATE_KEY set, needs BACKEND_URL, and serves no
-// backend: decrypt-gather with BACKEND_PRIVATE_KEY does. -simulate
-// -public-key shows the two apart, with fresh keys.
+// AES_SECRET, BACKEND_PRIVATE_KEY or BIND_VALUES set, needs BACKEND_URL,
+// and serves no backend: decrypt-gather with BACKEND_PRIVATE_KEY does.
+// -simulate -public-key shows the two apart, with fresh keys.
 package main
 
 import (

@@ -2,11 +2,10 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
-	"io"
 	"log/slog"
-	"net/http"
-	"net/http/httptest"
+	"net"
 	"strings"
 	"testing"
 
@@ -63,8 +62,9 @@ func TestSimulatePublicKey(t *testing.T) {
 	}
 }
 
-// TestPublicKeyModeServesNoBackend: in public-key mode the IVR's service
-// has no /decrypt-gather, and its flow seals to the public key.
+// TestPublicKeyModeServesNoBackend: in public-key mode the IVR starts no
+// built-in backend, and a Config without BACKEND_URL fails to start
+// rather than fall back to one.
 func TestPublicKeyModeServesNoBackend(t *testing.T) {
 	k, err := pubseal.GenerateKey(pubseal.X25519)
 	if err != nil {
@@ -78,16 +78,34 @@ func TestPublicKeyModeServesNoBackend(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Even a Config built by hand, without BACKEND_URL, gets no backend.
-	backendURL := cfg.BackendURL
-	cfg.BackendURL = ""
-	mux, err := newMux(cfg, backendURL, false, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	settings := ivrSettings{logger: slog.New(slog.DiscardHandler)}
+	t.Run("configured", func(t *testing.T) {
+		svc, err := startService(listen(t), cfg, settings)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer svc.shutdown(context.Background())
+		if svc.backend != nil || svc.backendURL != cfg.BackendURL {
+			t.Fatalf("a built-in backend was started; backend URL %q", svc.backendURL)
+		}
+	})
+	t.Run("no BACKEND_URL", func(t *testing.T) {
+		noURL := cfg
+		noURL.BackendURL = ""
+		svc, err := startService(listen(t), noURL, settings)
+		if err == nil {
+			svc.shutdown(context.Background())
+			t.Fatalf("started with backend %q", svc.backendURL)
+		}
+	})
+}
+
+func listen(t *testing.T) net.Listener {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	rec := httptest.NewRecorder()
-	mux.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, tutorial.BackendPath, strings.NewReader("{}")))
-	if rec.Code != http.StatusNotFound {
-		t.Fatalf("POST %s: %d, want 404: the IVR serves no backend in public-key mode", tutorial.BackendPath, rec.Code)
-	}
+	t.Cleanup(func() { ln.Close() })
+	return ln
 }

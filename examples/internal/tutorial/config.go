@@ -12,12 +12,20 @@ import (
 
 // Config is the IVR's configuration, read from the environment.
 type Config struct {
-	Addr       string             // ADDR: listen address
-	PublicURL  string             // PUBLIC_URL: the base URL Twilio calls
-	AuthToken  string             // TWILIO_AUTH_TOKEN
-	Cipher     *aescrypt.Cipher   // AES_SECRET, AES_SECRET_PREVIOUS; in public-key mode STATE_SECRET, STATE_SECRET_PREVIOUS
-	BackendURL string             // BACKEND_URL: "" means the built-in backend
-	PublicKey  *pubseal.PublicKey // BACKEND_PUBLIC_KEY: public-key mode, when set
+	Addr       string           // ADDR: listen address
+	PublicURL  string           // PUBLIC_URL: the base URL Twilio calls
+	AuthToken  string           // TWILIO_AUTH_TOKEN
+	Cipher     *aescrypt.Cipher // AES_SECRET, AES_SECRET_PREVIOUS; in public-key mode STATE_SECRET, STATE_SECRET_PREVIOUS
+	BackendURL string           // BACKEND_URL: "" means the built-in backend
+	// BackendAddr is BACKEND_ADDR: the built-in backend's own loopback
+	// listener (DefaultBackendAddr), never the public ADDR.
+	BackendAddr string
+	// BindValues is BIND_VALUES: values sealed bound to their field and
+	// CallSid (flow.WithBoundValues), opened by BoundBackend.
+	BindValues bool
+	// PublicKey is BACKEND_PUBLIC_KEY: when set, the IVR is in public-key
+	// mode and seals values to it; Cipher then seals only states.
+	PublicKey *pubseal.PublicKey
 }
 
 // DefaultAddr is where the examples listen when ADDR is not set.
@@ -58,6 +66,13 @@ func LoadConfig(lookup func(string) (string, bool), insecure bool) (Config, erro
 			bad("BACKEND_URL", "%s", problem)
 		}
 	}
+	var err error
+	if cfg.BackendAddr, err = BackendAddr(lookup); err != nil {
+		errs = append(errs, err)
+	}
+	if cfg.BindValues, err = BindValues(lookup); err != nil {
+		errs = append(errs, err)
+	}
 	if get(pubseal.EnvPublicKey) != "" {
 		errs = append(errs, loadPublicKeyMode(lookup, &cfg)...)
 	} else if get(aescrypt.EnvSecret) == "" {
@@ -97,6 +112,9 @@ func backendURLProblem(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return "is not an http(s) URL such as https://backend.internal" + BackendPath
+	}
+	if u.User != nil {
+		return "holds a user name or password, which the IVR does not send: a backend URL carries no credentials"
 	}
 	return ""
 }

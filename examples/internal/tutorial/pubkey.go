@@ -1,14 +1,12 @@
 package tutorial
 
 import (
-	"context"
 	"fmt"
 	"strings"
 
 	"github.com/encgather/encgather/aescrypt"
 	"github.com/encgather/encgather/flow"
 	"github.com/encgather/encgather/pubseal"
-	"github.com/encgather/encgather/twiml"
 )
 
 // The variables of public-key mode besides pubseal's BACKEND_PUBLIC_KEY
@@ -25,15 +23,11 @@ const (
 	EnvStateSecretPrevious = "STATE_SECRET_PREVIOUS"
 )
 
-// CallSidField is the JSON name of the CallSid in what the IVR posts to
-// its backend. In public-key mode every value is bound to its call, so
-// the backend needs it to open them.
-const CallSidField = "callSid"
-
 // loadPublicKeyMode reads the IVR's keys in public-key mode, chosen by
 // BACKEND_PUBLIC_KEY being set, into cfg: the public key that seals values
 // and the state secret. The IVR must hold nothing that opens a value, so
-// AES_SECRET and BACKEND_PRIVATE_KEY beside it are errors, as is a missing
+// AES_SECRET and BACKEND_PRIVATE_KEY beside it are errors (and BIND_VALUES,
+// which only AES mode needs), as is a missing
 // BACKEND_URL (the IVR serves no backend in this mode). The errors name
 // variables, never values.
 func loadPublicKeyMode(lookup func(string) (string, bool), cfg *Config) []error {
@@ -47,6 +41,9 @@ func loadPublicKeyMode(lookup func(string) (string, bool), cfg *Config) []error 
 			bad(name, "is set beside %s: in public-key mode the IVR holds no key that opens values; unset %s",
 				pubseal.EnvPublicKey, name)
 		}
+	}
+	if cfg.BindValues {
+		bad("BIND_VALUES", "is set in public-key mode, whose values are always bound to their field and call; unset it")
 	}
 	if get(pubseal.EnvPrivateKey) != "" {
 		bad(pubseal.EnvPrivateKey, "is set: it belongs to the backend alone (decrypt-gather); the IVR needs only %s",
@@ -97,9 +94,9 @@ func stateCipher(get func(string) string) (*aescrypt.Cipher, error) {
 // public key (BACKEND_PUBLIC_KEY) rather than with AES_SECRET.
 func (c *Config) PublicKeyMode() bool { return c.PublicKey != nil }
 
-// ServesBackend reports whether the IVR serves the built-in backend
-// beside itself: only in AES mode, without BACKEND_URL. In public-key mode
-// the IVR holds no key that could open what the backend receives.
+// ServesBackend reports whether the IVR runs the built-in backend on its
+// loopback listener: only in AES mode, without BACKEND_URL. In public-key
+// mode the IVR holds no key that could open what the backend receives.
 func (c *Config) ServesBackend() bool { return c.BackendURL == "" && !c.PublicKeyMode() }
 
 // SealerOptions are the flow options of the key mode: in public-key mode,
@@ -109,28 +106,4 @@ func (c *Config) SealerOptions() []flow.Option {
 		return nil
 	}
 	return []flow.Option{flow.WithSealer(c.PublicKey)}
-}
-
-// Finish is the package's Finish for the key mode: in public-key mode the
-// backend also receives the call's CallSid, under CallSidField, which it
-// needs to open the values.
-func (c *Config) Finish(backendURL string) flow.Finish {
-	finish := Finish(backendURL)
-	if !c.PublicKeyMode() {
-		return finish
-	}
-	return withCallSid(finish)
-}
-
-// withCallSid hands finish the Result with the CallSid among its plain
-// fields, which PostJSON posts beside the sealed ones.
-func withCallSid(finish flow.Finish) flow.Finish {
-	return func(ctx context.Context, r *flow.Result) ([]twiml.Verb, error) {
-		plain := make(map[string]string, len(r.Plain)+1)
-		for k, v := range r.Plain {
-			plain[k] = v
-		}
-		plain[CallSidField] = r.CallSid
-		return finish(ctx, &flow.Result{CallSid: r.CallSid, Sealed: r.Sealed, Plain: plain})
-	}
 }

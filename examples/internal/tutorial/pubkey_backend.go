@@ -25,11 +25,7 @@ func PublicKeyBackend(keys *pubseal.PrivateKeys) http.Handler {
 			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 			return
 		}
-		var in struct {
-			Card    *string `json:"encryptedCardDigits"`
-			Pin     *string `json:"encryptedPinDigits"`
-			CallSid *string `json:"callSid"`
-		}
+		var in backendRequest
 		dec := json.NewDecoder(io.LimitReader(r.Body, maxBackendBody))
 		if err := dec.Decode(&in); err != nil || in.Card == nil || in.Pin == nil || in.CallSid == nil {
 			http.Error(w, "bad request: want a JSON object with encryptedCardDigits, encryptedPinDigits and callSid", http.StatusBadRequest)
@@ -45,36 +41,36 @@ func PublicKeyBackend(keys *pubseal.PrivateKeys) http.Handler {
 	})
 }
 
-// answerCaller answers with the account of the known caller, or 404.
-func answerCaller(w http.ResponseWriter, card, pin []byte) {
-	if string(card) != KnownCard || string(pin) != KnownPin {
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		w.WriteHeader(http.StatusNotFound)
-		io.WriteString(w, "No data found")
-		return
-	}
-	body, _ := json.Marshal(Account{Account: KnownAccount, Balance: KnownBalance})
-	w.Header().Set("Content-Type", "application/json")
-	w.Write(body)
-}
-
 // LoadBackend builds decrypt-gather's handler from the environment,
 // through lookup: PublicKeyBackend with BACKEND_PRIVATE_KEY (public-key
-// mode), else Backend with AES_SECRET and AES_SECRET_PREVIOUS. It returns
-// the mode's name for the log. Both set is an error: a backend serves one
-// mode. Errors name variables, never values.
+// mode), else Backend with AES_SECRET and AES_SECRET_PREVIOUS, or
+// BoundBackend with BIND_VALUES=1 too. It returns the mode's name for the
+// log: "public-key", "aes" or "aes-bound". AES_SECRET or BIND_VALUES
+// beside BACKEND_PRIVATE_KEY is an error: a backend serves one mode, and
+// public-key values are always bound. Errors name variables, never values.
 func LoadBackend(lookup func(string) (string, bool)) (http.Handler, string, error) {
 	get := func(name string) string { v, _ := lookup(name); return strings.TrimSpace(v) }
+	bind, err := BindValues(lookup)
+	if err != nil {
+		return nil, "", err
+	}
 	if get(pubseal.EnvPrivateKey) == "" {
 		c, err := aescrypt.FromLookup(lookup)
-		if err != nil {
-			return nil, "", fmt.Errorf("%w: %w", ErrConfig, err)
+		switch {
+		case err != nil:
+			return nil, "", fmt.Errorf("%w: %w", ErrConfig, err) // aescrypt names the variable, never the key
+		case bind:
+			return BoundBackend(c), "aes-bound", nil
 		}
 		return Backend(c), "aes", nil
 	}
 	if get(aescrypt.EnvSecret) != "" {
 		return nil, "", fmt.Errorf("%w: %s and %s are both set: set %s for public-key mode or %s for the tutorial's AES mode",
 			ErrConfig, aescrypt.EnvSecret, pubseal.EnvPrivateKey, pubseal.EnvPrivateKey, aescrypt.EnvSecret)
+	}
+	if bind {
+		return nil, "", fmt.Errorf("%w: BIND_VALUES is set beside %s: public-key values are always bound to their field and call; unset it",
+			ErrConfig, pubseal.EnvPrivateKey)
 	}
 	keys, err := pubseal.PrivateKeysFromLookup(lookup)
 	if err != nil {

@@ -76,6 +76,7 @@ func TestLoadConfigPublicKeyMode(t *testing.T) {
 		{"bad state secret", with(map[string]string{EnvStateSecret: "hunter2-hunter2"}), []string{"config: STATE_SECRET: aescrypt: invalid key"}, "hunter2"},
 		{"bad previous state secret", with(map[string]string{EnvStateSecretPrevious: aesKey + ",hunter2"}),
 			[]string{"config: STATE_SECRET_PREVIOUS entry 2"}, "hunter2"},
+		{"BIND_VALUES beside it", with(map[string]string{"BIND_VALUES": "1"}), []string{"config: BIND_VALUES is set in public-key mode"}, ""},
 		{"no backend URL", with(map[string]string{"BACKEND_URL": ""}), []string{"config: BACKEND_URL is not set: in public-key mode"}, ""},
 		{"all at once", with(map[string]string{"AES_SECRET": aesKey, "BACKEND_URL": "", EnvStateSecret: ""}), []string{
 			"config: AES_SECRET is set", "config: BACKEND_URL is not set", "config: STATE_SECRET is not set"}, aesKey},
@@ -146,7 +147,11 @@ func publicKeyDeployment(t *testing.T, pub *pubseal.PublicKey, privateKeys strin
 		t.Fatal(err)
 	}
 	opts := append([]flow.Option{flow.WithPublicURL(cfg.PublicURL)}, cfg.SealerOptions()...)
-	ivr, err := flow.New(cfg.Cipher, cfg.AuthToken, Steps(), cfg.Finish(cfg.BackendURL), opts...)
+	finish, err := Finish(cfg.BackendURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ivr, err := flow.New(cfg.Cipher, cfg.AuthToken, Steps(), finish, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -320,6 +325,8 @@ func TestLoadBackend(t *testing.T) {
 		{"both", map[string]string{"AES_SECRET": aesKey, pubseal.EnvPrivateKey: k.ExportText()}, ""},
 		{"neither", map[string]string{}, ""},
 		{"public key given", map[string]string{pubseal.EnvPrivateKey: k.PublicKey().String()}, ""},
+		{"AES, bound", map[string]string{"AES_SECRET": aesKey, "BIND_VALUES": "1"}, "aes-bound"},
+		{"public-key, bound", map[string]string{pubseal.EnvPrivateKey: k.ExportText(), "BIND_VALUES": "1"}, ""},
 		{"bad second key", map[string]string{pubseal.EnvPrivateKey: k.ExportText() + ",encgather-secret-v1-x25519-hunter2"}, ""},
 	}
 	for _, tt := range tests {
