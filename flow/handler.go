@@ -20,8 +20,9 @@ func (f *Flow) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		f.logRequest(r.Context(), start, refused("", outcomeBadMethod, nil, nil), recordingResult{}, nil)
 		return
 	}
-	signedURL, err := f.validator.check(r)
+	signedURL, fm, err := f.validator.check(r)
 	if err != nil {
+		fm.release()
 		d := refused("", outcomeBadSignature, err, nil)
 		if errors.Is(err, errBody) {
 			d.outcome = outcomeBadRequest
@@ -32,7 +33,8 @@ func (f *Flow) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		f.logRequest(r.Context(), start, d, recordingResult{}, nil)
 		return
 	}
-	wh := f.readWebhook(r, signedURL)
+	wh := f.readWebhook(r.Context(), fm, signedURL)
+	fm.release()
 	d := f.decideSafely(&wh)
 	rec := f.recordingRule(&wh, &d)
 	verbs := d.verbs

@@ -61,19 +61,34 @@ func newValidator(authToken string, cfg sigConfig) (*Validator, error) {
 
 // Check reports whether r carries a valid Twilio signature: nil, or an error
 // wrapping ErrSignature. It parses the request's form (bounded by the
-// maximum body size) and leaves it in r.Form and r.PostForm.
+// maximum body size and to 100 parameters) and leaves it in r.Form and
+// r.PostForm.
 func (v *Validator) Check(r *http.Request) error {
-	_, err := v.check(r)
+	_, fm, err := v.check(r)
+	if fm != nil {
+		fm.setRequestForm(r)
+		fm.release()
+	}
 	return err
 }
 
 // check is Check for a flow: it also returns the URL Twilio requested, as
-// the signature was checked against it, so that nothing rebuilds it later.
-// With checks off the URL is built as well as the request allows.
-func (v *Validator) check(r *http.Request) (signedURL string, err error) {
-	if err := parseForm(r, v.cfg.maxBodyBytes); err != nil {
-		return "", fmt.Errorf("%w: %w", ErrSignature, err)
+// the signature was checked against it, so that nothing rebuilds it later,
+// and the request's form, which the caller releases. The form is returned
+// whenever it could be read, even if the signature does not match. With
+// checks off the URL is built as well as the request allows.
+func (v *Validator) check(r *http.Request) (signedURL string, fm *form, err error) {
+	fm, err = readForm(r, v.cfg.maxBodyBytes)
+	if err != nil {
+		return "", nil, fmt.Errorf("%w: %w", ErrSignature, err)
 	}
+	signedURL, err = v.checkSignature(r, fm)
+	return signedURL, fm, err
+}
+
+// checkSignature checks r's signature over its URL and the body's
+// parameters read into fm.
+func (v *Validator) checkSignature(r *http.Request, fm *form) (signedURL string, err error) {
 	if v.cfg.insecureNoCheck {
 		fullURL, err := requestURL(r, &v.cfg)
 		if err != nil {
@@ -89,12 +104,12 @@ func (v *Validator) check(r *http.Request) (signedURL string, err error) {
 	if err != nil {
 		return "", err
 	}
-	var form = r.PostForm
+	params := fm.body()
 	if r.Method == http.MethodGet {
-		form = nil // a GET's parameters are in the signed URL already
+		params = nil // a GET's parameters are in the signed URL already
 	}
 	for _, c := range v.checkers {
-		if c.Valid(fullURL, form, signature) {
+		if c.ValidParams(fullURL, params, signature) {
 			return fullURL, nil
 		}
 	}
