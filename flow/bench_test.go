@@ -1,7 +1,9 @@
 package flow
 
 import (
+	"context"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -115,5 +117,35 @@ func BenchmarkStepRender(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		buf = resp.AppendXML(buf[:0])
+	}
+}
+
+// benchLogFlow is the flow of benchStep logging to a JSON handler that
+// discards at level, the way a service logs.
+func benchLogFlow(b *testing.B, level slog.Level) *Flow {
+	master := aescrypt.New(aescrypt.GenerateKey())
+	logger := slog.New(slog.NewJSONHandler(io.Discard, &slog.HandlerOptions{Level: level}))
+	f, err := New(master, testAuthToken, tutorialSteps(), PostJSON(Backend{URL: "http://127.0.0.1:1"}),
+		WithPublicURL(testPublicURL), WithLogger(logger))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return f
+}
+
+// BenchmarkLogRequest is a gathered step's log line, written (info) and
+// filtered out (warn).
+func BenchmarkLogRequest(b *testing.B) {
+	d := decision{callSid: testCallSid, outcome: outcomeGathered, answered: 0, asked: 1, attempt: 1}
+	for _, level := range []slog.Level{slog.LevelInfo, slog.LevelWarn} {
+		b.Run("level="+level.String(), func(b *testing.B) {
+			f := benchLogFlow(b, level)
+			ctx := context.Background()
+			start := time.Now()
+			b.ReportAllocs()
+			for b.Loop() {
+				f.logRequest(ctx, start, d, recordingResult{}, nil)
+			}
+		})
 	}
 }

@@ -48,7 +48,7 @@ func (f *Flow) logRequest(ctx context.Context, start time.Time, d decision, rec 
 	if d.stack != nil {
 		attrs = append(attrs, slog.String("stack", string(d.stack)))
 	}
-	logger.LogAttrs(ctx, level, "flow request", attrs...)
+	writeLog(ctx, logger, level, "flow request", attrs)
 }
 
 func logLevel(o outcome) slog.Level {

@@ -121,8 +121,10 @@ func (v *Validator) checkSignature(r *http.Request, fm *form) (signedURL string,
 func (v *Validator) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if err := v.Check(r); err != nil {
-			v.cfg.logger.LogAttrs(r.Context(), slog.LevelWarn, "flow: request refused",
-				slog.String("reason", err.Error()), slog.String("remote", r.RemoteAddr))
+			if logger := v.cfg.logger; logger.Enabled(r.Context(), slog.LevelWarn) {
+				writeLog(r.Context(), logger, slog.LevelWarn, "flow: request refused",
+					[]slog.Attr{slog.String("reason", err.Error()), slog.String("remote", r.RemoteAddr)})
+			}
 			http.Error(w, "forbidden", http.StatusForbidden)
 			return
 		}
