@@ -51,6 +51,10 @@ func (f *Flow) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // signed request is 200 with TwiML: Twilio reads anything else as "an
 // application error has occurred", which a caller should never hear.
 func (f *Flow) respond(w http.ResponseWriter, verbs []twiml.Verb) error {
-	w.Header().Set("Cache-Control", "no-store")
+	w.Header()["Cache-Control"] = noStore
 	return twiml.WriteHTTP(w, &twiml.Response{Verbs: verbs})
 }
+
+// noStore is every answer's Cache-Control, one slice for all: its capacity
+// is its length, so Header.Add copies it, and Set replaces it.
+var noStore = []string{"no-store"}
