@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -38,9 +39,9 @@ func newMux(cfg tutorial.Config, backendURL string, insecure bool, logger *slog.
 	return mux, nil
 }
 
-// serve runs the IVR until SIGINT or SIGTERM.
-func serve(lookup func(string) (string, bool), insecure bool) error {
-	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
+// serve runs the IVR until SIGINT or SIGTERM, logging to logs.
+func serve(lookup func(string) (string, bool), insecure bool, logs io.Writer) error {
+	logger := slog.New(slog.NewTextHandler(logs, nil))
 	cfg, err := tutorial.LoadConfig(lookup, insecure)
 	if err != nil {
 		return err
