@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -55,8 +56,49 @@ func BenchmarkStep(b *testing.B) {
 	}
 }
 
-// BenchmarkStepParseForm is the form parsing inside BenchmarkStep, which
-// net/http's own handlers pay too.
+// BenchmarkFirstStep is a call's first request: a signed POST without
+// state, answered with the first <Gather>.
+func BenchmarkFirstStep(b *testing.B) {
+	f, _, form := benchStep(b)
+	form.Del("Digits")
+	body := form.Encode()
+	template := httptest.NewRequest(http.MethodPost, testWebhook, nil)
+	template.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	template.Header.Set(SignatureHeader, twiliosig.Sign(testAuthToken, testWebhook, form))
+	rec := httptest.NewRecorder()
+	b.ReportAllocs()
+	for b.Loop() {
+		req := *template
+		req.Body = io.NopCloser(stringsReader(body))
+		rec.Body.Reset()
+		f.ServeHTTP(rec, &req)
+	}
+	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), sayCard) {
+		b.Fatalf("status %d: %s", rec.Code, rec.Body)
+	}
+}
+
+// BenchmarkStepReadForm is the form reading inside BenchmarkStep.
+func BenchmarkStepReadForm(b *testing.B) {
+	_, target, form := benchStep(b)
+	body := form.Encode()
+	template := httptest.NewRequest(http.MethodPost, target, nil)
+	template.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	b.ReportAllocs()
+	for b.Loop() {
+		req := *template
+		req.Body = io.NopCloser(stringsReader(body))
+		fm, err := readForm(&req, DefaultMaxBodyBytes)
+		if err != nil {
+			b.Fatal(err)
+		}
+		fm.release()
+	}
+}
+
+// BenchmarkStepParseForm is net/http's ParseForm on BenchmarkStep's
+// request, which a plain net/http handler pays, for comparison with
+// BenchmarkStepReadForm.
 func BenchmarkStepParseForm(b *testing.B) {
 	_, target, form := benchStep(b)
 	body := form.Encode()

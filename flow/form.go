@@ -170,7 +170,7 @@ func (fm *form) readBody(r *http.Request, maxBytes int64) error {
 // between pairs, the first '=' between name and value, empty pieces
 // skipped), unescapes each into fm.buf from w on, and records its span.
 // Unlike ParseQuery it stops at the first malformed piece, and after
-// maxParams pairs in all. w never passes the piece being read, so
+// maxParams pairs in all. w never passes the byte being read, so
 // unescaping in place is safe.
 func (fm *form) parse(w, start, end int) (int, error) {
 	for start < end {
@@ -178,72 +178,61 @@ func (fm *form) parse(w, start, end int) (int, error) {
 		if i := bytes.IndexByte(fm.buf[start:end], '&'); i >= 0 {
 			piece = start + i
 		}
-		if piece == start {
-			start++
-			continue
-		}
-		if bytes.IndexByte(fm.buf[start:piece], ';') >= 0 {
-			return w, errSemicolon
-		}
-		if len(fm.spans) == maxParams {
-			return w, errTooMany
-		}
-		eq := piece
-		if i := bytes.IndexByte(fm.buf[start:piece], '='); i >= 0 {
-			eq = start + i
-		}
-		s := span{name: w}
-		var ok bool
-		if w, ok = unescapeTo(fm.buf, w, start, eq); !ok {
-			return w, errEscape
-		}
-		s.value = w
-		if eq < piece {
-			if w, ok = unescapeTo(fm.buf, w, eq+1, piece); !ok {
-				return w, errEscape
+		if piece > start {
+			if len(fm.spans) == maxParams {
+				return w, errTooMany
 			}
+			s, err := unescapePair(fm.buf, w, start, piece)
+			if err != nil {
+				return w, err
+			}
+			fm.spans = append(fm.spans, s)
+			w = s.end
 		}
-		s.end = w
-		fm.spans = append(fm.spans, s)
 		start = piece + 1
 	}
 	return w, nil
 }
 
-// unescapeTo decodes the query component b[r:end] ('+' is a space, %XX a
-// byte) into b from w on, w <= r, and returns where it ended. It refuses a
-// '%' not followed by two hex digits, as url.QueryUnescape does. The runs
-// between escapes are found with IndexByte and moved with copy.
-func unescapeTo(b []byte, w, r, end int) (int, bool) {
-	pct, plus := indexFrom(b, r, end, '%'), indexFrom(b, r, end, '+')
-	for {
-		next := min(pct, plus)
-		w += copy(b[w:], b[r:next])
-		r = next
-		switch {
-		case r == end:
-			return w, true
-		case r == plus:
-			b[w] = ' '
-			w, r = w+1, r+1
-			plus = indexFrom(b, r, end, '+')
-		default:
-			if r+2 >= end || !isHex(b[r+1]) || !isHex(b[r+2]) {
-				return w, false
-			}
-			b[w] = unhex(b[r+1])<<4 | unhex(b[r+2])
-			w, r = w+1, r+3
-			pct = indexFrom(b, r, end, '%')
-		}
-	}
-}
+// special marks the bytes unescapePair looks at; the rest it copies.
+var special = [256]bool{'=': true, ';': true, '+': true, '%': true}
 
-// indexFrom returns the index of the first c in b[from:end], or end.
-func indexFrom(b []byte, from, end int, c byte) int {
-	if i := bytes.IndexByte(b[from:end], c); i >= 0 {
-		return from + i
+// unescapePair decodes the pair b[r:end] ("name=value", the value
+// optional) into b from w on, w <= r: '+' is a space and %XX a byte. Like
+// url.ParseQuery it refuses a ';' and a '%' not followed by two hex
+// digits. Neither '=' nor '&' is a hex digit, so an escape never reaches
+// past its name or value.
+func unescapePair(b []byte, w, r, end int) (span, error) {
+	s := span{name: w, value: -1}
+	for ; r < end; r++ {
+		c := b[r]
+		if special[c] {
+			switch c {
+			case '=':
+				if s.value < 0 {
+					s.value = w
+					continue
+				}
+			case ';':
+				return s, errSemicolon
+			case '+':
+				c = ' '
+			case '%':
+				if r+2 >= end || !isHex(b[r+1]) || !isHex(b[r+2]) {
+					return s, errEscape
+				}
+				c = unhex(b[r+1])<<4 | unhex(b[r+2])
+				r += 2
+			}
+		}
+		b[w] = c
+		w++
 	}
-	return end
+	if s.value < 0 {
+		s.value = w
+	}
+	s.end = w
+	return s, nil
 }
 
 func isHex(c byte) bool {
