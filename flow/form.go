@@ -87,6 +87,7 @@ func (fm *form) body() []twiliosig.Param { return fm.params[:fm.nBody] }
 // query returns the query's parameters.
 func (fm *form) query() []twiliosig.Param { return fm.params[fm.nBody:] }
 
+// read is readForm on a pooled form.
 func (fm *form) read(r *http.Request, maxBytes int64) error {
 	if r.PostForm != nil {
 		fm.fromValues(r)
@@ -118,8 +119,7 @@ func (fm *form) read(r *http.Request, maxBytes int64) error {
 	if w, err = fm.parse(w, nb, len(fm.buf)); err != nil {
 		return err
 	}
-	fm.buf = fm.buf[:w]
-	text := string(fm.buf)
+	text := string(fm.buf[:w]) // fm.buf keeps its length, so release clears all it read
 	for _, s := range fm.spans {
 		fm.params = append(fm.params, twiliosig.Param{Name: text[s.name:s.value], Value: text[s.value:s.end]})
 	}

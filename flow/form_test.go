@@ -289,3 +289,18 @@ func countValues(v url.Values) int {
 	}
 	return n
 }
+
+// TestReleaseClears: a released form's buffer holds nothing of the request,
+// escaped or not, for the next request to find.
+func TestReleaseClears(t *testing.T) {
+	req := formRequest("/x?state=AbC", formType, "Digits=%38%36%34%32&From=%2B1500&Raw=8642")
+	fm, err := readForm(req, DefaultMaxBodyBytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	buf := fm.buf[:cap(fm.buf)]
+	fm.release()
+	if i := slices.IndexFunc(buf, func(c byte) bool { return c != 0 }); i >= 0 {
+		t.Fatalf("byte %d of the released buffer is %q", i, buf[i])
+	}
+}
