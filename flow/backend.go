@@ -46,8 +46,18 @@ type Backend struct {
 	// the answer was unusable, and Failure is said instead.
 	OnSuccess func(body []byte) ([]twiml.Verb, error)
 
-	// Failure is said when the backend fails in any way; a <Hangup> follows.
+	// Failure is said when the backend fails in any way, or declines; a
+	// <Hangup> follows.
 	Failure []twiml.Verb
+
+	// Declines lists the status codes with which the backend turns a
+	// caller away as a normal outcome, such as http.StatusNotFound from
+	// the tutorial's backend for an unknown card and PIN. Failure is said,
+	// and the error wraps ErrDeclined as well as ErrBackend, so the flow
+	// logs it at INFO. Any other status outside 2xx is a failure (ERROR):
+	// a 404 from a wrong URL should not pass for a wrong PIN unless the
+	// service says so.
+	Declines []int
 }
 
 // PostJSON returns a Finish that posts the gathered fields to b.URL and
@@ -105,7 +115,7 @@ func (b *Backend) post(ctx context.Context, r *Result) ([]twiml.Verb, error) {
 		return nil, fmt.Errorf("%w: answer over %d bytes", ErrBackend, maxBackendResponse)
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return nil, fmt.Errorf("%w: status %d", ErrBackend, resp.StatusCode)
+		return nil, b.statusError(resp.StatusCode)
 	}
 	if b.OnSuccess == nil {
 		return nil, nil

@@ -21,7 +21,7 @@ import (
 func benchStep(b *testing.B) (*Flow, string, url.Values) {
 	master := aescrypt.New(aescrypt.GenerateKey())
 	f, err := New(master, testAuthToken, tutorialSteps(), PostJSON(Backend{URL: "http://127.0.0.1:1"}),
-		WithPublicURL(testPublicURL))
+		WithPublicURL(testPublicURL), WithLogger(slog.New(slog.DiscardHandler)))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -12,6 +12,7 @@ const (
 	outcomeRetry           outcome = "retry"            // a step was asked again (see "reason")
 	outcomeGaveUp          outcome = "gave_up"          // the last attempt failed: goodbye
 	outcomeFinished        outcome = "finished"         // Finish answered the caller
+	outcomeDeclined        outcome = "declined"         // Finish declined the caller (ErrDeclined)
 	outcomeFinishFailed    outcome = "finish_failed"    // Finish returned an error
 	outcomeBadSignature    outcome = "bad_signature"    // 403: security event
 	outcomeBadRequest      outcome = "bad_request"      // malformed body or CallSid

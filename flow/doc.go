@@ -24,9 +24,12 @@
 // the step it asks ("step") and one sealed token ("state") holding the
 // attempt count, the sealed fields gathered so far and the time it was
 // issued. The token is sealed with a key derived from the master key (HKDF)
-// and bound to the call's CallSid, the step and the flow's definition, so it
-// cannot be forged, moved to another call or replayed at another step, and
-// it expires after a maximum age (DefaultMaxAge). Any number of replicas
+// and bound to the call's CallSid, the step and the flow's definition (each
+// step's name, field name, sensitivity and digit limits), so it cannot be
+// forged, moved to another call, replayed at another step or read by a
+// deploy that gives its fields another meaning, and it expires after a
+// maximum age (DefaultMaxAge). Tokens are decoded strictly: each has one
+// spelling. Any number of replicas
 // sharing the key and the auth token serve one call between them.
 //
 // # Security
@@ -34,7 +37,8 @@
 // The digits a caller types exist in the clear only within the one request
 // that carries them: they are never written to a URL, a TwiML document, a
 // log line (at any level), an error or an HTTP response. A request without a
-// valid signature gets 403 and runs nothing. A tampered, foreign or
+// valid signature gets 403 and runs nothing; a body the signature does not
+// cover (see Validator.Check) counts as unsigned. A tampered, foreign or
 // expired state, an unknown step, a value that could not be sealed or a
 // panic in the service's code gets a spoken apology and <Hangup> (Twilio turns any non-2xx answer into "an
 // application error has occurred") and a warning or error log line.

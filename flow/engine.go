@@ -1,6 +1,7 @@
 package flow
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"runtime/debug"
@@ -24,7 +25,7 @@ func (f *Flow) decideSafely(wh *webhook) (d decision) {
 			d = refused(wh.callSid, outcomePanic,
 				fmt.Errorf("flow: panic of type %T recovered (its value is not logged: it may hold a caller's input)", p),
 				f.cfg.apology)
-			d.stack = debug.Stack()
+			d.stack = stripArguments(debug.Stack())
 			if idx, ok := f.index[wh.step]; ok && wh.token != "" {
 				d.answered = idx // the recording rule resumes after a sensitive step
 			}
@@ -70,7 +71,7 @@ func (f *Flow) serve(wh *webhook) decision {
 		return f.retry(wh, d, idx, st, ReasonTimeout)
 	}
 	if err := step.check(wh.digits); err != nil {
-		return f.retry(wh, d, idx, st, ReasonInvalid)
+		return f.retry(wh, d, idx, st, refusal(err))
 	}
 	fl, err := f.gathered(idx, wh.digits, wh.callSid)
 	if err != nil {
@@ -151,7 +152,7 @@ func (f *Flow) ask(wh *webhook, d decision, idx int, st *state) decision {
 	action := actionURL(wh.actionBase, step.Name, f.states.seal(st, wh.callSid, step.Name))
 
 	prompt := step.Prompt
-	if extra := step.retryVerbs(d.reason, st.attempt); len(extra) > 0 {
+	if extra := step.retryVerbs(d.reason, st.attempt, &f.cfg.sentences); len(extra) > 0 {
 		prompt = append(append(make([]twiml.GatherVerb, 0, len(extra)+len(prompt)), extra...), prompt...)
 	}
 	gather := twiml.Gather{
@@ -170,12 +171,15 @@ func (f *Flow) ask(wh *webhook, d decision, idx int, st *state) decision {
 	return d
 }
 
-// finishCall hands the sealed fields to the service's Finish.
+// finishCall hands the sealed fields to the service's Finish, within the
+// flow's finish timeout.
 func (f *Flow) finishCall(wh *webhook, d decision, fields []field) decision {
-	verbs, err := f.finish(wh.ctx, f.result(wh.callSid, fields))
+	ctx, cancel := context.WithTimeout(wh.ctx, f.cfg.finishTime)
+	defer cancel()
+	verbs, err := f.finish(ctx, f.result(wh.callSid, fields))
 	d.outcome = outcomeFinished
 	if err != nil {
-		d.outcome, d.err = outcomeFinishFailed, err
+		d.outcome, d.err = finishFailure(err), err
 		if len(verbs) == 0 {
 			d.verbs = f.cfg.apology
 			return d

@@ -3,6 +3,7 @@ package flow
 import (
 	"context"
 	"encoding/hex"
+	"errors"
 
 	"github.com/encgather/encgather/twiml"
 )
@@ -22,12 +23,34 @@ type Result struct {
 }
 
 // Finish answers the caller once every step is done. It runs within the
-// webhook request, so it must answer well within Twilio's 15 s timeout.
+// webhook request, so it must answer well within Twilio's 15 s timeout:
+// ctx has a deadline, DefaultFinishTimeout unless WithFinishTimeout says
+// otherwise, and is cancelled if Twilio hangs up on the request.
 //
 // If it returns an error, the flow logs it (so it must not quote a value)
-// and says the returned verbs, or the flow's apology when there are none. A
-// <Hangup> is added when the verbs do not end the call themselves.
+// and says the returned verbs, or the flow's apology when there are none.
+// An error wrapping ErrDeclined is a normal outcome (a wrong PIN), logged
+// at INFO as "declined"; any other is a failure, logged at ERROR as
+// "finish_failed". A <Hangup> is added when the verbs do not end the call
+// themselves; a Finish that hands a verified caller on ends with a <Dial>
+// (to a <Number>, <Client>, <Sip>, <Conference> or <Queue>) or an
+// <Enqueue>, and nothing is added after it.
 type Finish func(ctx context.Context, r *Result) ([]twiml.Verb, error)
+
+// ErrDeclined is what a Finish wraps when it turns the caller away as a
+// normal outcome: the backend found no account for the values, say. The
+// flow says the Finish's verbs, logs the decline at INFO and reports the
+// outcome "declined", apart from failures. PostJSON wraps it for the
+// status codes in Backend.Declines.
+var ErrDeclined = errors.New("flow: declined")
+
+// finishFailure is the outcome of a Finish that returned err.
+func finishFailure(err error) outcome {
+	if errors.Is(err, ErrDeclined) {
+		return outcomeDeclined
+	}
+	return outcomeFinishFailed
+}
 
 func (f *Flow) result(callSid string, fields []field) *Result {
 	res := &Result{CallSid: callSid, Sealed: make(map[string]string), Plain: make(map[string]string)}
@@ -43,12 +66,12 @@ func (f *Flow) result(callSid string, fields []field) *Result {
 }
 
 // endCall returns verbs followed by a <Hangup>, unless they already end in a
-// verb that ends or moves the call.
+// verb that ends the call or hands it on (<Dial>, <Enqueue>, <Redirect>).
 func endCall(verbs []twiml.Verb) []twiml.Verb {
 	out := append([]twiml.Verb(nil), verbs...)
 	if len(out) > 0 {
-		switch out[len(out)-1].(type) {
-		case twiml.Hangup, twiml.Reject, twiml.Redirect:
+		last := out[len(out)-1]
+		if _, redirect := last.(twiml.Redirect); redirect || twiml.EndsCall(last) {
 			return out
 		}
 	}

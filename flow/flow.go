@@ -42,6 +42,11 @@ type Flow struct {
 // with, unless WithSealer is given) and, through a derived key, the state;
 // authToken checks Twilio's signatures. The steps are copied, with defaults
 // filled in. Every error wraps ErrDefinition.
+//
+// New refuses a flow whose state token could outgrow an action URL: every
+// field at its most digits, sealed values at the Sealer's size (see
+// SizedSealer), must fit in 3,500 characters: with the default Sealer,
+// over seventy steps of 4 digits, or 28 of 64 digits.
 func New(master *aescrypt.Cipher, authToken string, steps []Step, finish Finish, opts ...Option) (*Flow, error) {
 	if master == nil {
 		return nil, fmt.Errorf("%w: nil cipher", ErrDefinition)
@@ -69,16 +74,15 @@ func New(master *aescrypt.Cipher, authToken string, steps []Step, finish Finish,
 	if err := f.checkSteps(); err != nil {
 		return nil, err
 	}
+	if err := checkTokenSize(f.steps, f.sealer); err != nil {
+		return nil, err
+	}
 	v, err := newValidator(authToken, cfg.sig)
 	if err != nil {
 		return nil, err
 	}
 	f.validator = v
-	names := make([]string, len(f.steps))
-	for i := range f.steps {
-		names[i] = f.steps[i].Name
-	}
-	f.states = newStateCodec(master, names)
+	f.states = newStateCodec(master, f.steps)
 	return f, nil
 }
 

@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strings"
 	"sync"
 
 	"github.com/encgather/encgather/internal/twiliosig"
@@ -99,7 +98,7 @@ func (fm *form) read(r *http.Request, maxBytes int64) error {
 		if r.Body == nil {
 			return errNoBody
 		}
-		if isForm(r.Header.Get("Content-Type")) {
+		if isForm(r) {
 			if err := fm.readBody(r, maxBytes); err != nil {
 				return err
 			}
@@ -125,13 +124,6 @@ func (fm *form) read(r *http.Request, maxBytes int64) error {
 	}
 	fm.nBody = nBody
 	return nil
-}
-
-// isForm reports whether a Content-Type names a URL-encoded form. Its
-// parameters (a charset) are not read: the pairs are bytes either way.
-func isForm(contentType string) bool {
-	mediaType, _, _ := strings.Cut(contentType, ";")
-	return strings.EqualFold(strings.TrimSpace(mediaType), "application/x-www-form-urlencoded")
 }
 
 // readBody appends r's body to fm.buf, refusing one over maxBytes before
@@ -279,4 +271,20 @@ func (fm *form) setRequestForm(r *http.Request) {
 	for _, p := range fm.query() {
 		r.Form[p.Name] = append(r.Form[p.Name], p.Value)
 	}
+}
+
+// parseForm parses r's form with net/http, the body bounded, once: for a
+// form body signed through bodySHA256 (checkBody), which readForm then
+// takes from r.PostForm.
+func parseForm(r *http.Request, maxBytes int64) error {
+	if r.PostForm != nil {
+		return nil
+	}
+	if r.Body != nil {
+		r.Body = http.MaxBytesReader(nil, r.Body, maxBytes)
+	}
+	if err := r.ParseForm(); err != nil {
+		return errBody
+	}
+	return nil
 }

@@ -20,7 +20,8 @@ type Sealer interface {
 // WithSealer makes the flow seal sensitive values with s instead of the
 // master cipher. The master cipher then only derives the key that seals
 // the state; it never seals a value. A Sealer's error ends the call with
-// the apology.
+// the apology. A Sealer whose values are longer than AES-GCM's should
+// implement SizedSealer.
 func WithSealer(s Sealer) Option {
 	return flowOption(func(c *config) error {
 		if s == nil {
@@ -51,6 +52,9 @@ func (f *Flow) gathered(idx int, digits, callSid string) (field, error) {
 	sealed, err := f.sealer.SealValue(dst, []byte(digits), step.field(), callSid)
 	if err != nil {
 		return field{}, fmt.Errorf("flow: sealing step %q: %w", step.Name, err)
+	}
+	if err := checkSealedLen(step, sealed); err != nil {
+		return field{}, err
 	}
 	return field{step: idx, value: sealed}, nil
 }

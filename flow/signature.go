@@ -17,6 +17,8 @@ const SignatureHeader = "X-Twilio-Signature"
 // which, never the expected value.
 var ErrSignature = errors.New("flow: invalid Twilio signature")
 
+var errNoSignature = fmt.Errorf("%w: missing %s header", ErrSignature, SignatureHeader)
+
 // Validator checks Twilio's request signature. Flows use one internally; it
 // is exported for handlers that are not flows (status callbacks, say).
 type Validator struct {
@@ -63,6 +65,12 @@ func newValidator(authToken string, cfg sigConfig) (*Validator, error) {
 // wrapping ErrSignature. It parses the request's form (bounded by the
 // maximum body size and to 100 parameters) and leaves it in r.Form and
 // r.PostForm.
+//
+// The signature covers a POST's application/x-www-form-urlencoded
+// parameters. Any other body (JSON, say) is covered only when the signed
+// URL carries bodySHA256, the hex SHA-256 of the raw body, as Twilio sends
+// it: the body must then hash to it, and is left readable in r.Body. A
+// body that neither covers is refused.
 func (v *Validator) Check(r *http.Request) error {
 	_, fm, err := v.check(r)
 	if fm != nil {
@@ -78,31 +86,52 @@ func (v *Validator) Check(r *http.Request) error {
 // whenever it could be read, even if the signature does not match. With
 // checks off the URL is built as well as the request allows.
 func (v *Validator) check(r *http.Request) (signedURL string, fm *form, err error) {
-	fm, err = readForm(r, v.cfg.maxBodyBytes)
-	if err != nil {
-		return "", nil, fmt.Errorf("%w: %w", ErrSignature, err)
-	}
-	signedURL, err = v.checkSignature(r, fm)
-	return signedURL, fm, err
-}
-
-// checkSignature checks r's signature over its URL and the body's
-// parameters read into fm.
-func (v *Validator) checkSignature(r *http.Request, fm *form) (signedURL string, err error) {
 	if v.cfg.insecureNoCheck {
+		if fm, err = v.readForm(r); err != nil {
+			return "", nil, err
+		}
 		fullURL, err := requestURL(r, &v.cfg)
 		if err != nil {
 			fullURL = originalRequestURI(r) // relative: the best there is
 		}
-		return fullURL, nil
-	}
-	signature := r.Header.Get(SignatureHeader)
-	if signature == "" {
-		return "", fmt.Errorf("%w: missing %s header", ErrSignature, SignatureHeader)
+		return fullURL, fm, nil
 	}
 	fullURL, err := requestURL(r, &v.cfg)
 	if err != nil {
-		return "", err
+		return "", nil, err
+	}
+	if twiliosig.HasBodyHash(fullURL) {
+		if err := v.checkBody(r, fullURL); err != nil {
+			return "", nil, err
+		}
+		fm, err = v.readForm(r)
+		return fullURL, fm, err
+	}
+	if err := checkFormBody(r); err != nil {
+		return "", nil, err
+	}
+	if fm, err = v.readForm(r); err != nil {
+		return "", nil, err
+	}
+	return fullURL, fm, v.checkForm(r, fullURL, fm)
+}
+
+// readForm reads r's form, bounded by the maximum body size and to
+// maxParams parameters, before any signature work.
+func (v *Validator) readForm(r *http.Request) (*form, error) {
+	fm, err := readForm(r, v.cfg.maxBodyBytes)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrSignature, err)
+	}
+	return fm, nil
+}
+
+// checkForm checks r's signature over fullURL and the body's parameters,
+// read into fm.
+func (v *Validator) checkForm(r *http.Request, fullURL string, fm *form) error {
+	signature := r.Header.Get(SignatureHeader)
+	if signature == "" {
+		return errNoSignature
 	}
 	params := fm.body()
 	if r.Method == http.MethodGet {
@@ -110,10 +139,10 @@ func (v *Validator) checkSignature(r *http.Request, fm *form) (signedURL string,
 	}
 	for _, c := range v.checkers {
 		if c.ValidParams(fullURL, params, signature) {
-			return fullURL, nil
+			return nil
 		}
 	}
-	return "", fmt.Errorf("%w: signature does not match %s", ErrSignature, withoutQuery(fullURL))
+	return fmt.Errorf("%w: signature does not match %s", ErrSignature, twiliosig.Redacted(fullURL))
 }
 
 // Middleware returns a handler that answers 403 to requests without a valid

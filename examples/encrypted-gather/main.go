@@ -4,21 +4,28 @@
 //
 // Usage:
 //
-//	encrypted-gather -simulate [DIGITS]   place a simulated call, no configuration needed
-//	encrypted-gather                      serve /encrypted-gather and /decrypt-gather
+//	encrypted-gather -simulate [DIGITS...]   place a simulated call, no configuration needed
+//	encrypted-gather                         serve /encrypted-gather and /decrypt-gather
 //
-// DIGITS are the caller's entries, comma-separated; an empty entry is
-// silence. The default is the tutorial's known caller, 1234,4321.
+// DIGITS are the caller's entries, as separate arguments or
+// comma-separated (-simulate 1234 4321, -simulate 1234,4321 and
+// -simulate=1234,4321 are the same); an empty entry is silence. The
+// default is the tutorial's known caller, 1234 4321. The program reports
+// entries the call never used, and exits non-zero when the call did not
+// reach the backend's answer.
 //
 // The server reads ADDR (default localhost:8080), PUBLIC_URL (the base URL
-// Twilio calls), TWILIO_AUTH_TOKEN, AES_SECRET, AES_SECRET_PREVIOUS and
-// BACKEND_URL (an external backend instead of the built-in one).
+// Twilio calls, without /encrypted-gather), TWILIO_AUTH_TOKEN, AES_SECRET,
+// AES_SECRET_PREVIOUS and BACKEND_URL (an external backend instead of the
+// built-in one). It reports every configuration problem at once, naming
+// the variable and never printing its value.
 //
 // The server runs the garbage collector with GOGC=400 unless GOGC is set,
 // and buffers its log, flushing it every second and at exit.
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -28,31 +35,25 @@ import (
 )
 
 func main() {
-	simulate := flag.Bool("simulate", false, "place a simulated call in-process and print it; needs no configuration")
-	insecure := flag.Bool("insecure-skip-signature-check", false, "accept requests without a valid X-Twilio-Signature (local testing only)")
-	flag.Usage = func() {
-		fmt.Fprintf(flag.CommandLine.Output(), "usage: %s [-simulate [DIGITS]] [-insecure-skip-signature-check]\n", os.Args[0])
-		flag.PrintDefaults()
-	}
-	flag.Parse()
-
-	if *simulate {
-		keys := []string{"1234", "4321"}
-		if flag.NArg() > 0 {
-			keys = strings.Split(flag.Arg(0), ",")
-		}
-		if err := simulateCall(os.Stdout, keys); err != nil {
-			fmt.Fprintln(os.Stderr, "encrypted-gather:", err)
-			os.Exit(1)
-		}
+	opts, err := parseArgs("encrypted-gather", os.Args[1:], os.Stderr)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
 		return
+	case err != nil:
+		os.Exit(2)
 	}
-	setGCTarget()
-	logs := newLogBuffer(os.Stderr, logBufferSize, logFlushInterval)
-	err := serve(os.LookupEnv, *insecure, logs)
-	logs.Close()
+	if opts.simulate {
+		err = simulateCall(os.Stdout, opts.entries)
+	} else {
+		setGCTarget()
+		logs := newLogBuffer(os.Stderr, logBufferSize, logFlushInterval)
+		err = serve(os.LookupEnv, opts.insecure, logs)
+		logs.Close()
+	}
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "encrypted-gather:", err)
+		for _, line := range strings.Split(err.Error(), "\n") {
+			fmt.Fprintln(os.Stderr, "encrypted-gather:", line)
+		}
 		os.Exit(1)
 	}
 }

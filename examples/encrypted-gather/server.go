@@ -73,8 +73,7 @@ func serve(lookup func(string) (string, bool), insecure bool, logs io.Writer) er
 	defer stop()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	logger.Info("encrypted-gather listening", "addr", ln.Addr().String(), "ivr", tutorial.IVRPath,
-		"backend", backendURL, "signature_checks", !insecure)
+	logStartup(logger, cfg, ln.Addr().String(), backendURL, insecure)
 
 	select {
 	case err := <-errc:

@@ -64,7 +64,7 @@ func recTestFlow(t testing.TB, rec *recording.Client, steps []flow.Step, logs *b
 	finish := func(context.Context, *flow.Result) ([]twiml.Verb, error) {
 		return []twiml.Verb{twiml.Say{Text: recSayDone}}, finishErr
 	}
-	opts := []flow.Option{flow.WithPublicURL("https://ivr.example.com")}
+	opts := []flow.Option{flow.WithPublicURL("https://ivr.example.com"), flow.WithLogger(slog.New(slog.DiscardHandler))}
 	if rec != nil {
 		opts = append(opts, flow.WithRecordingPause(rec))
 	}
