@@ -26,19 +26,19 @@ type Checker struct {
 // NewChecker returns a Checker for authToken.
 func NewChecker(authToken string) *Checker {
 	key := []byte(authToken)
-	return &Checker{macs: sync.Pool{New: func() any { return newMACState(key) }}}
+	return &Checker{macs: sync.Pool{New: func() any { return &pooledState{macState: *newMACState(key)} }}}
 }
 
 // Valid is the package-level Valid with the Checker's token.
 func (c *Checker) Valid(fullURL string, form url.Values, signature string) bool {
-	st := c.macs.Get().(*macState)
+	st := c.macs.Get().(*pooledState)
 	ok := st.valid(fullURL, form, signature)
 	c.put(st)
 	return ok
 }
 
 // put returns st to the pool unless a huge request grew its buffers.
-func (c *Checker) put(st *macState) {
+func (c *Checker) put(st *pooledState) {
 	if cap(st.buf) <= maxPooledBuf && cap(st.params) <= maxPooledBuf && cap(st.sorted) <= maxPooledParams {
 		c.macs.Put(st)
 	}
@@ -69,7 +69,7 @@ func (st *macState) matches(fullURL string, want *[sha1.Size]byte) bool {
 // maxPooledBuf is the largest buffer a pooled macState keeps.
 const maxPooledBuf = 16 << 10
 
-// maxPooledParams is the most parameters a pooled macState keeps room for.
+// maxPooledParams is the most parameters a pooled state keeps room for.
 const maxPooledParams = 256
 
 // signatureLen is the length of a base64 HMAC-SHA1.

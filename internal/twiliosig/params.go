@@ -11,6 +11,13 @@ type Param struct {
 	Name, Value string
 }
 
+// pooledState is what a Checker reuses: a macState, and room to sort the
+// pairs of ValidParams.
+type pooledState struct {
+	macState
+	sorted []Param
+}
+
 // ValidParams is Valid for a POST form given as its pairs, in any order
 // (nil for a GET): a repeated name signs once for each distinct value, as
 // in Valid. params is left as it is. It spares a caller that parses forms
@@ -20,7 +27,7 @@ func (c *Checker) ValidParams(fullURL string, params []Param, signature string) 
 	if !ok {
 		return false
 	}
-	st := c.macs.Get().(*macState)
+	st := c.macs.Get().(*pooledState)
 	st.setParams(params)
 	ok = st.matches(fullURL, &want)
 	c.put(st)
@@ -30,7 +37,7 @@ func (c *Checker) ValidParams(fullURL string, params []Param, signature string) 
 // setParams is setForm for pairs: sorted by name and then by value, an
 // identical pair written once, which is the order and deduplication
 // setForm gives the same form as url.Values.
-func (st *macState) setParams(params []Param) {
+func (st *pooledState) setParams(params []Param) {
 	sorted := append(st.sorted[:0], params...)
 	slices.SortFunc(sorted, compareParams)
 	out := st.params[:0]

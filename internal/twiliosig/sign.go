@@ -24,7 +24,6 @@ type macState struct {
 	buf    []byte   // the URL being checked, then the parameters
 	params []byte   // the parameters' part of the signed string
 	keys   []string // the form's names, sorted
-	sorted []Param  // the pairs of ValidParams, sorted
 	out    [sha1.Size]byte
 }
 
