@@ -24,6 +24,7 @@ const (
 	outcomeSealFailed      outcome = "seal_failed"      // the Sealer refused a value
 	outcomePanic           outcome = "panic"            // the service's code panicked
 	outcomeRecordingFailed outcome = "recording_failed" // a pause failed closed: the apology instead of the step
+	outcomeWrongAccount    outcome = "wrong_account"    // AccountSid is not the recording pauser's: security event
 )
 
 // noStep marks a decision that answered or asks no step.
@@ -42,6 +43,10 @@ type decision struct {
 	err      error  // the cause of a refusal or failure; never holds a value
 	verbs    []twiml.Verb
 	stack    []byte // where a panic happened, for the log
+
+	// paused says the call's recording was paused when the request came,
+	// as the request's state says.
+	paused bool
 }
 
 // refused is the decision for a request the engine does not serve.

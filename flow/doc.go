@@ -58,14 +58,29 @@
 // it asks a sensitive step, and resumes it once the value is sealed, as
 // Twilio's <Pay> does. The pausing is done by a RecordingPauser: package
 // flow/recording has one that calls Twilio's REST API, and is the only
-// package that imports twilio-go. A retry keeps the recording paused; a
-// call with no recording is normal; a pause that fails otherwise ends the
-// call politely unless the flow has InsecureRecordingFailOpen. Each request
-// calls the pauser at most once, and waits for it.
+// package that imports twilio-go. The state token says whether the
+// recording is paused, so a retry keeps it paused and a sensitive step
+// after a plain one pauses it again. A call with no recording is normal; a
+// pause that Twilio does not confirm ends the call politely unless the flow
+// has InsecureRecordingFailOpen. A request whose AccountSid is not the
+// pauser's account is refused before anything is asked. Each request calls
+// the pauser at most once, and waits for it.
 //
 // # Key rotation
 //
 // The master aescrypt.Cipher may hold older keys after the primary. States,
 // and values unless WithSealer is given, are sealed with the primary and
 // opened with any, so a call that spans a rotation carries on.
+//
+// # Backend
+//
+// PostJSON (NewBackend, for a URL read from configuration) posts the
+// fields as one JSON object, the call's CallSid beside them under
+// Backend.CallSidField, and says what the backend answers. It follows no
+// redirect, whatever Client the service passes, and by default sends
+// every call over one transport made for many concurrent calls
+// (NewBackendTransport). A backend that acts on a call deduplicates on the
+// CallSid (see Backend.CallSidField). With WithBoundValues each value is
+// sealed with AdditionalData(field, CallSid), so a backend that opens it
+// with the same refuses a value moved to another field or call.
 package flow

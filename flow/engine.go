@@ -27,7 +27,8 @@ func (f *Flow) decideSafely(wh *webhook) (d decision) {
 				f.cfg.apology)
 			d.stack = stripArguments(debug.Stack())
 			if idx, ok := f.index[wh.step]; ok && wh.token != "" {
-				d.answered = idx // the recording rule resumes after a sensitive step
+				d.answered = idx
+				d.paused = f.pausesRecording(idx) // the recording rule resumes after a sensitive step
 			}
 		}
 	}()
@@ -44,6 +45,9 @@ func (f *Flow) serve(wh *webhook) decision {
 	if !validCallSid(wh.callSid) {
 		return refused(wh.callSid, outcomeBadRequest, errors.New("flow: missing or malformed CallSid"), f.cfg.apology)
 	}
+	if err := f.checkAccount(wh.accountSid); err != nil {
+		return refused(wh.callSid, outcomeWrongAccount, err, f.cfg.apology)
+	}
 	if wh.token == "" {
 		// A new call. Anything else in the query is ignored: without a
 		// state nothing can be skipped or carried over.
@@ -54,12 +58,15 @@ func (f *Flow) serve(wh *webhook) decision {
 	if !ok {
 		return refused(wh.callSid, outcomeUnknownStep, errors.New("flow: unknown step in action URL"), f.cfg.apology)
 	}
-	d := decision{callSid: wh.callSid, answered: idx, asked: noStep}
+	// Until a state says otherwise, a sensitive step's recording may be
+	// paused: a request that cannot be served resumes it, which is
+	// harmless if it runs.
+	d := decision{callSid: wh.callSid, answered: idx, asked: noStep, paused: f.pausesRecording(idx)}
 	st, err := f.states.open(wh.token, wh.callSid, wh.step, len(f.steps))
 	if err != nil {
 		return f.fail(d, outcomeBadState, err)
 	}
-	d.attempt = st.attempt
+	d.attempt, d.paused = st.attempt, st.paused
 	if err := f.checkAge(st); err != nil {
 		return f.fail(d, outcomeExpired, err)
 	}
@@ -148,7 +155,7 @@ func (f *Flow) retry(wh *webhook, d decision, idx int, st *state, reason Reason)
 // a timeout). d.outcome and d.reason are already set.
 func (f *Flow) ask(wh *webhook, d decision, idx int, st *state) decision {
 	step := &f.steps[idx]
-	st.issuedAt = f.cfg.now()
+	st.issuedAt, st.paused = f.cfg.now(), f.pausedFor(idx)
 	action := actionURL(wh.actionBase, step.Name, f.states.seal(st, wh.callSid, step.Name))
 
 	prompt := step.Prompt

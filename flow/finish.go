@@ -15,8 +15,9 @@ type Result struct {
 	// Sealed maps each sensitive step's field name to its sealed value,
 	// hex-encoded. By default the value is sealed with the flow's master
 	// key in aescrypt's format (no additional data): what a backend opens
-	// with aescrypt.Cipher.Open or Node's crypto. With WithSealer it is
-	// what the Sealer made.
+	// with aescrypt.Cipher.Open or Node's crypto. With WithBoundValues its
+	// additional data is AdditionalData(field, CallSid). With WithSealer it
+	// is what the Sealer made.
 	Sealed map[string]string
 	// Plain maps each Plain step's field name to its digits.
 	Plain map[string]string

@@ -69,12 +69,15 @@ func New(master *aescrypt.Cipher, authToken string, steps []Step, finish Finish,
 		sealer: cfg.sealer,
 	}
 	if f.sealer == nil {
-		f.sealer = cipherSealer{master}
+		f.sealer = cipherSealer{c: master, bound: cfg.boundValues}
 	}
 	if err := f.checkSteps(); err != nil {
 		return nil, err
 	}
 	if err := checkTokenSize(f.steps, f.sealer); err != nil {
+		return nil, err
+	}
+	if err := f.checkBoundValues(); err != nil {
 		return nil, err
 	}
 	v, err := newValidator(authToken, cfg.sig)

@@ -219,6 +219,7 @@ func TestRepeatedParams(t *testing.T) {
 		{"Digits twice", q, url.Values{"CallSid": {testCallSid}, "Digits": {"1234", "9999"}}, true},
 		{"Digits empty and not", q, url.Values{"CallSid": {testCallSid}, "Digits": {"", "1234"}}, true},
 		{"CallSid twice", q, url.Values{"CallSid": {testCallSid, testCallSid}, "Digits": {"1234"}}, true},
+		{"AccountSid twice", q, url.Values{"CallSid": {testCallSid}, "Digits": {"1234"}, "AccountSid": {"AC1", "AC2"}}, true},
 		{"CallStatus twice", q, url.Values{"CallSid": {testCallSid}, "Digits": {"1234"}, "CallStatus": {"in-progress", "completed"}}, true},
 		{"Digits in body and query", url.Values{StepParam: q[StepParam], StateParam: q[StateParam], "Digits": {"1234"}},
 			url.Values{"CallSid": {testCallSid}, "Digits": {"1234"}}, true},

@@ -92,7 +92,8 @@ func joinErrors(errs ...error) error {
 
 func logLevel(o outcome) slog.Level {
 	switch o {
-	case outcomeBadSignature, outcomeBadState, outcomeExpired, outcomeUnknownStep, outcomeBadRequest, outcomeBadMethod:
+	case outcomeBadSignature, outcomeBadState, outcomeExpired, outcomeUnknownStep, outcomeBadRequest, outcomeBadMethod,
+		outcomeWrongAccount:
 		return slog.LevelWarn
 	case outcomePanic, outcomeFinishFailed, outcomeBadNext, outcomeSealFailed, outcomeRecordingFailed:
 		return slog.LevelError

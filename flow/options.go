@@ -42,6 +42,7 @@ type config struct {
 	finishTime   time.Duration
 	observer     func(Event)     // nil: no observer
 	sealer       Sealer          // nil: values are sealed by the master cipher
+	boundValues  bool            // the master cipher binds field and CallSid
 	recordings   RecordingPauser // nil: recordings are left alone
 	failOpen     bool            // ask even when a pause failed
 }

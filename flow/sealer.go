@@ -32,12 +32,20 @@ func WithSealer(s Sealer) Option {
 	})
 }
 
-// cipherSealer is the default Sealer: the master cipher, without additional
-// data, in the tutorial's format (aescrypt's nonce || ciphertext || tag).
-type cipherSealer struct{ c *aescrypt.Cipher }
+// cipherSealer is the default Sealer: the master cipher in the tutorial's
+// format (aescrypt's nonce || ciphertext || tag), without additional data
+// unless bound (WithBoundValues).
+type cipherSealer struct {
+	c     *aescrypt.Cipher
+	bound bool
+}
 
-func (s cipherSealer) SealValue(dst, value []byte, _, _ string) ([]byte, error) {
-	return s.c.SealBytes(dst, value, nil), nil
+func (s cipherSealer) SealValue(dst, value []byte, field, callSid string) ([]byte, error) {
+	if !s.bound {
+		return s.c.SealBytes(dst, value, nil), nil
+	}
+	var scratch [96]byte // the additional data of a typical field name
+	return s.c.SealBytes(dst, value, appendAdditionalData(scratch[:0], field, callSid)), nil
 }
 
 // gathered turns accepted digits into a field: sealed by the flow's

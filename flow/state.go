@@ -40,7 +40,17 @@ type state struct {
 	issuedAt time.Time
 	attempt  int // 1-based attempt of the step the state was issued for
 	fields   []field
+
+	// paused says the call's recording is paused for the step the state
+	// was issued for. It travels in the attempt byte's high bit
+	// (statePaused), so a token issued before the bit existed reads as
+	// not paused, and the next sensitive step pauses.
+	paused bool
 }
+
+// statePaused is the bit of the attempt byte that carries state.paused;
+// attempts (at most 10) use the low bits.
+const statePaused = 1 << 7
 
 // field is one gathered value. A sensitive value holds the binary form of
 // aescrypt's sealed format (nonce || ciphertext || tag); a plain one holds
@@ -117,7 +127,11 @@ func (c *stateCodec) seal(st *state, callSid, step string) string {
 	buf := make([]byte, 0, 2*size+adSize+aescrypt.NonceSize+aescrypt.Overhead)
 	buf = append(buf, stateVersion)
 	buf = binary.BigEndian.AppendUint64(buf, uint64(st.issuedAt.Unix()))
-	buf = append(buf, uint8(st.attempt), uint8(len(st.fields)))
+	attempt := uint8(st.attempt)
+	if st.paused {
+		attempt |= statePaused
+	}
+	buf = append(buf, attempt, uint8(len(st.fields)))
 	for _, f := range st.fields {
 		var flags uint8
 		if f.plain {
@@ -199,7 +213,8 @@ func decodeState(plaintext []byte, stepCount int) (*state, error) {
 	}
 	st := &state{
 		issuedAt: time.Unix(int64(issued), 0),
-		attempt:  int(attempt),
+		attempt:  int(attempt &^ statePaused),
+		paused:   attempt&statePaused != 0,
 		fields:   make([]field, 0, int(count)+1),
 	}
 	for range int(count) {

@@ -12,6 +12,7 @@ import (
 type webhook struct {
 	ctx        context.Context
 	callSid    string
+	accountSid string
 	step       string // the step parameter of the URL
 	token      string // the state parameter of the URL
 	digits     string
@@ -57,15 +58,17 @@ func (wh *webhook) field(name string, inQuery bool) (uint8, *string) {
 		return 1 << 1, &wh.digits
 	case "CallStatus":
 		return 1 << 2, &wh.callStatus
+	case "AccountSid":
+		return 1 << 3, &wh.accountSid
 	}
 	if !inQuery {
 		return 0, nil
 	}
 	switch name {
 	case StepParam:
-		return 1 << 3, &wh.step
+		return 1 << 4, &wh.step
 	case StateParam:
-		return 1 << 4, &wh.token
+		return 1 << 5, &wh.token
 	}
 	return 0, nil
 }

@@ -1,6 +1,7 @@
 package pubseal
 
 import (
+	"bytes"
 	"crypto/hpke"
 	"crypto/sha256"
 	"encoding/binary"
@@ -61,6 +62,10 @@ type privateState struct {
 
 type privateMaterial struct {
 	hk hpke.PrivateKey
+	// raw is the key as it was parsed or generated, which ExportText writes
+	// back: crypto/hpke's Bytes may return another spelling of the same
+	// X25519 key (with its clamped bits set), so it cannot round-trip.
+	raw []byte
 }
 
 // GenerateKey returns a new key pair for kem, from crypto/rand.
@@ -73,13 +78,18 @@ func GenerateKey(kem KEM) (*PrivateKey, error) {
 	if err != nil {
 		return nil, fmt.Errorf("pubseal: generating a key: %w", err)
 	}
-	return newPrivateKey(kem, hk), nil
+	raw, err := hk.Bytes()
+	if err != nil {
+		return nil, fmt.Errorf("pubseal: generating a key: %w", err)
+	}
+	return newPrivateKey(kem, hk, raw), nil
 }
 
-func newPrivateKey(kem KEM, hk hpke.PrivateKey) *PrivateKey {
+// newPrivateKey keeps a copy of raw, the key's text-form bytes.
+func newPrivateKey(kem KEM, hk hpke.PrivateKey, raw []byte) *PrivateKey {
 	return &PrivateKey{&privateState{
 		pub: newPublicKey(kem, hk.PublicKey()),
-		key: &privateMaterial{hk: hk},
+		key: &privateMaterial{hk: hk, raw: bytes.Clone(raw)},
 	}}
 }
 
@@ -142,7 +152,7 @@ func parsePrivateKey(text string) (*PrivateKey, string) {
 	if err != nil {
 		return nil, "not a valid " + kem.String() + " private key"
 	}
-	return newPrivateKey(kem, hk), ""
+	return newPrivateKey(kem, hk, raw), ""
 }
 
 // keyBytes is the size of each KEM's keys in their text forms.
@@ -225,13 +235,7 @@ func (k *PrivateKey) state() *privateState {
 // name, a dash and the key in lowercase hex, the form ParsePrivateKey and
 // BACKEND_PRIVATE_KEY take. Handle its result as the secret it is.
 func (k *PrivateKey) ExportText() string {
-	// Bytes may return the key's own memory (it does for MLKEM768X25519),
-	// so raw is not wiped here.
-	raw, err := k.state().key.hk.Bytes()
-	if err != nil {
-		panic("pubseal: " + err.Error()) // unreachable for the KEMs this package makes
-	}
-	return PrivateKeyPrefix + k.KEM().String() + "-" + hex.EncodeToString(raw)
+	return PrivateKeyPrefix + k.KEM().String() + "-" + hex.EncodeToString(k.state().key.raw)
 }
 
 // String returns "pubseal.PrivateKey(<kem>, id=<id>)".

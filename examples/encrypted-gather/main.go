@@ -5,7 +5,7 @@
 // Usage:
 //
 //	encrypted-gather -simulate [DIGITS...]   place a simulated call, no configuration needed
-//	encrypted-gather                         serve /encrypted-gather and /decrypt-gather
+//	encrypted-gather                         serve /encrypted-gather, and /decrypt-gather on loopback
 //
 // DIGITS are the caller's entries, as separate arguments or
 // comma-separated (-simulate 1234 4321, -simulate 1234,4321 and
@@ -19,6 +19,13 @@
 // AES_SECRET_PREVIOUS and BACKEND_URL (an external backend instead of the
 // built-in one). It reports every configuration problem at once, naming
 // the variable and never printing its value.
+//
+// The built-in backend is not served on ADDR, the address Twilio reaches,
+// but on its own loopback listener, BACKEND_ADDR (default 127.0.0.1 on a
+// free port), which only the IVR calls. BIND_VALUES=1 seals each value
+// bound to its field and the call (flow.WithBoundValues); a separate
+// backend then needs BIND_VALUES=1 too (decrypt-gather does), and the
+// tutorial's Node backend cannot open them.
 //
 // The server runs the garbage collector with GOGC=400 unless GOGC is set,
 // and buffers its log, flushing it every second and at exit.

@@ -16,6 +16,12 @@ type Config struct {
 	AuthToken  string           // TWILIO_AUTH_TOKEN
 	Cipher     *aescrypt.Cipher // AES_SECRET, AES_SECRET_PREVIOUS
 	BackendURL string           // BACKEND_URL: "" means the built-in backend
+	// BackendAddr is BACKEND_ADDR: the built-in backend's own loopback
+	// listener (DefaultBackendAddr), never the public ADDR.
+	BackendAddr string
+	// BindValues is BIND_VALUES: values sealed bound to their field and
+	// CallSid (flow.WithBoundValues), opened by BoundBackend.
+	BindValues bool
 }
 
 // DefaultAddr is where the examples listen when ADDR is not set.
@@ -54,6 +60,13 @@ func LoadConfig(lookup func(string) (string, bool), insecure bool) (Config, erro
 			bad("BACKEND_URL", "%s", problem)
 		}
 	}
+	var err error
+	if cfg.BackendAddr, err = BackendAddr(lookup); err != nil {
+		errs = append(errs, err)
+	}
+	if cfg.BindValues, err = BindValues(lookup); err != nil {
+		errs = append(errs, err)
+	}
 	if get(aescrypt.EnvSecret) == "" {
 		bad(aescrypt.EnvSecret, "is not set: make a key with go run ./examples/keygen")
 	} else if c, err := aescrypt.FromLookup(lookup); err != nil {
@@ -91,6 +104,9 @@ func backendURLProblem(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return "is not an http(s) URL such as https://backend.internal" + BackendPath
+	}
+	if u.User != nil {
+		return "holds a user name or password, which the IVR does not send: a backend URL carries no credentials"
 	}
 	return ""
 }
