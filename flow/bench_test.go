@@ -1,11 +1,13 @@
 package flow
 
 import (
+	"context"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -54,8 +56,49 @@ func BenchmarkStep(b *testing.B) {
 	}
 }
 
-// BenchmarkStepParseForm is the form parsing inside BenchmarkStep, which
-// net/http's own handlers pay too.
+// BenchmarkFirstStep is a call's first request: a signed POST without
+// state, answered with the first <Gather>.
+func BenchmarkFirstStep(b *testing.B) {
+	f, _, form := benchStep(b)
+	form.Del("Digits")
+	body := form.Encode()
+	template := httptest.NewRequest(http.MethodPost, testWebhook, nil)
+	template.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	template.Header.Set(SignatureHeader, twiliosig.Sign(testAuthToken, testWebhook, form))
+	rec := httptest.NewRecorder()
+	b.ReportAllocs()
+	for b.Loop() {
+		req := *template
+		req.Body = io.NopCloser(stringsReader(body))
+		rec.Body.Reset()
+		f.ServeHTTP(rec, &req)
+	}
+	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), sayCard) {
+		b.Fatalf("status %d: %s", rec.Code, rec.Body)
+	}
+}
+
+// BenchmarkStepReadForm is the form reading inside BenchmarkStep.
+func BenchmarkStepReadForm(b *testing.B) {
+	_, target, form := benchStep(b)
+	body := form.Encode()
+	template := httptest.NewRequest(http.MethodPost, target, nil)
+	template.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	b.ReportAllocs()
+	for b.Loop() {
+		req := *template
+		req.Body = io.NopCloser(stringsReader(body))
+		fm, err := readForm(&req, DefaultMaxBodyBytes)
+		if err != nil {
+			b.Fatal(err)
+		}
+		fm.release()
+	}
+}
+
+// BenchmarkStepParseForm is net/http's ParseForm on BenchmarkStep's
+// request, which a plain net/http handler pays, for comparison with
+// BenchmarkStepReadForm.
 func BenchmarkStepParseForm(b *testing.B) {
 	_, target, form := benchStep(b)
 	body := form.Encode()
@@ -116,5 +159,35 @@ func BenchmarkStepRender(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		buf = resp.AppendXML(buf[:0])
+	}
+}
+
+// benchLogFlow is the flow of benchStep logging to a JSON handler that
+// discards at level, the way a service logs.
+func benchLogFlow(b *testing.B, level slog.Level) *Flow {
+	master := aescrypt.New(aescrypt.GenerateKey())
+	logger := slog.New(slog.NewJSONHandler(io.Discard, &slog.HandlerOptions{Level: level}))
+	f, err := New(master, testAuthToken, tutorialSteps(), PostJSON(Backend{URL: "http://127.0.0.1:1"}),
+		WithPublicURL(testPublicURL), WithLogger(logger))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return f
+}
+
+// BenchmarkLogRequest is a gathered step's log line, written (info) and
+// filtered out (warn).
+func BenchmarkLogRequest(b *testing.B) {
+	d := decision{callSid: testCallSid, outcome: outcomeGathered, answered: 0, asked: 1, attempt: 1}
+	for _, level := range []slog.Level{slog.LevelInfo, slog.LevelWarn} {
+		b.Run("level="+level.String(), func(b *testing.B) {
+			f := benchLogFlow(b, level)
+			ctx := context.Background()
+			start := time.Now()
+			b.ReportAllocs()
+			for b.Loop() {
+				f.logRequest(ctx, start, d, recordingResult{}, nil)
+			}
+		})
 	}
 }

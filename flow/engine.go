@@ -39,6 +39,9 @@ func (f *Flow) decideSafely(wh *webhook) (d decision) {
 // the state, runs the step on the digits, seals them and decides what to
 // ask next.
 func (f *Flow) serve(wh *webhook) decision {
+	if wh.repeated != "" {
+		return refused(wh.callSid, outcomeBadRequest, fmt.Errorf("flow: parameter %s given more than once", wh.repeated), f.cfg.apology)
+	}
 	if !validCallSid(wh.callSid) {
 		return refused(wh.callSid, outcomeBadRequest, errors.New("flow: missing or malformed CallSid"), f.cfg.apology)
 	}

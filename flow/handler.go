@@ -24,8 +24,9 @@ func (f *Flow) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		f.logRequest(r.Context(), start, refused("", outcomeBadMethod, nil, nil), recordingResult{}, nil)
 		return
 	}
-	signedURL, err := f.validator.check(r)
+	signedURL, fm, err := f.validator.check(r)
 	if err != nil {
+		fm.release()
 		d := refused("", outcomeBadSignature, err, nil)
 		if errors.Is(err, errBody) {
 			d.outcome = outcomeBadRequest
@@ -36,7 +37,8 @@ func (f *Flow) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		f.logRequest(r.Context(), start, d, recordingResult{}, nil)
 		return
 	}
-	wh := f.readWebhook(r, signedURL)
+	wh := f.readWebhook(r.Context(), fm, signedURL)
+	fm.release()
 	d := f.decideSafely(&wh)
 	rec := f.recordingRule(&wh, &d)
 	verbs := d.verbs
@@ -53,6 +55,10 @@ func (f *Flow) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // signed request is 200 with TwiML: Twilio reads anything else as "an
 // application error has occurred", which a caller should never hear.
 func (f *Flow) respond(w http.ResponseWriter, verbs []twiml.Verb) error {
-	w.Header().Set("Cache-Control", "no-store")
+	w.Header()["Cache-Control"] = noStore
 	return twiml.WriteHTTP(w, &twiml.Response{Verbs: verbs})
 }
+
+// noStore is every answer's Cache-Control, one slice for all: its capacity
+// is its length, so Header.Add copies it, and Set replaces it.
+var noStore = []string{"no-store"}

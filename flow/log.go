@@ -45,7 +45,7 @@ func (f *Flow) logRequest(ctx context.Context, start time.Time, d decision, rec 
 	if d.stack != nil {
 		attrs = append(attrs, slog.String("stack", string(d.stack)))
 	}
-	logger.LogAttrs(ctx, ev.Level, "flow request", attrs...)
+	writeLog(ctx, logger, ev.Level, "flow request", attrs)
 }
 
 // event reads a request's Event from its decision and what followed it.

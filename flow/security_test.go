@@ -111,12 +111,15 @@ func TestForwardedHeaders(t *testing.T) {
 	const proxied = "https://public.example.org/encrypted-gather"
 
 	// Signed for the forwarded host, but the flow trusts only its public URL.
-	req := flowtest.NewRequest(http.MethodPost, "http://internal.example.com/encrypted-gather", form, "")
-	req.Header.Set("X-Forwarded-Proto", "https")
-	req.Header.Set("X-Forwarded-Host", "public.example.org")
-	req.Header.Set(SignatureHeader, twiliosig.Sign(testAuthToken, proxied, form))
+	request := func() *http.Request { // a flow reads the body: one request each
+		req := flowtest.NewRequest(http.MethodPost, "http://internal.example.com/encrypted-gather", form, "")
+		req.Header.Set("X-Forwarded-Proto", "https")
+		req.Header.Set("X-Forwarded-Host", "public.example.org")
+		req.Header.Set(SignatureHeader, twiliosig.Sign(testAuthToken, proxied, form))
+		return req
+	}
 	rec := httptest.NewRecorder()
-	fx.flow.ServeHTTP(rec, req)
+	fx.flow.ServeHTTP(rec, request())
 	if rec.Code != http.StatusForbidden {
 		t.Errorf("untrusted forwarded headers: status %d, want 403", rec.Code)
 	}
@@ -126,7 +129,7 @@ func TestForwardedHeaders(t *testing.T) {
 		t.Fatal(err)
 	}
 	rec = httptest.NewRecorder()
-	trusting.ServeHTTP(rec, req)
+	trusting.ServeHTTP(rec, request())
 	if rec.Code != http.StatusOK {
 		t.Errorf("trusted forwarded headers: status %d, want 200", rec.Code)
 	}

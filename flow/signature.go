@@ -63,7 +63,8 @@ func newValidator(authToken string, cfg sigConfig) (*Validator, error) {
 
 // Check reports whether r carries a valid Twilio signature: nil, or an error
 // wrapping ErrSignature. It parses the request's form (bounded by the
-// maximum body size) and leaves it in r.Form and r.PostForm.
+// maximum body size and to 100 parameters) and leaves it in r.Form and
+// r.PostForm.
 //
 // The signature covers a POST's application/x-www-form-urlencoded
 // parameters. Any other body (JSON, say) is covered only when the signed
@@ -71,54 +72,77 @@ func newValidator(authToken string, cfg sigConfig) (*Validator, error) {
 // it: the body must then hash to it, and is left readable in r.Body. A
 // body that neither covers is refused.
 func (v *Validator) Check(r *http.Request) error {
-	_, err := v.check(r)
+	_, fm, err := v.check(r)
+	if fm != nil {
+		fm.setRequestForm(r)
+		fm.release()
+	}
 	return err
 }
 
 // check is Check for a flow: it also returns the URL Twilio requested, as
-// the signature was checked against it, so that nothing rebuilds it later.
-// With checks off the URL is built as well as the request allows.
-func (v *Validator) check(r *http.Request) (signedURL string, err error) {
+// the signature was checked against it, so that nothing rebuilds it later,
+// and the request's form, which the caller releases. The form is returned
+// whenever it could be read, even if the signature does not match. With
+// checks off the URL is built as well as the request allows.
+func (v *Validator) check(r *http.Request) (signedURL string, fm *form, err error) {
 	if v.cfg.insecureNoCheck {
-		if err := parseForm(r, v.cfg.maxBodyBytes); err != nil {
-			return "", fmt.Errorf("%w: %w", ErrSignature, err)
+		if fm, err = v.readForm(r); err != nil {
+			return "", nil, err
 		}
 		fullURL, err := requestURL(r, &v.cfg)
 		if err != nil {
 			fullURL = originalRequestURI(r) // relative: the best there is
 		}
-		return fullURL, nil
+		return fullURL, fm, nil
 	}
 	fullURL, err := requestURL(r, &v.cfg)
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
 	if twiliosig.HasBodyHash(fullURL) {
 		if err := v.checkBody(r, fullURL); err != nil {
-			return "", err
+			return "", nil, err
 		}
-		return fullURL, nil
+		fm, err = v.readForm(r)
+		return fullURL, fm, err
 	}
 	if err := checkFormBody(r); err != nil {
-		return "", err
+		return "", nil, err
 	}
-	if err := parseForm(r, v.cfg.maxBodyBytes); err != nil {
-		return "", fmt.Errorf("%w: %w", ErrSignature, err)
+	if fm, err = v.readForm(r); err != nil {
+		return "", nil, err
 	}
+	return fullURL, fm, v.checkForm(r, fullURL, fm)
+}
+
+// readForm reads r's form, bounded by the maximum body size and to
+// maxParams parameters, before any signature work.
+func (v *Validator) readForm(r *http.Request) (*form, error) {
+	fm, err := readForm(r, v.cfg.maxBodyBytes)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrSignature, err)
+	}
+	return fm, nil
+}
+
+// checkForm checks r's signature over fullURL and the body's parameters,
+// read into fm.
+func (v *Validator) checkForm(r *http.Request, fullURL string, fm *form) error {
 	signature := r.Header.Get(SignatureHeader)
 	if signature == "" {
-		return "", errNoSignature
+		return errNoSignature
 	}
-	var form = r.PostForm
+	params := fm.body()
 	if r.Method == http.MethodGet {
-		form = nil // a GET's parameters are in the signed URL already
+		params = nil // a GET's parameters are in the signed URL already
 	}
 	for _, c := range v.checkers {
-		if c.Valid(fullURL, form, signature) {
-			return fullURL, nil
+		if c.ValidParams(fullURL, params, signature) {
+			return nil
 		}
 	}
-	return "", fmt.Errorf("%w: signature does not match %s", ErrSignature, twiliosig.Redacted(fullURL))
+	return fmt.Errorf("%w: signature does not match %s", ErrSignature, twiliosig.Redacted(fullURL))
 }
 
 // Middleware returns a handler that answers 403 to requests without a valid
@@ -126,8 +150,10 @@ func (v *Validator) check(r *http.Request) (signedURL string, err error) {
 func (v *Validator) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if err := v.Check(r); err != nil {
-			v.cfg.logger.LogAttrs(r.Context(), slog.LevelWarn, "flow: request refused",
-				slog.String("reason", err.Error()), slog.String("remote", r.RemoteAddr))
+			if logger := v.cfg.logger; logger.Enabled(r.Context(), slog.LevelWarn) {
+				writeLog(r.Context(), logger, slog.LevelWarn, "flow: request refused",
+					[]slog.Attr{slog.String("reason", err.Error()), slog.String("remote", r.RemoteAddr)})
+			}
 			http.Error(w, "forbidden", http.StatusForbidden)
 			return
 		}

@@ -2,8 +2,7 @@ package flow
 
 import (
 	"context"
-	"errors"
-	"net/http"
+	"strings"
 
 	"github.com/encgather/encgather/flow/internal/sid"
 )
@@ -19,53 +18,60 @@ type webhook struct {
 	digits     string
 	callStatus string
 	actionBase string // scheme://host/path for absolute action URLs, else ""
+	repeated   string // a parameter read above that the request holds twice, else ""
 }
 
-// readWebhook takes what the engine needs from a request whose signature
-// was checked against signedURL.
-func (f *Flow) readWebhook(r *http.Request, signedURL string) webhook {
-	wh := webhook{
-		ctx:        r.Context(),
-		callSid:    r.Form.Get("CallSid"),
-		accountSid: r.Form.Get("AccountSid"),
-		step:       queryValue(r, StepParam),
-		token:      queryValue(r, StateParam),
-		digits:     r.Form.Get("Digits"),
-		callStatus: r.Form.Get("CallStatus"),
+// readWebhook takes what the engine needs from a request whose form was
+// read into fm and whose signature was checked against signedURL. The
+// CallSid is copied out of the form's text, which holds the digits, so
+// that a service keeping it keeps nothing else.
+func (f *Flow) readWebhook(ctx context.Context, fm *form, signedURL string) webhook {
+	wh := webhook{ctx: ctx}
+	var seen uint8
+	for i, p := range fm.params {
+		bit, field := wh.field(p.Name, i >= fm.nBody)
+		if field == nil {
+			continue
+		}
+		if seen&bit != 0 {
+			wh.repeated = p.Name
+		}
+		seen |= bit
+		*field = p.Value
 	}
+	wh.callSid = strings.Clone(wh.callSid)
 	if f.cfg.absoluteURLs {
 		wh.actionBase = withoutQuery(signedURL)
 	}
 	return wh
 }
 
-// queryValue returns a parameter of the request's URL, never of its body.
-// r.Form holds the body's values (also in r.PostForm) and then the
-// query's, so the query is not parsed a second time.
-func queryValue(r *http.Request, name string) string {
-	vals := r.Form[name]
-	if len(vals) <= len(r.PostForm[name]) {
-		return ""
+// field returns the field of wh that the parameter name fills, and a bit
+// of its own, or nil for a parameter the engine does not read. Twilio's
+// parameters come from the body or the query (a GET's are there); the
+// flow's own from the query of the action URL only.
+func (wh *webhook) field(name string, inQuery bool) (uint8, *string) {
+	switch name {
+	case "CallSid":
+		return 1 << 0, &wh.callSid
+	case "Digits":
+		return 1 << 1, &wh.digits
+	case "CallStatus":
+		return 1 << 2, &wh.callStatus
+	case "AccountSid":
+		return 1 << 3, &wh.accountSid
 	}
-	return vals[len(vals)-1]
+	if !inQuery {
+		return 0, nil
+	}
+	switch name {
+	case StepParam:
+		return 1 << 4, &wh.step
+	case StateParam:
+		return 1 << 5, &wh.token
+	}
+	return 0, nil
 }
 
 // validCallSid accepts what Twilio sends: "CA" and 32 hex digits.
 func validCallSid(s string) bool { return sid.Valid(s, sid.Call) }
-
-// errBody is reported for a body that is too large or not a form.
-var errBody = errors.New("flow: malformed or oversized request body")
-
-// parseForm parses r's form once, with the body bounded.
-func parseForm(r *http.Request, maxBytes int64) error {
-	if r.PostForm != nil {
-		return nil
-	}
-	if r.Body != nil {
-		r.Body = http.MaxBytesReader(nil, r.Body, maxBytes)
-	}
-	if err := r.ParseForm(); err != nil {
-		return errBody
-	}
-	return nil
-}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -121,9 +122,9 @@ func newServer(h http.Handler, logger *slog.Logger) *http.Server {
 	}
 }
 
-// serve runs the IVR until SIGINT or SIGTERM.
-func serve(lookup func(string) (string, bool), insecure bool) error {
-	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
+// serve runs the IVR until SIGINT or SIGTERM, logging to logs.
+func serve(lookup func(string) (string, bool), insecure bool, logs io.Writer) error {
+	logger := slog.New(slog.NewTextHandler(logs, nil))
 	cfg, err := tutorial.LoadConfig(lookup, insecure)
 	if err != nil {
 		return err

@@ -26,20 +26,20 @@ type Checker struct {
 // NewChecker returns a Checker for authToken.
 func NewChecker(authToken string) *Checker {
 	key := []byte(authToken)
-	return &Checker{macs: sync.Pool{New: func() any { return newMACState(key) }}}
+	return &Checker{macs: sync.Pool{New: func() any { return &pooledState{macState: *newMACState(key)} }}}
 }
 
 // Valid is the package-level Valid with the Checker's token.
 func (c *Checker) Valid(fullURL string, form url.Values, signature string) bool {
-	st := c.macs.Get().(*macState)
+	st := c.macs.Get().(*pooledState)
 	ok := st.valid(fullURL, form, signature)
 	c.put(st)
 	return ok
 }
 
 // put returns st to the pool unless a huge request grew its buffers.
-func (c *Checker) put(st *macState) {
-	if cap(st.buf) <= maxPooledBuf && cap(st.params) <= maxPooledBuf {
+func (c *Checker) put(st *pooledState) {
+	if cap(st.buf) <= maxPooledBuf && cap(st.params) <= maxPooledBuf && cap(st.sorted) <= maxPooledParams {
 		c.macs.Put(st)
 	}
 }
@@ -51,6 +51,12 @@ func (st *macState) valid(fullURL string, form url.Values, signature string) boo
 		return false
 	}
 	st.setForm(form)
+	return st.matches(fullURL, &want)
+}
+
+// matches reports whether want is the MAC of fullURL followed by the
+// parameters st holds.
+func (st *macState) matches(fullURL string, want *[sha1.Size]byte) bool {
 	if hmac.Equal(st.sum(append(st.buf[:0], fullURL...)), want[:]) {
 		return true
 	}
@@ -62,6 +68,9 @@ func (st *macState) valid(fullURL string, form url.Values, signature string) boo
 
 // maxPooledBuf is the largest buffer a pooled macState keeps.
 const maxPooledBuf = 16 << 10
+
+// maxPooledParams is the most parameters a pooled state keeps room for.
+const maxPooledParams = 256
 
 // signatureLen is the length of a base64 HMAC-SHA1.
 const signatureLen = (sha1.Size + 2) / 3 * 4
