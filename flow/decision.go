@@ -41,6 +41,7 @@ type decision struct {
 	err      error  // the cause of a refusal or failure; never holds a value
 	verbs    []twiml.Verb
 	stack    []byte // where a panic happened, for the log
+	use      tokenUse
 }
 
 // refused is the decision for a request the engine does not serve.

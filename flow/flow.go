@@ -35,6 +35,7 @@ type Flow struct {
 	validator *Validator
 	states    stateCodec
 	sealer    Sealer
+	single    *singleUse
 }
 
 // New returns a Flow that asks steps in order and hands their values to
@@ -79,6 +80,9 @@ func New(master *aescrypt.Cipher, authToken string, steps []Step, finish Finish,
 		names[i] = f.steps[i].Name
 	}
 	f.states = newStateCodec(master, names)
+	if f.single, err = newSingleUse(f.states.cipher, &f.cfg); err != nil {
+		return nil, err
+	}
 	return f, nil
 }
 

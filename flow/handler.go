@@ -3,6 +3,7 @@ package flow
 import (
 	"errors"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/encgather/encgather/twiml"
@@ -17,7 +18,7 @@ func (f *Flow) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost && r.Method != http.MethodGet {
 		w.Header().Set("Allow", "GET, POST")
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
-		f.logRequest(r.Context(), start, refused("", outcomeBadMethod, nil, nil), recordingResult{}, nil)
+		f.logRequest(r.Context(), start, refused("", outcomeBadMethod, nil, nil), recordingResult{}, nil, nil)
 		return
 	}
 	signedURL, err := f.validator.check(r)
@@ -29,7 +30,7 @@ func (f *Flow) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		} else {
 			http.Error(w, "forbidden", http.StatusForbidden)
 		}
-		f.logRequest(r.Context(), start, d, recordingResult{}, nil)
+		f.logRequest(r.Context(), start, d, recordingResult{}, nil, nil)
 		return
 	}
 	wh := f.readWebhook(r, signedURL)
@@ -39,16 +40,29 @@ func (f *Flow) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if rec.failedClosed {
 		verbs = f.cfg.apology
 	}
-	// A single-use store plugs in here: it saves the answer for the state
-	// it consumed, so that an identical retry gets the identical answer.
-	werr := f.respond(w, verbs)
-	f.logRequest(r.Context(), start, d, rec, werr)
+	answer := d.use.answer // a retry's saved answer
+	if answer == nil {
+		answer = render(verbs)
+	}
+	serr := f.saveAnswer(r.Context(), &d, answer)
+	werr := writeAnswer(w, answer)
+	f.logRequest(r.Context(), start, d, rec, serr, werr)
 }
 
-// respond writes verbs as a TwiML document. Every answer a flow gives a
+// render renders verbs as a TwiML document.
+func render(verbs []twiml.Verb) []byte {
+	return (&twiml.Response{Verbs: verbs}).AppendXML(make([]byte, 0, 1024))
+}
+
+// writeAnswer writes a rendered TwiML document. Every answer a flow gives a
 // signed request is 200 with TwiML: Twilio reads anything else as "an
 // application error has occurred", which a caller should never hear.
-func (f *Flow) respond(w http.ResponseWriter, verbs []twiml.Verb) error {
-	w.Header().Set("Cache-Control", "no-store")
-	return twiml.WriteHTTP(w, &twiml.Response{Verbs: verbs})
+func writeAnswer(w http.ResponseWriter, answer []byte) error {
+	h := w.Header()
+	h.Set("Cache-Control", "no-store")
+	h.Set("Content-Type", "text/xml; charset=utf-8")
+	h.Set("Content-Length", strconv.Itoa(len(answer)))
+	w.WriteHeader(http.StatusOK)
+	_, err := w.Write(answer)
+	return err
 }

@@ -8,17 +8,18 @@ import (
 )
 
 // logRequest writes a request's one line from what the engine decided and
-// what the recording rule and the response writer did: warnings for
-// security events and failed recording updates, errors for the service's
-// failures, info for the rest. It holds names, counts and outcomes only:
+// what the recording rule, the single-use store and the response writer
+// did: warnings for security events, failed recording updates and store
+// failures let through, errors for the service's failures, info for the
+// rest. It holds names, counts and outcomes only:
 // nothing the caller typed, and no state token.
-func (f *Flow) logRequest(ctx context.Context, start time.Time, d decision, rec recordingResult, writeErr error) {
+func (f *Flow) logRequest(ctx context.Context, start time.Time, d decision, rec recordingResult, saveErr, writeErr error) {
 	out, asked := d.outcome, d.asked
 	if rec.failedClosed {
 		out, asked = outcomeRecordingFailed, noStep
 	}
 	level := logLevel(out)
-	if level < slog.LevelWarn && rec.failed() {
+	if level < slog.LevelWarn && (rec.failed() || saveErr != nil || d.use.storeErr != nil) {
 		level = slog.LevelWarn
 	}
 	logger := f.cfg.sig.logger
@@ -42,7 +43,7 @@ func (f *Flow) logRequest(ctx context.Context, start time.Time, d decision, rec 
 	if rec.action != "" {
 		attrs = append(attrs, slog.String("recording", rec.action))
 	}
-	if err := errors.Join(d.err, rec.err, writeErr); err != nil {
+	if err := errors.Join(d.err, d.use.storeErr, rec.err, saveErr, writeErr); err != nil {
 		attrs = append(attrs, slog.String("error", err.Error()))
 	}
 	if d.stack != nil {
@@ -53,9 +54,11 @@ func (f *Flow) logRequest(ctx context.Context, start time.Time, d decision, rec 
 
 func logLevel(o outcome) slog.Level {
 	switch o {
-	case outcomeBadSignature, outcomeBadState, outcomeExpired, outcomeUnknownStep, outcomeBadRequest, outcomeBadMethod:
+	case outcomeBadSignature, outcomeBadState, outcomeExpired, outcomeUnknownStep, outcomeBadRequest, outcomeBadMethod,
+		outcomeReplayed:
 		return slog.LevelWarn
-	case outcomePanic, outcomeFinishFailed, outcomeBadNext, outcomeSealFailed, outcomeRecordingFailed:
+	case outcomePanic, outcomeFinishFailed, outcomeBadNext, outcomeSealFailed, outcomeRecordingFailed,
+		outcomeStoreFailed:
 		return slog.LevelError
 	}
 	return slog.LevelInfo

@@ -33,6 +33,7 @@ type config struct {
 	sealer       Sealer          // nil: values are sealed by the master cipher
 	recordings   RecordingPauser // nil: recordings are left alone
 	failOpen     bool            // ask even when a pause failed
+	single       singleUseConfig
 }
 
 func defaultConfig() config {

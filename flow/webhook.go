@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/url"
 
 	"github.com/encgather/encgather/flow/internal/sid"
 )
@@ -18,6 +19,10 @@ type webhook struct {
 	digits     string
 	callStatus string
 	actionBase string // scheme://host/path for absolute action URLs, else ""
+	// The URL Twilio signed and the signed form parameters, which tell a
+	// retry from a replay.
+	signedURL string
+	form      url.Values
 }
 
 // readWebhook takes what the engine needs from a request whose signature
@@ -30,6 +35,8 @@ func (f *Flow) readWebhook(r *http.Request, signedURL string) webhook {
 		token:      queryValue(r, StateParam),
 		digits:     r.Form.Get("Digits"),
 		callStatus: r.Form.Get("CallStatus"),
+		signedURL:  signedURL,
+		form:       r.PostForm,
 	}
 	if f.cfg.absoluteURLs {
 		wh.actionBase = withoutQuery(signedURL)
