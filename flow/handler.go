@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/encgather/encgather/twiml"
@@ -42,16 +43,28 @@ func (f *Flow) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	answer := d.use.answer // a retry's saved answer
 	if answer == nil {
-		answer = render(verbs)
+		buf := renderBuffers.Get().(*[]byte)
+		defer putRenderBuffer(buf)
+		answer = (&twiml.Response{Verbs: verbs}).AppendXML((*buf)[:0])
+		*buf = answer
 	}
 	serr := f.saveAnswer(r.Context(), &d, answer)
 	werr := writeAnswer(w, answer)
 	f.logRequest(r.Context(), start, d, rec, serr, werr)
 }
 
-// render renders verbs as a TwiML document.
-func render(verbs []twiml.Verb) []byte {
-	return (&twiml.Response{Verbs: verbs}).AppendXML(make([]byte, 0, 1024))
+// renderBuffers holds buffers that answers are rendered into. Nothing
+// keeps an answer once it is written (what is saved is a sealed copy), so
+// its buffer is then reused.
+var renderBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 2048); return &b }}
+
+// putRenderBuffer returns a buffer to renderBuffers unless it grew past
+// what answers usually need.
+func putRenderBuffer(b *[]byte) {
+	if cap(*b) <= 16<<10 {
+		*b = (*b)[:0]
+		renderBuffers.Put(b)
+	}
 }
 
 // writeAnswer writes a rendered TwiML document. Every answer a flow gives a
