@@ -12,7 +12,11 @@
 //
 // The server reads ADDR (default localhost:8080), PUBLIC_URL (the base URL
 // Twilio calls), TWILIO_AUTH_TOKEN, AES_SECRET, AES_SECRET_PREVIOUS and
-// BACKEND_URL (an external backend instead of the built-in one).
+// BACKEND_URL (an external backend instead of the built-in one), and
+// REDIS_URL (for example redis://localhost:6379/0): the Redis that every
+// replica shares to make each step's state token answer once. Without it,
+// each replica keeps its own record in memory, which protects a single
+// replica only.
 package main
 
 import (

@@ -20,7 +20,7 @@ func TestServerMode(t *testing.T) {
 	public := "http://" + srv.Listener.Addr().String()
 	cfg := tutorial.Config{PublicURL: public, AuthToken: "test-token", Cipher: aescrypt.New(aescrypt.GenerateKey())}
 	var logs bytes.Buffer
-	mux, err := newMux(cfg, "http://"+srv.Listener.Addr().String()+tutorial.BackendPath, false, slog.New(slog.NewTextHandler(&logs, nil)))
+	mux, err := newMux(cfg, "http://"+srv.Listener.Addr().String()+tutorial.BackendPath, false, nil, slog.New(slog.NewTextHandler(&logs, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}

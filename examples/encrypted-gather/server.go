@@ -17,9 +17,13 @@ import (
 )
 
 // newMux builds the service: the IVR, and the built-in backend when
-// backendURL is empty (the tutorial runs both in one service).
-func newMux(cfg tutorial.Config, backendURL string, insecure bool, logger *slog.Logger) (*http.ServeMux, error) {
+// backendURL is empty (the tutorial runs both in one service). store keeps
+// the state tokens answered; nil gives the IVR a memory store of its own.
+func newMux(cfg tutorial.Config, backendURL string, insecure bool, store flow.Store, logger *slog.Logger) (*http.ServeMux, error) {
 	opts := []flow.Option{flow.WithLogger(logger)}
+	if store != nil {
+		opts = append(opts, flow.WithStore(store))
+	}
 	if cfg.PublicURL != "" {
 		opts = append(opts, flow.WithPublicURL(cfg.PublicURL))
 	}
@@ -53,7 +57,24 @@ func serve(lookup func(string) (string, bool), insecure bool) error {
 	if backendURL == "" {
 		backendURL = "http://" + ln.Addr().String() + tutorial.BackendPath
 	}
-	mux, err := newMux(cfg, backendURL, insecure, logger)
+	store, redisClient, err := singleUseStore(lookup)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	storeName := "memory (this replica only)"
+	if redisClient != nil {
+		defer redisClient.Close()
+		storeName = "redis"
+		pingCtx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		if err := redisClient.Ping(pingCtx).Err(); err != nil {
+			// Not fatal: Redis may start later. Until it answers, every
+			// step fails closed.
+			logger.Warn("REDIS_URL does not answer yet; steps fail until it does", "error", err.Error())
+		}
+		cancel()
+	}
+	mux, err := newMux(cfg, backendURL, insecure, store, logger)
 	if err != nil {
 		ln.Close()
 		return err
@@ -73,7 +94,7 @@ func serve(lookup func(string) (string, bool), insecure bool) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	logger.Info("encrypted-gather listening", "addr", ln.Addr().String(), "ivr", tutorial.IVRPath,
-		"backend", backendURL, "signature_checks", !insecure)
+		"backend", backendURL, "signature_checks", !insecure, "single_use_store", storeName)
 
 	select {
 	case err := <-errc:

@@ -43,7 +43,7 @@ func simulateCall(out io.Writer, keys []string) error {
 
 	logger := slog.New(slog.NewTextHandler(&prefixWriter{w: out, prefix: "ivr log: "},
 		&slog.HandlerOptions{Level: slog.LevelDebug, ReplaceAttr: dropTime}))
-	mux, err := newMux(cfg, "http://"+ln.Addr().String()+tutorial.BackendPath, false, logger)
+	mux, err := newMux(cfg, "http://"+ln.Addr().String()+tutorial.BackendPath, false, nil, logger)
 	if err != nil {
 		return err
 	}
