@@ -19,14 +19,15 @@ const (
 var ErrDefinition = errors.New("flow: invalid definition")
 
 // Flow is an http.Handler that runs a sequence of steps over a Twilio voice
-// call. It keeps no state between requests: everything a call needs travels
-// in one sealed query parameter, so any replica sharing the key and the auth
-// token serves any request.
+// call. It keeps no call state between requests: everything a call needs
+// travels in one sealed query parameter, so any replica sharing the key,
+// the auth token and the single-use Store serves any request. The Store
+// remembers only which tokens have answered.
 //
 // A Flow plugs in through small seams: the signature check (Validator),
 // the state codec (a key derived from the master cipher), the Sealer of
-// sensitive values (WithSealer) and the RecordingPauser
-// (WithRecordingPause).
+// sensitive values (WithSealer), the RecordingPauser (WithRecordingPause)
+// and the single-use Store (WithStore).
 type Flow struct {
 	steps     []Step
 	index     map[string]int
