@@ -113,3 +113,20 @@ func BenchmarkStepRetried(b *testing.B) {
 		b.Fatalf("retry answered %s", rec.Body)
 	}
 }
+
+// BenchmarkSingleUseWork is what single use itself adds to a step, apart
+// from the store: the TokenID, the request's hash and the sealing of a
+// typical answer.
+func BenchmarkSingleUseWork(b *testing.B) {
+	f, target, form := benchStep(b)
+	token := target[strings.Index(target, StateParam+"=")+len(StateParam)+1:]
+	answer := []byte(strings.Repeat("x", 900)) // a <Gather> answer's size
+	u := f.single
+	now := time.Now()
+	b.ReportAllocs()
+	for b.Loop() {
+		id := u.hashes.tokenID(token)
+		req := u.hashes.request(target, form)
+		_ = u.sealAnswer(id, req, now, answer)
+	}
+}
