@@ -1,10 +1,11 @@
 package aescrypt
 
 import (
-	"crypto/aes"
 	"crypto/cipher"
 	"encoding/hex"
 	"errors"
+	"fmt"
+	"io"
 	"strings"
 	"sync"
 )
@@ -35,10 +36,11 @@ const (
 var ErrOpen = errors.New("aescrypt: message authentication failed")
 
 // Cipher seals with its primary key and opens with any of its keys. It is
-// safe for concurrent use; each key's AEAD is built once, in New.
+// safe for concurrent use. Make one with New or FromEnv: every method of a
+// zero or nil Cipher but String and Format panics, as using one is a
+// programming error.
 type Cipher struct {
-	keys  []Key
-	aeads []cipher.AEAD // aeads[i] uses keys[i]; aeads[0] seals
+	keys []Key // keys[0] seals; each holds its AEAD, built once
 }
 
 // New returns a Cipher that seals with primary and opens values sealed with
@@ -46,30 +48,29 @@ type Cipher struct {
 // the zero Key: that is a programming error, not bad input.
 func New(primary Key, previous ...Key) *Cipher {
 	keys := append([]Key{primary}, previous...)
-	c := &Cipher{keys: keys, aeads: make([]cipher.AEAD, len(keys))}
-	for i, k := range keys {
-		k.mustBeValid()
-		block, err := aes.NewCipher(k.b[:])
-		if err != nil {
-			panic("aescrypt: " + err.Error()) // unreachable: the key size is fixed
-		}
-		aead, err := cipher.NewGCMWithRandomNonce(block)
-		if err != nil {
-			panic("aescrypt: " + err.Error())
-		}
-		c.aeads[i] = aead
+	for _, k := range keys {
+		k.material()
 	}
-	return c
+	return &Cipher{keys: keys}
 }
 
 // Primary returns the key that seals.
-func (c *Cipher) Primary() Key { return c.keys[0] }
+func (c *Cipher) Primary() Key {
+	c.mustBeUsable()
+	return c.keys[0]
+}
 
 // Keys returns every key, primary first, as a new slice.
-func (c *Cipher) Keys() []Key { return append([]Key(nil), c.keys...) }
+func (c *Cipher) Keys() []Key {
+	c.mustBeUsable()
+	return append([]Key(nil), c.keys...)
+}
 
 // String names the keys by ID, never showing them.
-func (c *Cipher) String() string {
+func (c Cipher) String() string {
+	if len(c.keys) == 0 {
+		return "aescrypt.Cipher(zero)"
+	}
 	var b strings.Builder
 	b.WriteString("aescrypt.Cipher(primary=")
 	for i, k := range c.keys {
@@ -84,8 +85,22 @@ func (c *Cipher) String() string {
 	return b.String()
 }
 
-// GoString is String, so %#v shows no key either.
-func (c *Cipher) GoString() string { return c.String() }
+// Format makes every fmt verb, %#v included, print String, for a Cipher
+// and a *Cipher alike.
+func (c Cipher) Format(f fmt.State, _ rune) { io.WriteString(f, c.String()) }
+
+// mustBeUsable panics with a clear message on a Cipher New did not make.
+func (c *Cipher) mustBeUsable() {
+	if c == nil || len(c.keys) == 0 {
+		panic("aescrypt: use of a zero Cipher; make one with New or FromEnv")
+	}
+}
+
+// sealer returns the primary key's AEAD.
+func (c *Cipher) sealer() cipher.AEAD {
+	c.mustBeUsable()
+	return c.keys[0].s.key.aead
+}
 
 // sealedSize is the binary size of a sealed plaintext of n bytes.
 func sealedSize(n int) int { return NonceSize + n + Overhead }
@@ -99,7 +114,7 @@ func (c *Cipher) Seal(plaintext, additionalData []byte) string {
 	checkPlaintext(plaintext)
 	scratch := getScratch(sealedSize(len(plaintext)))
 	defer putScratch(scratch, sealedSize(len(plaintext)))
-	sealed := c.aeads[0].Seal((*scratch)[:0], nil, plaintext, additionalData)
+	sealed := c.sealer().Seal((*scratch)[:0], nil, plaintext, additionalData)
 
 	var b strings.Builder
 	b.Grow(hex.EncodedLen(len(sealed)))
@@ -123,6 +138,7 @@ func (c *Cipher) Open(sealed string, additionalData []byte) ([]byte, error) {
 // OpenKey is Open that also returns the key that opened the value. When no
 // value needs an old key any more, the old key can be retired.
 func (c *Cipher) OpenKey(sealed string, additionalData []byte) ([]byte, Key, error) {
+	c.mustBeUsable()
 	n := len(sealed)
 	if n%2 != 0 || n < 2*sealedSize(0) || n > MaxSealedLen {
 		return nil, Key{}, ErrOpen
@@ -164,12 +180,13 @@ var unhex = func() (t [256]byte) {
 // dst and returns the extended slice, allocating nothing when dst has room.
 func (c *Cipher) SealBytes(dst, plaintext, additionalData []byte) []byte {
 	checkPlaintext(plaintext)
-	return c.aeads[0].Seal(dst, nil, plaintext, additionalData)
+	return c.sealer().Seal(dst, nil, plaintext, additionalData)
 }
 
 // OpenBytes is Open for the binary form SealBytes makes. sealed is not
 // modified. Any failure is ErrOpen.
 func (c *Cipher) OpenBytes(sealed, additionalData []byte) ([]byte, error) {
+	c.mustBeUsable()
 	if len(sealed) < sealedSize(0) || len(sealed) > MaxSealedLen/2 {
 		return nil, ErrOpen
 	}
@@ -183,13 +200,13 @@ func (c *Cipher) OpenBytes(sealed, additionalData []byte) ([]byte, error) {
 // overlap sealed and must have room for the plaintext, so a failed try
 // costs no allocation; only a success is copied out.
 func (c *Cipher) openRaw(sealed, additionalData, scratch []byte) ([]byte, Key, error) {
-	for i, aead := range c.aeads {
-		out, err := aead.Open(scratch, nil, sealed, additionalData)
+	for _, k := range c.keys {
+		out, err := k.s.key.aead.Open(scratch, nil, sealed, additionalData)
 		if err == nil {
 			plaintext := make([]byte, len(out))
 			copy(plaintext, out)
 			clear(out)
-			return plaintext, c.keys[i], nil
+			return plaintext, k, nil
 		}
 	}
 	return nil, Key{}, ErrOpen

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -213,5 +214,40 @@ func TestConcurrentUse(t *testing.T) {
 	close(errs)
 	if err := <-errs; err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestZeroCipherPanics: using a Cipher that New did not make is a
+// programming error, reported by a panic that says so (as crypto/cipher
+// panics on a wrong nonce size), never an index out of range and never a
+// silent ErrOpen.
+func TestZeroCipherPanics(t *testing.T) {
+	sealed := New(GenerateKey()).Seal([]byte("1234"), nil)
+	uses := map[string]func(c *Cipher){
+		"Seal":      func(c *Cipher) { c.Seal([]byte("1234"), nil) },
+		"SealBytes": func(c *Cipher) { c.SealBytes(nil, []byte("1234"), nil) },
+		"Open":      func(c *Cipher) { _, _ = c.Open(sealed, nil) },
+		"OpenKey":   func(c *Cipher) { _, _, _ = c.OpenKey(sealed, nil) },
+		"OpenBytes": func(c *Cipher) { _, _ = c.OpenBytes(make([]byte, 32), nil) },
+		"Primary":   func(c *Cipher) { c.Primary() },
+		"Derive":    func(c *Cipher) { c.Derive("purpose") },
+		"Keys":      func(c *Cipher) { c.Keys() },
+	}
+	ciphers := map[string]*Cipher{"zero value": new(Cipher), "nil pointer": nil}
+	for cname, c := range ciphers {
+		for uname, use := range uses {
+			t.Run(cname+" "+uname, func(t *testing.T) {
+				defer func() {
+					msg := fmt.Sprint(recover())
+					if !strings.Contains(msg, "aescrypt: use of a zero Cipher") {
+						t.Fatalf("panic = %q, want a clear message", msg)
+					}
+				}()
+				use(c)
+			})
+		}
+	}
+	if got := fmt.Sprint(new(Cipher)); got != "aescrypt.Cipher(zero)" {
+		t.Errorf("zero Cipher prints as %q", got)
 	}
 }

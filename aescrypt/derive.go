@@ -12,14 +12,14 @@ import (
 // over: a value sealed by a derived primary opens after c gains a new
 // primary, as long as the old key is kept among the previous ones.
 func (c *Cipher) Derive(purpose string) *Cipher {
+	c.mustBeUsable()
 	derived := make([]Key, len(c.keys))
 	for i, k := range c.keys {
-		b, err := hkdf.Key(sha256.New, k.b[:], nil, purpose, KeySize)
+		b, err := hkdf.Key(sha256.New, k.material().b[:], nil, purpose, KeySize)
 		if err != nil {
 			panic("aescrypt: " + err.Error()) // unreachable for a 32-byte output
 		}
-		copy(derived[i].b[:], b)
-		derived[i].ok = true
+		derived[i] = newKey(b)
 		clear(b)
 	}
 	return New(derived[0], derived[1:]...)

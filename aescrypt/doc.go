@@ -17,9 +17,16 @@
 // call: a value sealed for one context does not open in another. Nil
 // additional data keeps the tutorial's format, which binds nothing.
 //
-// Keys never print. fmt (every verb), slog, encoding/json and
-// encoding.TextMarshaler show a Key's ID, a short fingerprint from which the
-// key cannot be recovered; Key.ExportHex is the one deliberate way out.
+// Keys never print. fmt (every verb), slog and encoding/json show a Key's
+// ID, a short fingerprint from which the key cannot be recovered, and a
+// Cipher's key IDs. A struct that holds a Key or a Cipher in an unexported
+// field, where fmt cannot call their methods, prints an address in its
+// place: the key material sits two pointers deep, out of reach of fmt's
+// reflection. Key.ExportHex is the one deliberate way out.
+//
+// Using a zero or nil Cipher, or the zero Key, is a programming error and
+// panics with a message that says so, as crypto/cipher panics on a wrong
+// nonce size.
 //
 // Nonces are random: one key must not seal more than 2^32 values.
 //

@@ -2,6 +2,7 @@ package flow
 
 import (
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -18,7 +19,7 @@ import (
 func benchStep(b *testing.B, opts ...Option) (*Flow, string, url.Values) {
 	master := aescrypt.New(aescrypt.GenerateKey())
 	f, err := New(master, testAuthToken, tutorialSteps(), PostJSON(Backend{URL: "http://127.0.0.1:1"}),
-		append(opts, WithPublicURL(testPublicURL))...)
+		append(opts, WithPublicURL(testPublicURL), WithLogger(slog.New(slog.DiscardHandler)))...)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -12,6 +12,7 @@ const (
 	outcomeRetry           outcome = "retry"            // a step was asked again (see "reason")
 	outcomeGaveUp          outcome = "gave_up"          // the last attempt failed: goodbye
 	outcomeFinished        outcome = "finished"         // Finish answered the caller
+	outcomeDeclined        outcome = "declined"         // Finish declined the caller (ErrDeclined)
 	outcomeFinishFailed    outcome = "finish_failed"    // Finish returned an error
 	outcomeBadSignature    outcome = "bad_signature"    // 403: security event
 	outcomeBadRequest      outcome = "bad_request"      // malformed body or CallSid
@@ -23,6 +24,7 @@ const (
 	outcomeSealFailed      outcome = "seal_failed"      // the Sealer refused a value
 	outcomePanic           outcome = "panic"            // the service's code panicked
 	outcomeRecordingFailed outcome = "recording_failed" // a pause failed closed: the apology instead of the step
+	outcomeWrongAccount    outcome = "wrong_account"    // AccountSid is not the recording pauser's: security event
 )
 
 // noStep marks a decision that answered or asks no step.
@@ -42,6 +44,10 @@ type decision struct {
 	verbs    []twiml.Verb
 	stack    []byte // where a panic happened, for the log
 	use      tokenUse
+
+	// paused says the call's recording was paused when the request came,
+	// as the request's state says.
+	paused bool
 }
 
 // refused is the decision for a request the engine does not serve.

@@ -24,9 +24,12 @@
 // the step it asks ("step") and one sealed token ("state") holding the
 // attempt count, the sealed fields gathered so far and the time it was
 // issued. The token is sealed with a key derived from the master key (HKDF)
-// and bound to the call's CallSid, the step and the flow's definition, so it
-// cannot be forged, moved to another call or replayed at another step, and
-// it expires after a maximum age (DefaultMaxAge). Any number of replicas
+// and bound to the call's CallSid, the step and the flow's definition (each
+// step's name, field name, sensitivity and digit limits), so it cannot be
+// forged, moved to another call, replayed at another step or read by a
+// deploy that gives its fields another meaning, and it expires after a
+// maximum age (DefaultMaxAge). Tokens are decoded strictly: each has one
+// spelling. Any number of replicas
 // sharing the key and the auth token serve one call between them.
 //
 // # Security
@@ -34,7 +37,8 @@
 // The digits a caller types exist in the clear only within the one request
 // that carries them: they are never written to a URL, a TwiML document, a
 // log line (at any level), an error or an HTTP response. A request without a
-// valid signature gets 403 and runs nothing. A tampered, foreign or
+// valid signature gets 403 and runs nothing; a body the signature does not
+// cover (see Validator.Check) counts as unsigned. A tampered, foreign or
 // expired state, an unknown step, a value that could not be sealed or a
 // panic in the service's code gets a spoken apology and <Hangup> (Twilio turns any non-2xx answer into "an
 // application error has occurred") and a warning or error log line.
@@ -77,14 +81,29 @@
 // it asks a sensitive step, and resumes it once the value is sealed, as
 // Twilio's <Pay> does. The pausing is done by a RecordingPauser: package
 // flow/recording has one that calls Twilio's REST API, and is the only
-// package that imports twilio-go. A retry keeps the recording paused; a
-// call with no recording is normal; a pause that fails otherwise ends the
-// call politely unless the flow has InsecureRecordingFailOpen. Each request
-// calls the pauser at most once, and waits for it.
+// package that imports twilio-go. The state token says whether the
+// recording is paused, so a retry keeps it paused and a sensitive step
+// after a plain one pauses it again. A call with no recording is normal; a
+// pause that Twilio does not confirm ends the call politely unless the flow
+// has InsecureRecordingFailOpen. A request whose AccountSid is not the
+// pauser's account is refused before anything is asked. Each request calls
+// the pauser at most once, and waits for it.
 //
 // # Key rotation
 //
 // The master aescrypt.Cipher may hold older keys after the primary. States,
 // and values unless WithSealer is given, are sealed with the primary and
 // opened with any, so a call that spans a rotation carries on.
+//
+// # Backend
+//
+// PostJSON (NewBackend, for a URL read from configuration) posts the
+// fields as one JSON object, the call's CallSid beside them under
+// Backend.CallSidField, and says what the backend answers. It follows no
+// redirect, whatever Client the service passes, and by default sends
+// every call over one transport made for many concurrent calls
+// (NewBackendTransport). A backend that acts on a call deduplicates on the
+// CallSid (see Backend.CallSidField). With WithBoundValues each value is
+// sealed with AdditionalData(field, CallSid), so a backend that opens it
+// with the same refuses a value moved to another field or call.
 package flow

@@ -1,6 +1,7 @@
 package flow
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"runtime/debug"
@@ -24,9 +25,10 @@ func (f *Flow) decideSafely(wh *webhook) (d decision) {
 			d = refused(wh.callSid, outcomePanic,
 				fmt.Errorf("flow: panic of type %T recovered (its value is not logged: it may hold a caller's input)", p),
 				f.cfg.apology)
-			d.stack = debug.Stack()
+			d.stack = stripArguments(debug.Stack())
 			if idx, ok := f.index[wh.step]; ok && wh.token != "" {
-				d.answered = idx // the recording rule resumes after a sensitive step
+				d.answered = idx
+				d.paused = f.pausesRecording(idx) // the recording rule resumes after a sensitive step
 			}
 		}
 	}()
@@ -40,6 +42,9 @@ func (f *Flow) serve(wh *webhook) decision {
 	if !validCallSid(wh.callSid) {
 		return refused(wh.callSid, outcomeBadRequest, errors.New("flow: missing or malformed CallSid"), f.cfg.apology)
 	}
+	if err := f.checkAccount(wh.accountSid); err != nil {
+		return refused(wh.callSid, outcomeWrongAccount, err, f.cfg.apology)
+	}
 	if wh.token == "" {
 		// A new call. Anything else in the query is ignored: without a
 		// state nothing can be skipped or carried over.
@@ -50,12 +55,15 @@ func (f *Flow) serve(wh *webhook) decision {
 	if !ok {
 		return refused(wh.callSid, outcomeUnknownStep, errors.New("flow: unknown step in action URL"), f.cfg.apology)
 	}
-	d := decision{callSid: wh.callSid, answered: idx, asked: noStep}
+	// Until a state says otherwise, a sensitive step's recording may be
+	// paused: a request that cannot be served resumes it, which is
+	// harmless if it runs.
+	d := decision{callSid: wh.callSid, answered: idx, asked: noStep, paused: f.pausesRecording(idx)}
 	st, err := f.states.open(wh.token, wh.callSid, wh.step, len(f.steps))
 	if err != nil {
 		return f.fail(d, outcomeBadState, err)
 	}
-	d.attempt = st.attempt
+	d.attempt, d.paused = st.attempt, st.paused
 	if err := f.checkAge(st); err != nil {
 		return f.fail(d, outcomeExpired, err)
 	}
@@ -68,7 +76,7 @@ func (f *Flow) serve(wh *webhook) decision {
 		return f.retry(wh, d, idx, st, ReasonTimeout)
 	}
 	if err := step.check(wh.digits); err != nil {
-		return f.retry(wh, d, idx, st, ReasonInvalid)
+		return f.retry(wh, d, idx, st, refusal(err))
 	}
 	fl, err := f.gathered(idx, wh.digits, wh.callSid)
 	if err != nil {
@@ -145,11 +153,11 @@ func (f *Flow) retry(wh *webhook, d decision, idx int, st *state, reason Reason)
 // a timeout). d.outcome and d.reason are already set.
 func (f *Flow) ask(wh *webhook, d decision, idx int, st *state) decision {
 	step := &f.steps[idx]
-	st.issuedAt = f.cfg.now()
+	st.issuedAt, st.paused = f.cfg.now(), f.pausedFor(idx)
 	action := actionURL(wh.actionBase, step.Name, f.states.seal(st, wh.callSid, step.Name))
 
 	prompt := step.Prompt
-	if extra := step.retryVerbs(d.reason, st.attempt); len(extra) > 0 {
+	if extra := step.retryVerbs(d.reason, st.attempt, &f.cfg.sentences); len(extra) > 0 {
 		prompt = append(append(make([]twiml.GatherVerb, 0, len(extra)+len(prompt)), extra...), prompt...)
 	}
 	gather := twiml.Gather{
@@ -168,12 +176,15 @@ func (f *Flow) ask(wh *webhook, d decision, idx int, st *state) decision {
 	return d
 }
 
-// finishCall hands the sealed fields to the service's Finish.
+// finishCall hands the sealed fields to the service's Finish, within the
+// flow's finish timeout.
 func (f *Flow) finishCall(wh *webhook, d decision, fields []field) decision {
-	verbs, err := f.finish(wh.ctx, f.result(wh.callSid, fields))
+	ctx, cancel := context.WithTimeout(wh.ctx, f.cfg.finishTime)
+	defer cancel()
+	verbs, err := f.finish(ctx, f.result(wh.callSid, fields))
 	d.outcome = outcomeFinished
 	if err != nil {
-		d.outcome, d.err = outcomeFinishFailed, err
+		d.outcome, d.err = finishFailure(err), err
 		if len(verbs) == 0 {
 			d.verbs = f.cfg.apology
 			return d

@@ -3,6 +3,7 @@ package flow
 import (
 	"context"
 	"encoding/hex"
+	"errors"
 
 	"github.com/encgather/encgather/twiml"
 )
@@ -14,23 +15,43 @@ type Result struct {
 	// Sealed maps each sensitive step's field name to its sealed value,
 	// hex-encoded. By default the value is sealed with the flow's master
 	// key in aescrypt's format (no additional data): what a backend opens
-	// with aescrypt.Cipher.Open or Node's crypto. With WithSealer it is
-	// what the Sealer made.
+	// with aescrypt.Cipher.Open or Node's crypto. With WithBoundValues its
+	// additional data is AdditionalData(field, CallSid). With WithSealer it
+	// is what the Sealer made.
 	Sealed map[string]string
 	// Plain maps each Plain step's field name to its digits.
 	Plain map[string]string
 }
 
 // Finish answers the caller once every step is done. It runs within the
-// webhook request, so it must answer well within Twilio's 15 s timeout.
+// webhook request, so it must answer well within Twilio's 15 s timeout:
+// ctx has a deadline, DefaultFinishTimeout unless WithFinishTimeout says
+// otherwise, and is cancelled if Twilio hangs up on the request.
 //
 // If it returns an error, the flow logs it (so it must not quote a value)
-// and says the returned verbs, or the flow's apology when there are none. A
-// <Hangup> is added when the verbs do not end the call themselves; a Finish
-// that hands a verified caller on ends with a <Dial> (to a <Number>,
-// <Client>, <Sip>, <Conference> or <Queue>) or an <Enqueue>, and nothing is
-// added after it.
+// and says the returned verbs, or the flow's apology when there are none.
+// An error wrapping ErrDeclined is a normal outcome (a wrong PIN), logged
+// at INFO as "declined"; any other is a failure, logged at ERROR as
+// "finish_failed". A <Hangup> is added when the verbs do not end the call
+// themselves; a Finish that hands a verified caller on ends with a <Dial>
+// (to a <Number>, <Client>, <Sip>, <Conference> or <Queue>) or an
+// <Enqueue>, and nothing is added after it.
 type Finish func(ctx context.Context, r *Result) ([]twiml.Verb, error)
+
+// ErrDeclined is what a Finish wraps when it turns the caller away as a
+// normal outcome: the backend found no account for the values, say. The
+// flow says the Finish's verbs, logs the decline at INFO and reports the
+// outcome "declined", apart from failures. PostJSON wraps it for the
+// status codes in Backend.Declines.
+var ErrDeclined = errors.New("flow: declined")
+
+// finishFailure is the outcome of a Finish that returned err.
+func finishFailure(err error) outcome {
+	if errors.Is(err, ErrDeclined) {
+		return outcomeDeclined
+	}
+	return outcomeFinishFailed
+}
 
 func (f *Flow) result(callSid string, fields []field) *Result {
 	res := &Result{CallSid: callSid, Sealed: make(map[string]string), Plain: make(map[string]string)}

@@ -1,9 +1,13 @@
 package flow
 
 import (
+	"context"
+	"log/slog"
 	"reflect"
+	"strings"
 	"testing"
 
+	"github.com/encgather/encgather/flow/flowtest"
 	"github.com/encgather/encgather/twiml"
 )
 
@@ -35,5 +39,30 @@ func TestEndCall(t *testing.T) {
 				t.Errorf("endCall changed its argument")
 			}
 		})
+	}
+}
+
+func TestFinishDialsAnAgent(t *testing.T) {
+	fx := newFixture(t)
+	finish := func(context.Context, *Result) ([]twiml.Verb, error) {
+		return []twiml.Verb{
+			twiml.Say{Text: "Thank you. Connecting you to an agent."},
+			twiml.Dial{Nouns: []twiml.DialNoun{twiml.Client{Identity: "agent-7"}}},
+		}, nil
+	}
+	f, err := New(fx.master, testAuthToken, tutorialSteps(), finish, WithPublicURL(testPublicURL), WithLogger(slog.New(slog.DiscardHandler)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	call := fx.caller(f).Call("1234", "4321")
+	if call.End != flowtest.EndDialed {
+		t.Fatalf("call ended with %v (%v), want dialed\n%s", call.End, call.Err, call.Transcript())
+	}
+	last := call.Events[len(call.Events)-1]
+	if last.Kind != flowtest.EventDial || last.Text != "client agent-7" {
+		t.Errorf("last event %v %q, want Dial client agent-7", last.Kind, last.Text)
+	}
+	if body := string(call.Requests[len(call.Requests)-1].Body); strings.Contains(body, "<Hangup") {
+		t.Errorf("a Hangup follows the Dial: %s", body)
 	}
 }

@@ -44,6 +44,11 @@ type Flow struct {
 // with, unless WithSealer is given) and, through a derived key, the state;
 // authToken checks Twilio's signatures. The steps are copied, with defaults
 // filled in. Every error wraps ErrDefinition.
+//
+// New refuses a flow whose state token could outgrow an action URL: every
+// field at its most digits, sealed values at the Sealer's size (see
+// SizedSealer), must fit in 3,500 characters: with the default Sealer,
+// over seventy steps of 4 digits, or 28 of 64 digits.
 func New(master *aescrypt.Cipher, authToken string, steps []Step, finish Finish, opts ...Option) (*Flow, error) {
 	if master == nil {
 		return nil, fmt.Errorf("%w: nil cipher", ErrDefinition)
@@ -66,9 +71,15 @@ func New(master *aescrypt.Cipher, authToken string, steps []Step, finish Finish,
 		sealer: cfg.sealer,
 	}
 	if f.sealer == nil {
-		f.sealer = cipherSealer{master}
+		f.sealer = cipherSealer{c: master, bound: cfg.boundValues}
 	}
 	if err := f.checkSteps(); err != nil {
+		return nil, err
+	}
+	if err := checkTokenSize(f.steps, f.sealer); err != nil {
+		return nil, err
+	}
+	if err := f.checkBoundValues(); err != nil {
 		return nil, err
 	}
 	v, err := newValidator(authToken, cfg.sig)
@@ -76,11 +87,7 @@ func New(master *aescrypt.Cipher, authToken string, steps []Step, finish Finish,
 		return nil, err
 	}
 	f.validator = v
-	names := make([]string, len(f.steps))
-	for i := range f.steps {
-		names[i] = f.steps[i].Name
-	}
-	f.states = newStateCodec(master, names)
+	f.states = newStateCodec(master, f.steps)
 	if f.single, err = newSingleUse(f.states.cipher, &f.cfg); err != nil {
 		return nil, err
 	}

@@ -15,6 +15,10 @@ import (
 // webhook's fields, the engine's decision, the recording rule, the
 // response, and last the log line, which reads what the others did.
 func (f *Flow) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if f.unusable() {
+		serveUnusable(w, r)
+		return
+	}
 	start := time.Now()
 	if r.Method != http.MethodPost && r.Method != http.MethodGet {
 		w.Header().Set("Allow", "GET, POST")

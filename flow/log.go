@@ -7,55 +7,94 @@ import (
 	"time"
 )
 
-// logRequest writes a request's one line from what the engine decided and
-// what the recording rule, the single-use store and the response writer
-// did: warnings for security events, failed recording updates and store
+// logRequest reports a request from what the engine decided and what the
+// recording rule, the single-use store and the response writer did: it
+// builds the request's Event, hands it to the observer, and writes its one
+// line. Warnings for security events, failed recording updates and store
 // failures let through, errors for the service's failures, info for the
-// rest. It holds names, counts and outcomes only:
-// nothing the caller typed, and no state token.
+// rest. The line holds names, counts and outcomes
+// only: nothing the caller typed, and no state token.
 func (f *Flow) logRequest(ctx context.Context, start time.Time, d decision, rec recordingResult, saveErr, writeErr error) {
-	out, asked := d.outcome, d.asked
-	if rec.failedClosed {
-		out, asked = outcomeRecordingFailed, noStep
-	}
-	level := logLevel(out)
-	if level < slog.LevelWarn && (rec.failed() || saveErr != nil || d.use.storeErr != nil) {
-		level = slog.LevelWarn
+	ev := f.event(start, d, rec, saveErr, writeErr)
+	if f.cfg.observer != nil {
+		f.cfg.observer(ev)
 	}
 	logger := f.cfg.sig.logger
-	if !logger.Enabled(ctx, level) {
+	if !logger.Enabled(ctx, ev.Level) {
 		return
 	}
 	attrs := make([]slog.Attr, 0, 11)
 	attrs = append(attrs,
-		slog.String("call_sid", d.callSid),
-		slog.String("outcome", string(out)),
-		slog.Duration("duration", time.Since(start)))
-	if d.answered != noStep {
-		attrs = append(attrs, slog.String("step", f.steps[d.answered].Name), slog.Int("attempt", d.attempt))
+		slog.String("call_sid", ev.CallSid),
+		slog.String("outcome", ev.Outcome),
+		slog.Duration("duration", ev.Duration))
+	if ev.Step != "" {
+		attrs = append(attrs, slog.String("step", ev.Step), slog.Int("attempt", ev.Attempt))
 	}
-	if d.reason != ReasonFirst {
-		attrs = append(attrs, slog.String("reason", d.reason.String()))
+	if ev.Reason != ReasonFirst {
+		attrs = append(attrs, slog.String("reason", ev.Reason.String()))
 	}
-	if asked != noStep {
-		attrs = append(attrs, slog.String("next_step", f.steps[asked].Name))
+	if ev.NextStep != "" {
+		attrs = append(attrs, slog.String("next_step", ev.NextStep))
 	}
-	if rec.action != "" {
-		attrs = append(attrs, slog.String("recording", rec.action))
+	if ev.Recording != "" {
+		attrs = append(attrs, slog.String("recording", ev.Recording))
 	}
-	if err := errors.Join(d.err, d.use.storeErr, rec.err, saveErr, writeErr); err != nil {
-		attrs = append(attrs, slog.String("error", err.Error()))
+	if ev.Err != nil {
+		attrs = append(attrs, slog.String("error", ev.Err.Error()))
 	}
 	if d.stack != nil {
 		attrs = append(attrs, slog.String("stack", string(d.stack)))
 	}
-	logger.LogAttrs(ctx, level, "flow request", attrs...)
+	logger.LogAttrs(ctx, ev.Level, "flow request", attrs...)
+}
+
+// event reads a request's Event from its decision and what followed it.
+func (f *Flow) event(start time.Time, d decision, rec recordingResult, saveErr, writeErr error) Event {
+	out, asked := d.outcome, d.asked
+	if rec.failedClosed {
+		out, asked = outcomeRecordingFailed, noStep
+	}
+	ev := Event{
+		CallSid:   d.callSid,
+		Outcome:   string(out),
+		Reason:    d.reason,
+		Recording: rec.action,
+		Duration:  time.Since(start),
+		Level:     logLevel(out),
+		Err:       joinErrors(d.err, d.use.storeErr, rec.err, saveErr, writeErr),
+	}
+	if ev.Level < slog.LevelWarn && (rec.failed() || saveErr != nil || d.use.storeErr != nil) {
+		ev.Level = slog.LevelWarn
+	}
+	if d.answered != noStep {
+		ev.Step, ev.Attempt = f.steps[d.answered].Name, d.attempt
+	}
+	if asked != noStep {
+		ev.NextStep = f.steps[asked].Name
+	}
+	return ev
+}
+
+// joinErrors is errors.Join, except that a single error is returned as it
+// is, for an observer that compares it.
+func joinErrors(errs ...error) error {
+	var one error
+	for _, err := range errs {
+		if err != nil {
+			if one != nil {
+				return errors.Join(errs...)
+			}
+			one = err
+		}
+	}
+	return one
 }
 
 func logLevel(o outcome) slog.Level {
 	switch o {
 	case outcomeBadSignature, outcomeBadState, outcomeExpired, outcomeUnknownStep, outcomeBadRequest, outcomeBadMethod,
-		outcomeReplayed:
+		outcomeWrongAccount, outcomeReplayed:
 		return slog.LevelWarn
 	case outcomePanic, outcomeFinishFailed, outcomeBadNext, outcomeSealFailed, outcomeRecordingFailed,
 		outcomeStoreFailed:

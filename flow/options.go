@@ -12,6 +12,14 @@ import (
 // URL is soon worthless.
 const DefaultMaxAge = 15 * time.Minute
 
+// DefaultFinishTimeout bounds a Finish: the deadline of the context it is
+// given. It leaves room, under Twilio's 15 s webhook timeout, for the
+// request's other work and the answer's way back.
+const DefaultFinishTimeout = 10 * time.Second
+
+// twilioWebhookTimeout is how long Twilio waits for a webhook's answer.
+const twilioWebhookTimeout = 15 * time.Second
+
 // Option configures a Flow. Every ValidatorOption is an Option too, and
 // configures the Flow's signature check.
 type Option interface {
@@ -28,9 +36,13 @@ type config struct {
 	maxAge       time.Duration
 	now          func() time.Time
 	absoluteURLs bool
-	goodbye      []twiml.Verb
-	apology      []twiml.Verb
+	sentences    Sentences
+	goodbye      []twiml.Verb // nil: sentences.Goodbye
+	apology      []twiml.Verb // nil: sentences.Apology
+	finishTime   time.Duration
+	observer     func(Event)     // nil: no observer
 	sealer       Sealer          // nil: values are sealed by the master cipher
+	boundValues  bool            // the master cipher binds field and CallSid
 	recordings   RecordingPauser // nil: recordings are left alone
 	failOpen     bool            // ask even when a pause failed
 	single       singleUseConfig
@@ -38,11 +50,11 @@ type config struct {
 
 func defaultConfig() config {
 	return config{
-		sig:     defaultSigConfig(),
-		maxAge:  DefaultMaxAge,
-		now:     time.Now,
-		goodbye: []twiml.Verb{twiml.Say{Text: "We're sorry, we could not get your entry. Goodbye."}, twiml.Hangup{}},
-		apology: []twiml.Verb{twiml.Say{Text: "We're sorry, an application error has occurred. Goodbye."}, twiml.Hangup{}},
+		sig:        defaultSigConfig(),
+		maxAge:     DefaultMaxAge,
+		now:        time.Now,
+		sentences:  DefaultSentences(),
+		finishTime: DefaultFinishTimeout,
 	}
 }
 
@@ -54,6 +66,12 @@ func (c *config) apply(opts []Option) error {
 		if err := opt.applyFlow(c); err != nil {
 			return err
 		}
+	}
+	if c.goodbye == nil {
+		c.goodbye = c.sentences.ending(c.sentences.Goodbye)
+	}
+	if c.apology == nil {
+		c.apology = c.sentences.ending(c.sentences.Apology)
 	}
 	return nil
 }
@@ -89,16 +107,49 @@ func WithAbsoluteURLs() Option {
 	return flowOption(func(c *config) error { c.absoluteURLs = true; return nil })
 }
 
-// WithGoodbye sets what is said when a step has used all its attempts. A
-// <Hangup> is added if the verbs do not end the call themselves.
+// WithGoodbye sets what is said when a step has used all its attempts,
+// instead of the Goodbye sentence. A <Hangup> is added if the verbs do not
+// end the call themselves.
 func WithGoodbye(verbs ...twiml.Verb) Option {
-	return flowOption(func(c *config) error { c.goodbye = endCall(verbs); return nil })
+	return flowOption(func(c *config) error {
+		v, err := endingVerbs("goodbye", verbs)
+		c.goodbye = v
+		return err
+	})
 }
 
-// WithApology sets what is said when a request cannot be served: a state
-// token that is invalid, from another call or expired; an unknown step; a
-// value that could not be sealed; a panic in the service's code. A
-// <Hangup> is added if needed.
+// WithApology sets what is said when a request cannot be served, instead
+// of the Apology sentence: a state token that is invalid, from another
+// call or expired; an unknown step; a value that could not be sealed; a
+// panic in the service's code. A <Hangup> is added if needed.
 func WithApology(verbs ...twiml.Verb) Option {
-	return flowOption(func(c *config) error { c.apology = endCall(verbs); return nil })
+	return flowOption(func(c *config) error {
+		v, err := endingVerbs("apology", verbs)
+		c.apology = v
+		return err
+	})
+}
+
+// endingVerbs returns verbs that end the call, or an error if Twilio would
+// refuse them.
+func endingVerbs(what string, verbs []twiml.Verb) ([]twiml.Verb, error) {
+	v := endCall(verbs)
+	if err := (&twiml.Response{Verbs: v}).Validate(); err != nil {
+		return nil, fmt.Errorf("%w: %s: %w", ErrDefinition, what, err)
+	}
+	return v, nil
+}
+
+// WithFinishTimeout sets the deadline of the context a Finish is given
+// (PostJSON's own Backend.Timeout applies within it). The default is
+// DefaultFinishTimeout; it must be under Twilio's 15 s webhook timeout, so
+// that the caller hears the flow's answer rather than Twilio's error.
+func WithFinishTimeout(d time.Duration) Option {
+	return flowOption(func(c *config) error {
+		if d <= 0 || d >= twilioWebhookTimeout {
+			return fmt.Errorf("%w: finish timeout %v is not between 0 and Twilio's %v", ErrDefinition, d, twilioWebhookTimeout)
+		}
+		c.finishTime = d
+		return nil
+	})
 }

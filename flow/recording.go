@@ -4,20 +4,37 @@ import (
 	"context"
 	"errors"
 	"fmt"
+
+	"github.com/encgather/encgather/flow/internal/sid"
 )
 
-// ErrNoActiveRecording is what a RecordingPauser reports, wrapped, when the
-// call has no active recording (Twilio answers "not found"). A flow treats
-// it as normal and carries on.
+// ErrNoActiveRecording is what a RecordingPauser reports, wrapped, when
+// Twilio's answer says the call has no active recording. A flow treats it
+// as normal and carries on, so a pauser reports it only for an answer that
+// means nothing else; any answer it cannot tell apart is another error.
 var ErrNoActiveRecording = errors.New("flow: call has no active recording")
+
+// errWrongAccount is the cause logged for a request from an account other
+// than the one the RecordingPauser acts for.
+var errWrongAccount = errors.New("flow: request's AccountSid is not the recording pauser's account")
 
 // RecordingPauser pauses and resumes the active recording of a call, such
 // as package recording's Client, which does it through Twilio's REST API.
-// Each method returns nil, an error wrapping ErrNoActiveRecording, or any
-// other error for a failure. A flow calls it within the webhook request,
-// with the request's context, and waits for it.
+// A flow calls it within the webhook request, with the request's context,
+// and waits for it.
 type RecordingPauser interface {
+	// Account returns the SID of the account ("AC" and 32 hex digits)
+	// whose calls the pauser acts on. A flow refuses a request whose
+	// AccountSid is another, before it asks anything: the pauser could
+	// not reach that call's recording.
+	Account() string
+	// Pause pauses the call's active recording. It returns nil only when
+	// Twilio confirmed the recording is paused, an error wrapping
+	// ErrNoActiveRecording when Twilio said the call has none, and any
+	// other error otherwise.
 	Pause(ctx context.Context, callSid string) error
+	// Resume resumes the call's recording, reporting errors as Pause
+	// does; nil only when Twilio confirmed the recording is in progress.
 	Resume(ctx context.Context, callSid string) error
 }
 
@@ -25,22 +42,27 @@ type RecordingPauser interface {
 // before it asks a sensitive step, and resume it once the value is sealed.
 // Plain steps and steps marked InsecureKeepRecording are recorded.
 //
-// A request calls p at most once, and only on a transition:
+// Every request whose AccountSid is not p.Account() is refused with the
+// apology, before any step is asked.
 //
-//   - it asks a sensitive step and did not answer one (the call's first
-//     request, or after a plain step): pause, before the prompt is sent;
-//   - it answered a sensitive step and asks none (a plain step follows, the
-//     flow finishes, the caller has used every attempt, or the request
-//     cannot be served): resume;
-//   - it answered a sensitive step and asks another, or the same one again
-//     after silence or a bad entry: nothing, the recording stays paused, so
-//     the caller's second try is not recorded either.
+// The state token says whether the recording is paused, and a request
+// calls p at most once, only when that must change:
+//
+//   - it asks a sensitive step and its state does not say paused (the
+//     call's first request, after a plain step, or a token issued before
+//     the flow paused recordings): pause, before the prompt is sent;
+//   - its state says paused and it asks no sensitive step (a plain step
+//     follows, the flow finishes, the caller has used every attempt, or
+//     the request cannot be served): resume;
+//   - its state says paused and it asks another sensitive step, or the
+//     same one again after silence or a bad entry: nothing, the recording
+//     stays paused, so the caller's second try is not recorded either.
 //
 // A call with no active recording is normal and the flow carries on. If a
-// pause fails otherwise, the flow apologises and ends the call without
-// asking (unless InsecureRecordingFailOpen is given, when it logs a warning
-// and asks). A failed resume is logged as a warning; the value is already
-// sealed.
+// pause fails otherwise, or Twilio's answer does not confirm it, the flow
+// apologises and ends the call without asking (unless
+// InsecureRecordingFailOpen is given, when it logs a warning and asks). A
+// failed resume is logged as a warning; the value is already sealed.
 //
 // If the call ends while the recording is paused (the caller hangs up
 // during a sensitive step), the recording ends with the call and keeps
@@ -52,6 +74,9 @@ func WithRecordingPause(p RecordingPauser) Option {
 		if p == nil {
 			return fmt.Errorf("%w: nil RecordingPauser", ErrDefinition)
 		}
+		if !sid.Valid(p.Account(), sid.Account) {
+			return fmt.Errorf("%w: RecordingPauser's account must be \"AC\" and 32 hex digits", ErrDefinition)
+		}
 		c.recordings = p
 		return nil
 	})
@@ -60,8 +85,10 @@ func WithRecordingPause(p RecordingPauser) Option {
 // InsecureRecordingFailOpen makes a flow that pauses recordings ask for a
 // sensitive value even when the recording could not be paused (for any
 // reason other than there being no recording), logging a warning. The key
-// tones may then be in the recording. The default fails closed: the flow
-// apologises and ends the call without asking.
+// tones may then be in the recording, and the state still says paused, so
+// the flow tries again only after the run of sensitive steps ends. The
+// default fails closed: the flow apologises and ends the call without
+// asking.
 func InsecureRecordingFailOpen() Option {
 	return flowOption(func(c *config) error { c.failOpen = true; return nil })
 }
@@ -88,20 +115,30 @@ func (r recordingResult) failed() bool {
 	return r.action == recPauseFailed || r.action == recResumeFailed
 }
 
+// checkAccount refuses a request from an account other than the one the
+// flow's RecordingPauser acts for. Account SIDs are public identifiers, so
+// a plain comparison is enough.
+func (f *Flow) checkAccount(accountSid string) error {
+	if p := f.cfg.recordings; p != nil && accountSid != p.Account() {
+		return errWrongAccount
+	}
+	return nil
+}
+
 // recordingRule pauses or resumes the call's recording as the decision
-// leaves or enters a sensitive step.
+// changes whether the recording must be paused: d.paused says whether it
+// was when the request came, the step asked whether it must be now.
 func (f *Flow) recordingRule(wh *webhook, d *decision) recordingResult {
 	p := f.cfg.recordings
 	if p == nil || !validCallSid(d.callSid) {
 		return recordingResult{}
 	}
-	answered := f.pausesRecording(d.answered)
 	asks := f.pausesRecording(d.asked)
 	ended := callEnded(wh.callStatus)
 	switch {
-	case answered && (!asks || ended):
+	case d.paused && (!asks || ended):
 		return f.resume(wh.ctx, p, d.callSid)
-	case asks && !answered && !ended:
+	case asks && !d.paused && !ended:
 		return f.pause(wh.ctx, p, d.callSid)
 	}
 	return recordingResult{}
@@ -115,6 +152,14 @@ func (f *Flow) pausesRecording(idx int) bool {
 	}
 	s := &f.steps[idx]
 	return !s.Plain && !s.InsecureKeepRecording
+}
+
+// pausedFor is what a state issued to ask step idx says about the
+// recording: paused when the flow pauses recordings and the step is asked
+// with the recording paused. If the pause then fails closed, the state is
+// never sent.
+func (f *Flow) pausedFor(idx int) bool {
+	return f.cfg.recordings != nil && f.pausesRecording(idx)
 }
 
 // callEnded reports whether a request's CallStatus says the call is over:

@@ -4,14 +4,21 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
+	"net/http"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/encgather/encgather/aescrypt"
 	"github.com/encgather/encgather/flow/flowtest"
 	"github.com/encgather/encgather/twiml"
 )
+
+// pauserAccount is the account fakePauser acts for.
+const pauserAccount = "AC0123456789abcdef0123456789abcdef"
 
 // fakePauser is a RecordingPauser that records each call and fails as told.
 type fakePauser struct {
@@ -20,6 +27,8 @@ type fakePauser struct {
 	pauseErr  error
 	resumeErr error
 }
+
+func (p *fakePauser) Account() string { return pauserAccount }
 
 func (p *fakePauser) Pause(_ context.Context, callSid string) error {
 	return p.record("pause", callSid, p.pauseErr)
@@ -142,7 +151,7 @@ func TestRecordingRule(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			call := flowtest.NewCaller(f, testWebhook, testAuthToken).Call(tt.keys...)
+			call := pauserCaller(f).Call(tt.keys...)
 			if got := call.LastSaid(); got != tt.wantLast {
 				t.Fatalf("call ended with %q, want %q\n%s", got, tt.wantLast, call.Transcript())
 			}
@@ -153,11 +162,177 @@ func TestRecordingRule(t *testing.T) {
 	}
 }
 
+// pauserCaller returns a caller on the account fakePauser acts for.
+func pauserCaller(h http.Handler) *flowtest.Caller {
+	c := flowtest.NewCaller(h, testWebhook, testAuthToken)
+	c.Params.Set("AccountSid", pauserAccount)
+	return c
+}
+
 func TestWithRecordingPauseNil(t *testing.T) {
 	_, err := New(aescrypt.New(aescrypt.GenerateKey()), testAuthToken, kindSteps(kindSensitive),
 		func(context.Context, *Result) ([]twiml.Verb, error) { return nil, nil },
 		WithPublicURL(testPublicURL), WithRecordingPause(nil))
 	if !errors.Is(err, ErrDefinition) {
 		t.Fatalf("WithRecordingPause(nil): %v, want ErrDefinition", err)
+	}
+}
+
+// badAccountPauser is a fakePauser whose account is not a valid SID.
+type badAccountPauser struct{ fakePauser }
+
+func (*badAccountPauser) Account() string { return "AC123" }
+
+func TestWithRecordingPauseBadAccount(t *testing.T) {
+	_, err := New(aescrypt.New(aescrypt.GenerateKey()), testAuthToken, kindSteps(kindSensitive),
+		func(context.Context, *Result) ([]twiml.Verb, error) { return nil, nil },
+		WithPublicURL(testPublicURL), WithRecordingPause(&badAccountPauser{}))
+	if !errors.Is(err, ErrDefinition) {
+		t.Fatalf("WithRecordingPause with account %q: %v, want ErrDefinition", "AC123", err)
+	}
+}
+
+// TestRecordingWrongAccount checks that a flow that pauses recordings
+// refuses a request from another account before it asks anything, and
+// never asks the pauser: its answer for another account's call would
+// mean nothing.
+func TestRecordingWrongAccount(t *testing.T) {
+	tests := []struct {
+		name    string
+		kinds   []string
+		account string // "" leaves AccountSid out
+	}{
+		{name: "another account", kinds: []string{kindSensitive, kindSensitive}, account: "AC" + strings.Repeat("9", 32)},
+		{name: "no AccountSid", kinds: []string{kindSensitive, kindSensitive}},
+		{name: "account in other case", kinds: []string{kindSensitive}, account: strings.ToUpper(pauserAccount)},
+		{name: "plain steps too", kinds: []string{kindPlain, kindSensitive}, account: "AC" + strings.Repeat("9", 32)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := &fakePauser{}
+			var logs strings.Builder
+			f, err := New(aescrypt.New(aescrypt.GenerateKey()), testAuthToken, kindSteps(tt.kinds...),
+				func(context.Context, *Result) ([]twiml.Verb, error) {
+					return []twiml.Verb{twiml.Say{Text: sayDone}}, nil
+				},
+				WithPublicURL(testPublicURL), WithRecordingPause(p),
+				WithLogger(slog.New(slog.NewTextHandler(&logs, nil))))
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := flowtest.NewCaller(f, testWebhook, testAuthToken)
+			if tt.account == "" {
+				c.Params.Del("AccountSid")
+			} else {
+				c.Params.Set("AccountSid", tt.account)
+			}
+			call := c.Call("1", "1234", "4321")
+			if call.LastSaid() != sayApology || len(call.Said) != 1 {
+				t.Errorf("call heard %q, want only the apology\n%s", call.Said, call.Transcript())
+			}
+			if got := p.calls(); len(got) != 0 {
+				t.Errorf("pauser calls %q, want none", got)
+			}
+			if !strings.Contains(logs.String(), "level=WARN") || !strings.Contains(logs.String(), "outcome=wrong_account") {
+				t.Errorf("log %q, want a warning with outcome wrong_account", logs.String())
+			}
+		})
+	}
+}
+
+// switchHandler serves the first n requests with before and the rest with
+// after: a deploy in the middle of a call.
+type switchHandler struct {
+	before, after http.Handler
+	n             int
+}
+
+func (h *switchHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if h.n > 0 {
+		h.n--
+		h.before.ServeHTTP(w, r)
+		return
+	}
+	h.after.ServeHTTP(w, r)
+}
+
+// TestRecordingPauseTravelsInState checks that whether the recording is
+// paused is read from the state, not inferred from the step answered: a
+// call whose tokens were issued while the flow did not pause recordings
+// is paused at its next sensitive step once a deploy turns pausing on.
+func TestRecordingPauseTravelsInState(t *testing.T) {
+	finish := func(context.Context, *Result) ([]twiml.Verb, error) {
+		return []twiml.Verb{twiml.Say{Text: sayDone}}, nil
+	}
+	tests := []struct {
+		name          string
+		before, after []string // step kinds before and after the deploy
+		pauseBefore   bool     // whether the flow paused recordings before the deploy
+		keys          []string
+		deployAfter   int // requests served before the deploy
+		want          []string
+	}{
+		{name: "pausing turned on mid-run", before: []string{kindSensitive, kindSensitive}, after: []string{kindSensitive, kindSensitive},
+			keys: []string{"1234", "4321"}, deployAfter: 1, want: []string{"pause", "resume"}},
+		{name: "pausing turned on at a retry", before: []string{kindSensitive, kindSensitive}, after: []string{kindSensitive, kindSensitive},
+			keys: []string{"", "1234", "4321"}, deployAfter: 1, want: []string{"pause", "resume"}},
+		{name: "paused run carries on after a deploy", before: []string{kindSensitive, kindSensitive}, after: []string{kindSensitive, kindSensitive},
+			pauseBefore: true, keys: []string{"1234", "4321"}, deployAfter: 1, want: []string{"pause", "resume"}},
+		{name: "step that kept the recording now pauses", before: []string{kindKeep, kindSensitive}, after: []string{kindSensitive, kindSensitive},
+			pauseBefore: true, keys: []string{"1234", "4321"}, deployAfter: 1, want: []string{"pause", "resume"}},
+		{name: "paused step now keeps the recording", before: []string{kindSensitive, kindPlain}, after: []string{kindKeep, kindPlain},
+			pauseBefore: true, keys: []string{"1234", "1"}, deployAfter: 1, want: []string{"pause", "resume"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			master := aescrypt.New(aescrypt.GenerateKey())
+			p := &fakePauser{}
+			var beforeOpts []Option
+			if tt.pauseBefore {
+				beforeOpts = append(beforeOpts, WithRecordingPause(p))
+			}
+			before, err := New(master, testAuthToken, kindSteps(tt.before...), finish, append(beforeOpts, WithPublicURL(testPublicURL))...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			after, err := New(master, testAuthToken, kindSteps(tt.after...), finish, WithPublicURL(testPublicURL), WithRecordingPause(p))
+			if err != nil {
+				t.Fatal(err)
+			}
+			call := pauserCaller(&switchHandler{before: before, after: after, n: tt.deployAfter}).Call(tt.keys...)
+			if call.LastSaid() != sayDone {
+				t.Fatalf("call ended with %q\n%s", call.LastSaid(), call.Transcript())
+			}
+			if got := p.calls(); !slices.Equal(got, tt.want) {
+				t.Errorf("pauser calls %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestStatePausedBit checks that the state's pause flag survives sealing
+// beside every attempt, and that a token issued without it reads as not
+// paused.
+func TestStatePausedBit(t *testing.T) {
+	f, err := New(aescrypt.New(aescrypt.GenerateKey()), testAuthToken, kindSteps(kindSensitive, kindPlain),
+		func(context.Context, *Result) ([]twiml.Verb, error) { return nil, nil }, WithPublicURL(testPublicURL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const callSid = "CA0123456789abcdef0123456789abcdef"
+	for attempt := 1; attempt <= 10; attempt++ {
+		for _, paused := range []bool{false, true} {
+			t.Run(fmt.Sprintf("attempt %d, paused %v", attempt, paused), func(t *testing.T) {
+				in := &state{issuedAt: time.Unix(1_800_000_000, 0), attempt: attempt, paused: paused,
+					fields: []field{{step: 1, plain: true, value: []byte("7")}}}
+				out, err := f.states.open(f.states.seal(in, callSid, "s0"), callSid, "s0", len(f.steps))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if out.attempt != attempt || out.paused != paused || len(out.fields) != 1 {
+					t.Errorf("opened attempt %d, paused %v, %d fields; want %d, %v, 1", out.attempt, out.paused, len(out.fields), attempt, paused)
+				}
+			})
+		}
 	}
 }

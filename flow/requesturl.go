@@ -12,8 +12,8 @@ import (
 // right under any mount point, even after http.StripPrefix.
 func requestURL(r *http.Request, cfg *sigConfig) (string, error) {
 	uri := originalRequestURI(r)
-	if u := cfg.publicURL; u != nil {
-		return u.Scheme + "://" + u.Host + u.Path + uri, nil
+	if cfg.publicURL != nil {
+		return cfg.publicBase + uri, nil
 	}
 	proto := firstHeaderValue(r, "X-Forwarded-Proto")
 	if proto == "" {

@@ -20,7 +20,8 @@ type Sealer interface {
 // WithSealer makes the flow seal sensitive values with s instead of the
 // master cipher. The master cipher then only derives the key that seals
 // the state; it never seals a value. A Sealer's error ends the call with
-// the apology.
+// the apology. A Sealer whose values are longer than AES-GCM's should
+// implement SizedSealer.
 func WithSealer(s Sealer) Option {
 	return flowOption(func(c *config) error {
 		if s == nil {
@@ -31,12 +32,20 @@ func WithSealer(s Sealer) Option {
 	})
 }
 
-// cipherSealer is the default Sealer: the master cipher, without additional
-// data, in the tutorial's format (aescrypt's nonce || ciphertext || tag).
-type cipherSealer struct{ c *aescrypt.Cipher }
+// cipherSealer is the default Sealer: the master cipher in the tutorial's
+// format (aescrypt's nonce || ciphertext || tag), without additional data
+// unless bound (WithBoundValues).
+type cipherSealer struct {
+	c     *aescrypt.Cipher
+	bound bool
+}
 
-func (s cipherSealer) SealValue(dst, value []byte, _, _ string) ([]byte, error) {
-	return s.c.SealBytes(dst, value, nil), nil
+func (s cipherSealer) SealValue(dst, value []byte, field, callSid string) ([]byte, error) {
+	if !s.bound {
+		return s.c.SealBytes(dst, value, nil), nil
+	}
+	var scratch [96]byte // the additional data of a typical field name
+	return s.c.SealBytes(dst, value, appendAdditionalData(scratch[:0], field, callSid)), nil
 }
 
 // gathered turns accepted digits into a field: sealed by the flow's
@@ -51,6 +60,9 @@ func (f *Flow) gathered(idx int, digits, callSid string) (field, error) {
 	sealed, err := f.sealer.SealValue(dst, []byte(digits), step.field(), callSid)
 	if err != nil {
 		return field{}, fmt.Errorf("flow: sealing step %q: %w", step.Name, err)
+	}
+	if err := checkSealedLen(step, sealed); err != nil {
+		return field{}, err
 	}
 	return field{step: idx, value: sealed}, nil
 }

@@ -17,6 +17,8 @@ const SignatureHeader = "X-Twilio-Signature"
 // which, never the expected value.
 var ErrSignature = errors.New("flow: invalid Twilio signature")
 
+var errNoSignature = fmt.Errorf("%w: missing %s header", ErrSignature, SignatureHeader)
+
 // Validator checks Twilio's request signature. Flows use one internally; it
 // is exported for handlers that are not flows (status callbacks, say).
 type Validator struct {
@@ -62,6 +64,12 @@ func newValidator(authToken string, cfg sigConfig) (*Validator, error) {
 // Check reports whether r carries a valid Twilio signature: nil, or an error
 // wrapping ErrSignature. It parses the request's form (bounded by the
 // maximum body size) and leaves it in r.Form and r.PostForm.
+//
+// The signature covers a POST's application/x-www-form-urlencoded
+// parameters. Any other body (JSON, say) is covered only when the signed
+// URL carries bodySHA256, the hex SHA-256 of the raw body, as Twilio sends
+// it: the body must then hash to it, and is left readable in r.Body. A
+// body that neither covers is refused.
 func (v *Validator) Check(r *http.Request) error {
 	_, err := v.check(r)
 	return err
@@ -71,23 +79,35 @@ func (v *Validator) Check(r *http.Request) error {
 // the signature was checked against it, so that nothing rebuilds it later.
 // With checks off the URL is built as well as the request allows.
 func (v *Validator) check(r *http.Request) (signedURL string, err error) {
-	if err := parseForm(r, v.cfg.maxBodyBytes); err != nil {
-		return "", fmt.Errorf("%w: %w", ErrSignature, err)
-	}
 	if v.cfg.insecureNoCheck {
+		if err := parseForm(r, v.cfg.maxBodyBytes); err != nil {
+			return "", fmt.Errorf("%w: %w", ErrSignature, err)
+		}
 		fullURL, err := requestURL(r, &v.cfg)
 		if err != nil {
 			fullURL = originalRequestURI(r) // relative: the best there is
 		}
 		return fullURL, nil
 	}
-	signature := r.Header.Get(SignatureHeader)
-	if signature == "" {
-		return "", fmt.Errorf("%w: missing %s header", ErrSignature, SignatureHeader)
-	}
 	fullURL, err := requestURL(r, &v.cfg)
 	if err != nil {
 		return "", err
+	}
+	if twiliosig.HasBodyHash(fullURL) {
+		if err := v.checkBody(r, fullURL); err != nil {
+			return "", err
+		}
+		return fullURL, nil
+	}
+	if err := checkFormBody(r); err != nil {
+		return "", err
+	}
+	if err := parseForm(r, v.cfg.maxBodyBytes); err != nil {
+		return "", fmt.Errorf("%w: %w", ErrSignature, err)
+	}
+	signature := r.Header.Get(SignatureHeader)
+	if signature == "" {
+		return "", errNoSignature
 	}
 	var form = r.PostForm
 	if r.Method == http.MethodGet {
@@ -98,7 +118,7 @@ func (v *Validator) check(r *http.Request) (signedURL string, err error) {
 			return fullURL, nil
 		}
 	}
-	return "", fmt.Errorf("%w: signature does not match %s", ErrSignature, withoutQuery(fullURL))
+	return "", fmt.Errorf("%w: signature does not match %s", ErrSignature, twiliosig.Redacted(fullURL))
 }
 
 // Middleware returns a handler that answers 403 to requests without a valid

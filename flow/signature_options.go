@@ -19,6 +19,7 @@ func (o ValidatorOption) applyFlow(c *config) error { return o(&c.sig) }
 
 type sigConfig struct {
 	publicURL       *url.URL
+	publicBase      string // the public URL as written, without a final '/'
 	secondaryToken  string
 	trustProxy      bool
 	insecureNoCheck bool
@@ -27,7 +28,7 @@ type sigConfig struct {
 }
 
 func defaultSigConfig() sigConfig {
-	return sigConfig{maxBodyBytes: DefaultMaxBodyBytes, logger: slog.New(slog.DiscardHandler)}
+	return sigConfig{maxBodyBytes: DefaultMaxBodyBytes, logger: slog.Default()}
 }
 
 // WithPublicURL sets the base URL Twilio calls, such as
@@ -35,16 +36,24 @@ func defaultSigConfig() sigConfig {
 // the request's path and query, so it must be what Twilio has configured,
 // not what the server sees behind a proxy. A path, if any, is the prefix a
 // proxy strips before the request reaches the service.
+//
+// The URL is signed as written, as Twilio signs it: a port that is not the
+// default, percent escapes in the path ("/my%20ivr") and the credentials
+// of HTTP authentication ("https://user:password@host") are kept. The
+// password is never logged or quoted in an error.
 func WithPublicURL(base string) ValidatorOption {
 	return func(c *sigConfig) error {
 		u, err := url.Parse(base)
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" ||
-			u.RawQuery != "" || u.Fragment != "" || u.User != nil {
-			return fmt.Errorf("%w: public URL %q must be http(s)://host[:port][/prefix]", ErrDefinition, base)
+			u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.Contains(base, "#") {
+			quoted := "" // an unparsed URL may hold a password: not quoted
+			if err == nil {
+				quoted = fmt.Sprintf(" %q", u.Redacted())
+			}
+			return fmt.Errorf("%w: public URL%s must be http(s)://[user[:password]@]host[:port][/prefix]", ErrDefinition, quoted)
 		}
-		u.Path = strings.TrimSuffix(u.Path, "/")
-		u.RawPath = ""
 		c.publicURL = u
+		c.publicBase = strings.TrimSuffix(base, "/")
 		return nil
 	}
 }
@@ -90,8 +99,10 @@ func WithMaxBodyBytes(n int64) ValidatorOption {
 }
 
 // WithLogger sets where a Validator logs refused requests and a Flow logs
-// one line per request. The default discards. Nothing the caller typed is
-// ever logged, at any level.
+// one line per request. The default is slog.Default() as it is when New or
+// NewValidator is called, so that a refused request is never silent; pass
+// a logger with slog.DiscardHandler to log nothing. Nothing the caller
+// typed is ever logged, at any level.
 func WithLogger(l *slog.Logger) ValidatorOption {
 	return func(c *sigConfig) error {
 		if l == nil {

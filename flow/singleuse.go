@@ -30,7 +30,7 @@ var (
 	errTokenBusy  = errors.New("flow: state token still being answered by another request")
 	errSavedReply = errors.New("flow: saved answer does not open")
 	errStore      = errors.New("flow: single-use store failed")
-	errAnswerSize = errors.New("flow: answer too long to save for a retry")
+	errSavedSize  = errors.New("flow: answer too long to save for a retry")
 )
 
 // singleUse makes every state token answer once: it claims the token in
@@ -117,16 +117,17 @@ func (f *Flow) consume(wh *webhook, d decision, st *state) (decision, bool) {
 	if err != nil {
 		return f.replayed(d, err), false
 	}
-	d.answered, d.outcome, d.use.answer = noStep, outcomeRetried, answer
+	// The first answer paused or resumed the recording already.
+	d.answered, d.paused, d.outcome, d.use.answer = noStep, false, outcomeRetried, answer
 	return d, false
 }
 
-// replayed completes d as a refused reuse of a token. It answers no step,
-// so the recording rule leaves the call's recording alone: the request is
-// not the live call's.
+// replayed completes d as a refused reuse of a token. It answers no step
+// and leaves the call's recording alone: the request is not the live
+// call's, which may be at a sensitive step now.
 func (f *Flow) replayed(d decision, err error) decision {
 	d = f.fail(d, outcomeReplayed, err)
-	d.answered = noStep
+	d.answered, d.paused = noStep, false
 	return d
 }
 
@@ -139,7 +140,7 @@ func (f *Flow) saveAnswer(ctx context.Context, d *decision, answer []byte) error
 		return nil
 	}
 	if len(answer) > maxSavedAnswer {
-		return errAnswerSize
+		return errSavedSize
 	}
 	record := f.single.sealAnswer(d.use.id, d.use.request, f.cfg.now(), answer)
 	if err := f.single.store.Save(context.WithoutCancel(ctx), d.use.id, record); err != nil {

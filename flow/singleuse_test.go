@@ -283,7 +283,12 @@ func TestReplayLeavesRecordingAlone(t *testing.T) {
 	fx := newFixture(t)
 	pauser := &fakePauser{}
 	f := fx.newFlow(t, Backend{URL: fx.server.URL}, WithRecordingPause(pauser))
-	call := capturedCall(t, fx, f)
+	caller := fx.caller(f)
+	caller.Params.Set("AccountSid", pauserAccount)
+	call := caller.Call("", "1234", "4321")
+	if call.LastSaid() != saySuccess || len(call.Requests) != 4 {
+		t.Fatalf("tutorial call did not succeed in 4 requests:\n%s", call.Transcript())
+	}
 	pauser.mu.Lock()
 	ops := len(pauser.ops)
 	pauser.mu.Unlock()

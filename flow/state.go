@@ -18,12 +18,17 @@ import (
 const stateVersion = 1
 
 // maxTokenLen bounds the state parameter before any decoding. Ten 4-digit
-// fields need about 500 characters; 4096 leaves room for long entries and
-// stays far below URL limits.
-const maxTokenLen = 4096
+// fields need about 500 characters. New refuses a flow whose tokens could
+// be longer, so that an action URL stays within twilioURLLimit.
+const maxTokenLen = twilioURLLimit - urlReserve
 
 // maxFields bounds the fields one call can carry (the count is one byte).
 const maxFields = 255
+
+// tokenEncoding is the state token's encoding. It is strict: a token whose
+// last character carries bits beyond the last byte is refused, so each
+// sealed state has exactly one spelling.
+var tokenEncoding = base64.RawURLEncoding.Strict()
 
 // stateAAD is the fixed prefix of the additional data every state is sealed
 // with, so a state can never be mistaken for any other sealed value.
@@ -35,7 +40,17 @@ type state struct {
 	issuedAt time.Time
 	attempt  int // 1-based attempt of the step the state was issued for
 	fields   []field
+
+	// paused says the call's recording is paused for the step the state
+	// was issued for. It travels in the attempt byte's high bit
+	// (statePaused), so a token issued before the bit existed reads as
+	// not paused, and the next sensitive step pauses.
+	paused bool
 }
+
+// statePaused is the bit of the attempt byte that carries state.paused;
+// attempts (at most 10) use the low bits.
+const statePaused = 1 << 7
 
 // field is one gathered value. A sensitive value holds the binary form of
 // aescrypt's sealed format (nonce || ciphertext || tag); a plain one holds
@@ -53,19 +68,41 @@ const fieldPlain = 1 << 0
 // key, so the master key never seals anything but backend-facing fields.
 type stateCodec struct {
 	cipher      *aescrypt.Cipher
-	fingerprint [16]byte // binds a state to one flow definition
+	fingerprint [16]byte // binds a state to one flow definition (definitionHash)
 }
 
-func newStateCodec(master *aescrypt.Cipher, stepNames []string) stateCodec {
-	h := sha256.New()
-	for _, name := range stepNames {
-		h.Write([]byte(name))
-		h.Write([]byte{0})
-	}
+func newStateCodec(master *aescrypt.Cipher, steps []Step) stateCodec {
 	var c stateCodec
-	copy(c.fingerprint[:], h.Sum(nil))
+	copy(c.fingerprint[:], definitionHash(steps))
 	c.cipher = master.Derive("encgather flow state v1")
 	return c
+}
+
+// definitionHash hashes what gives a state's fields their meaning: each
+// step's name, field name, sensitivity and digit limits, in order. A state
+// issued by a flow that differs in any of them fails to open, so a value
+// gathered as plain can never be handed over as sealed, nor one value
+// under another step's field name or length.
+func definitionHash(steps []Step) []byte {
+	h := sha256.New()
+	buf := []byte("encgather flow definition v1\x00")
+	for i := range steps {
+		s := &steps[i]
+		buf = binary.AppendUvarint(buf, uint64(len(s.Name)))
+		buf = append(buf, s.Name...)
+		buf = binary.AppendUvarint(buf, uint64(len(s.field())))
+		buf = append(buf, s.field()...)
+		var flags uint8
+		if s.Plain {
+			flags |= fieldPlain
+		}
+		buf = append(buf, flags)
+		buf = binary.AppendUvarint(buf, uint64(s.Digits.Min))
+		buf = binary.AppendUvarint(buf, uint64(s.Digits.Max))
+		h.Write(buf)
+		buf = buf[:0]
+	}
+	return h.Sum(nil)
 }
 
 // additionalData binds a state to its flow, its call and the step it was
@@ -90,7 +127,11 @@ func (c *stateCodec) seal(st *state, callSid, step string) string {
 	buf := make([]byte, 0, 2*size+adSize+aescrypt.NonceSize+aescrypt.Overhead)
 	buf = append(buf, stateVersion)
 	buf = binary.BigEndian.AppendUint64(buf, uint64(st.issuedAt.Unix()))
-	buf = append(buf, uint8(st.attempt), uint8(len(st.fields)))
+	attempt := uint8(st.attempt)
+	if st.paused {
+		attempt |= statePaused
+	}
+	buf = append(buf, attempt, uint8(len(st.fields)))
 	for _, f := range st.fields {
 		var flags uint8
 		if f.plain {
@@ -125,7 +166,7 @@ func (c *stateCodec) open(token, callSid, step string, stepCount int) (*state, e
 		return nil, errState
 	}
 	// One buffer holds the decoded token and, after it, the additional data.
-	n := base64.RawURLEncoding.DecodedLen(len(token))
+	n := tokenEncoding.DecodedLen(len(token))
 	buf := make([]byte, n, n+len(stateAAD)+len(c.fingerprint)+len(callSid)+1+len(step))
 	m, ok := decodeToken(buf, token)
 	if !ok {
@@ -141,13 +182,15 @@ func (c *stateCodec) open(token, callSid, step string, stepCount int) (*state, e
 }
 
 // decodeToken decodes base64url from a string in chunks of whole quanta,
-// sparing the copy of the token that []byte(token) would make.
+// sparing the copy of the token that []byte(token) would make. Only the
+// last chunk can end in a partial quantum, and tokenEncoding refuses one
+// with bits set beyond its last byte.
 func decodeToken(dst []byte, token string) (int, bool) {
 	var chunk [128]byte
 	n := 0
 	for len(token) > 0 {
 		k := copy(chunk[:], token)
-		m, err := base64.RawURLEncoding.Decode(dst[n:], chunk[:k])
+		m, err := tokenEncoding.Decode(dst[n:], chunk[:k])
 		if err != nil {
 			return 0, false
 		}
@@ -170,7 +213,8 @@ func decodeState(plaintext []byte, stepCount int) (*state, error) {
 	}
 	st := &state{
 		issuedAt: time.Unix(int64(issued), 0),
-		attempt:  int(attempt),
+		attempt:  int(attempt &^ statePaused),
+		paused:   attempt&statePaused != 0,
 		fields:   make([]field, 0, int(count)+1),
 	}
 	for range int(count) {

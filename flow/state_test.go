@@ -3,6 +3,7 @@ package flow
 import (
 	"bytes"
 	"encoding/base64"
+	"strings"
 	"testing"
 	"time"
 
@@ -20,7 +21,16 @@ func testCodec(t testing.TB, steps ...string) (stateCodec, *aescrypt.Cipher) {
 	if len(steps) == 0 {
 		steps = []string{"card", "pin"}
 	}
-	return newStateCodec(master, steps), master
+	return newStateCodec(master, stepsNamed(steps...)), master
+}
+
+// stepsNamed returns steps of the default definition with the given names.
+func stepsNamed(names ...string) []Step {
+	steps := make([]Step, len(names))
+	for i, name := range names {
+		steps[i] = Step{Name: name, Digits: Exactly(4)}
+	}
+	return steps
 }
 
 func sampleState() *state {
@@ -56,7 +66,7 @@ func TestStateRoundTrip(t *testing.T) {
 func TestStateRejects(t *testing.T) {
 	codec, master := testCodec(t)
 	token := codec.seal(sampleState(), testCallSid, "pin")
-	otherFlow := newStateCodec(master, []string{"card", "pin", "extra"})
+	otherFlow := newStateCodec(master, stepsNamed("card", "pin", "extra"))
 	otherKey, _ := testCodec(t)
 
 	tests := []struct {
@@ -107,13 +117,13 @@ func TestStateTamper(t *testing.T) {
 
 func TestStateSurvivesRotation(t *testing.T) {
 	oldKey, newKey := aescrypt.GenerateKey(), aescrypt.GenerateKey()
-	before := newStateCodec(aescrypt.New(oldKey), []string{"card", "pin"})
-	after := newStateCodec(aescrypt.New(newKey, oldKey), []string{"card", "pin"})
+	before := newStateCodec(aescrypt.New(oldKey), stepsNamed("card", "pin"))
+	after := newStateCodec(aescrypt.New(newKey, oldKey), stepsNamed("card", "pin"))
 	token := before.seal(sampleState(), testCallSid, "pin")
 	if _, err := after.open(token, testCallSid, "pin", 2); err != nil {
 		t.Fatalf("token sealed before rotation: %v", err)
 	}
-	retired := newStateCodec(aescrypt.New(newKey), []string{"card", "pin"})
+	retired := newStateCodec(aescrypt.New(newKey), stepsNamed("card", "pin"))
 	if _, err := retired.open(token, testCallSid, "pin", 2); err != errState {
 		t.Fatalf("token after the old key is retired: err = %v, want errState", err)
 	}
@@ -128,7 +138,7 @@ func TestStateTenFieldsFitURL(t *testing.T) {
 		names[i] = "step" + string(rune('a'+i))
 		st.fields = append(st.fields, field{step: i, value: make([]byte, aescrypt.NonceSize+4+aescrypt.Overhead)})
 	}
-	codec := newStateCodec(aescrypt.New(aescrypt.GenerateKey()), names)
+	codec := newStateCodec(aescrypt.New(aescrypt.GenerateKey()), stepsNamed(names...))
 	token := codec.seal(st, testCallSid, "stepj")
 	if n := len("?step=stepj&state=") + len(token); n >= 2000 {
 		t.Fatalf("ten fields need %d URL characters, want < 2000", n)
@@ -149,6 +159,32 @@ func TestDecodeStateRejectsMalformed(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			if _, err := decodeState(in, 2); err != errState {
 				t.Fatalf("err = %v, want errState", err)
+			}
+		})
+	}
+}
+
+// TestDecodeTokenStrict checks that a token has one spelling: bits beyond
+// the last byte must be zero.
+func TestDecodeTokenStrict(t *testing.T) {
+	tests := []struct {
+		name  string
+		token string
+		ok    bool
+	}{
+		{"whole quanta", "AAAA", true},
+		{"two bytes, spare bits zero", "AAE", true},
+		{"two bytes, spare bit set", "AAF", false},
+		{"one byte, spare bits zero", "AQ", true},
+		{"one byte, spare bit set", "AR", false},
+		{"spare bit set after a full chunk", strings.Repeat("A", 128) + "AR", false},
+		{"padding", "AQ==", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dst := make([]byte, len(tt.token))
+			if _, ok := decodeToken(dst, tt.token); ok != tt.ok {
+				t.Fatalf("decodeToken(%q) ok = %v, want %v", tt.token, ok, tt.ok)
 			}
 		})
 	}

@@ -37,7 +37,9 @@ type Step struct {
 	// Prompt is said or played while the caller may already type.
 	Prompt []twiml.GatherVerb
 
-	// Digits says how many keys to collect. The zero value means Exactly(4).
+	// Digits says how many keys to collect. Left unset (the zero Digits),
+	// it means Exactly(4); Exactly(0) and Between(0, 0) are not the zero
+	// Digits, and New refuses them.
 	Digits Digits
 
 	// Timeout is how long Twilio waits for a key press; it is rounded up to
@@ -46,7 +48,8 @@ type Step struct {
 
 	// Validate, if set, checks the digits after the built-in checks (only
 	// 0-9, the right count) have passed. An error makes the caller try
-	// again; its text is never said or logged, since it may quote the value.
+	// again, for ReasonRejected; its text is never said or logged, since it
+	// may quote the value.
 	Validate func(digits string) error
 
 	// Plain marks a value that is not secret, such as a menu choice. It is
@@ -55,8 +58,8 @@ type Step struct {
 	Plain bool
 
 	// Next picks the step that follows a Plain step from its value: a step
-	// name, or "" for the step after this one in the flow's list. Ignored for
-	// sensitive steps.
+	// name, or "" for the step after this one in the flow's list. New
+	// refuses it on a sensitive step: a secret must not steer the call.
 	Next func(value string) string
 
 	// Attempts is how many times the step asks before the flow says goodbye.
@@ -65,7 +68,7 @@ type Step struct {
 
 	// Retries are said before the prompt when the step asks again. The first
 	// one that matches the reason and attempt is used; with none matching,
-	// the flow says a built-in sentence for the reason.
+	// the flow says its built-in sentence for the reason (see Sentences).
 	Retries []Retry
 
 	// InsecureKeepRecording leaves the call's recording running while this
@@ -85,11 +88,28 @@ type Digits struct {
 }
 
 // Exactly asks for exactly n digits; Twilio submits them as soon as the n-th
-// key is pressed.
-func Exactly(n int) Digits { return Digits{Min: n, Max: n} }
+// key is pressed. New refuses n < 1: Exactly(0) is not the zero Digits, so
+// it never silently means the default of 4.
+func Exactly(n int) Digits { return explicit(Digits{Min: n, Max: n}) }
 
-// Between asks for min to max digits, ended with '#'.
-func Between(minDigits, maxDigits int) Digits { return Digits{Min: minDigits, Max: maxDigits} }
+// Between asks for min to max digits, ended with '#'. New refuses
+// min < 1 or max < min.
+func Between(minDigits, maxDigits int) Digits {
+	return explicit(Digits{Min: minDigits, Max: maxDigits})
+}
+
+// noDigits is what Exactly(0) and Between(0, 0) return: a Digits that is
+// not the zero value (which means Exactly(4)) and that New refuses.
+var noDigits = Digits{Min: 0, Max: -1}
+
+// explicit keeps a Digits built by Exactly or Between from reading as
+// unset.
+func explicit(d Digits) Digits {
+	if d.isZero() {
+		return noDigits
+	}
+	return d
+}
 
 func (d Digits) isZero() bool { return d == Digits{} }
 
@@ -110,8 +130,11 @@ const (
 	ReasonFirst Reason = iota
 	// ReasonTimeout follows silence: no key pressed before the timeout.
 	ReasonTimeout
-	// ReasonInvalid follows an entry that failed validation.
+	// ReasonInvalid follows an entry of the wrong length or with a key
+	// other than 0-9.
 	ReasonInvalid
+	// ReasonRejected follows an entry the step's Validate refused.
+	ReasonRejected
 )
 
 // String returns the reason as it appears in logs.
@@ -123,6 +146,8 @@ func (r Reason) String() string {
 		return "timeout"
 	case ReasonInvalid:
 		return "invalid"
+	case ReasonRejected:
+		return "rejected"
 	}
 	return "Reason(" + strconv.Itoa(int(r)) + ")"
 }
@@ -130,17 +155,20 @@ func (r Reason) String() string {
 // Retry is what a step says before asking again, in the manner of the
 // prompts of Twilio's <Pay>, keyed by reason and attempt.
 type Retry struct {
-	// Reason selects the retries this applies to: ReasonTimeout or
-	// ReasonInvalid.
+	// Reason selects the retries this applies to: ReasonTimeout,
+	// ReasonInvalid or ReasonRejected. New refuses ReasonFirst: the first
+	// ask says only the prompt.
 	Reason Reason
-	// Attempt selects one attempt (2 is the first retry); 0 matches any.
+	// Attempt selects one attempt (2 is the first retry, up to the step's
+	// Attempts); 0 matches any.
 	Attempt int
 	// Verbs are said before the step's prompt.
 	Verbs []twiml.GatherVerb
 }
 
-// retryVerbs returns what to say before the prompt on the given attempt.
-func (s *Step) retryVerbs(reason Reason, attempt int) []twiml.GatherVerb {
+// retryVerbs returns what to say before the prompt on the given attempt:
+// the step's matching Retry, else the built-in sentence for the reason.
+func (s *Step) retryVerbs(reason Reason, attempt int, say *Sentences) []twiml.GatherVerb {
 	if reason == ReasonFirst {
 		return nil
 	}
@@ -149,22 +177,19 @@ func (s *Step) retryVerbs(reason Reason, attempt int) []twiml.GatherVerb {
 			return r.Verbs
 		}
 	}
-	switch reason {
-	case ReasonTimeout:
-		return []twiml.GatherVerb{twiml.Say{Text: "We didn't receive any input."}}
-	default:
-		if s.Digits.exact() {
-			return []twiml.GatherVerb{twiml.Say{Text: "That was not " + strconv.Itoa(s.Digits.Min) + " digits."}}
-		}
-		return []twiml.GatherVerb{twiml.Say{Text: "That entry was not valid."}}
-	}
+	return []twiml.GatherVerb{say.retry(reason, s.Digits)}
 }
 
 // ErrInvalidDigits is what the built-in checks report for an entry with a
 // wrong count or a key other than 0-9. It never quotes the entry.
 var ErrInvalidDigits = errors.New("flow: invalid digits")
 
-// check applies the built-in checks and then the step's own.
+// errRejected is what check reports for an entry the step's Validate
+// refused. Validate's own error is dropped: it may quote the value.
+var errRejected = errors.New("flow: entry refused by the step's Validate")
+
+// check applies the built-in checks (ErrInvalidDigits) and then the
+// step's own (errRejected).
 func (s *Step) check(digits string) error {
 	if len(digits) < s.Digits.Min || len(digits) > s.Digits.Max {
 		return ErrInvalidDigits
@@ -174,10 +199,18 @@ func (s *Step) check(digits string) error {
 			return ErrInvalidDigits
 		}
 	}
-	if s.Validate != nil {
-		return s.Validate(digits)
+	if s.Validate != nil && s.Validate(digits) != nil {
+		return errRejected
 	}
 	return nil
+}
+
+// refusal is the reason a step asks again after check refused an entry.
+func refusal(err error) Reason {
+	if errors.Is(err, errRejected) {
+		return ReasonRejected
+	}
+	return ReasonInvalid
 }
 
 // Luhn is a Validate function for full card numbers: it accepts digit
@@ -227,6 +260,9 @@ func (s *Step) normalize() error {
 		s.Digits = Exactly(4)
 	}
 	d := s.Digits
+	if d == noDigits {
+		return fmt.Errorf("%w: step %q asks for no digits (Exactly(0)); leave Digits unset for the default of 4", ErrDefinition, s.Name)
+	}
 	if d.Min < 1 || d.Max < d.Min || d.Max > maxDigits {
 		return fmt.Errorf("%w: step %q: digits must satisfy 1 <= min <= max <= %d", ErrDefinition, s.Name, maxDigits)
 	}
@@ -250,7 +286,38 @@ func (s *Step) normalize() error {
 	if len(s.Prompt) == 0 {
 		return fmt.Errorf("%w: step %q has no prompt", ErrDefinition, s.Name)
 	}
+	if err := validGatherVerbs(s.Prompt); err != nil {
+		return fmt.Errorf("%w: step %q: prompt: %w", ErrDefinition, s.Name, err)
+	}
+	if s.Next != nil && !s.Plain {
+		return fmt.Errorf("%w: step %q: Next needs a Plain step (a sensitive value must not steer the call)", ErrDefinition, s.Name)
+	}
+	return s.checkRetries()
+}
+
+// checkRetries refuses a Retry that can never be said or would say
+// nothing Twilio accepts.
+func (s *Step) checkRetries() error {
+	for i, r := range s.Retries {
+		switch {
+		case r.Reason == ReasonFirst || r.Attempt == 1:
+			return fmt.Errorf("%w: step %q: retry %d is keyed on the first ask, which says only the prompt", ErrDefinition, s.Name, i)
+		case r.Reason != ReasonTimeout && r.Reason != ReasonInvalid && r.Reason != ReasonRejected:
+			return fmt.Errorf("%w: step %q: retry %d has unknown reason %v", ErrDefinition, s.Name, i, r.Reason)
+		case r.Attempt < 0 || r.Attempt > s.Attempts:
+			return fmt.Errorf("%w: step %q: retry %d is keyed on attempt %d of %d", ErrDefinition, s.Name, i, r.Attempt, s.Attempts)
+		}
+		if err := validGatherVerbs(r.Verbs); err != nil {
+			return fmt.Errorf("%w: step %q: retry %d: %w", ErrDefinition, s.Name, i, err)
+		}
+	}
 	return nil
+}
+
+// validGatherVerbs reports what Twilio would refuse in verbs said inside a
+// <Gather>, such as an empty <Say> or a <Play/> with nothing to play.
+func validGatherVerbs(verbs []twiml.GatherVerb) error {
+	return (&twiml.Response{Verbs: []twiml.Verb{twiml.Gather{Verbs: verbs}}}).Validate()
 }
 
 func validName(name string) bool {

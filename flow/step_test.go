@@ -27,15 +27,19 @@ func TestStepCheck(t *testing.T) {
 		{"between low", Step{Digits: Between(2, 6)}, "12", nil},
 		{"between high", Step{Digits: Between(2, 6)}, "123456", nil},
 		{"between over", Step{Digits: Between(2, 6)}, "1234567", ErrInvalidDigits},
-		{"custom refuses", Step{Digits: Exactly(4), Validate: func(string) error { return errCustom }}, "1234", errCustom},
+		{"custom refuses", Step{Digits: Exactly(4), Validate: func(string) error { return errCustom }}, "1234", errRejected},
 		{"custom not run on bad digits", Step{Digits: Exactly(4), Validate: func(string) error { panic("ran") }}, "12", ErrInvalidDigits},
 		{"luhn ok", Step{Digits: Between(12, 19), Validate: Luhn}, "4111111111111111", nil},
-		{"luhn bad", Step{Digits: Between(12, 19), Validate: Luhn}, "4111111111111112", ErrInvalidDigits},
+		{"luhn bad", Step{Digits: Between(12, 19), Validate: Luhn}, "4111111111111112", errRejected},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if err := tt.step.check(tt.digits); !errors.Is(err, tt.want) {
+			err := tt.step.check(tt.digits)
+			if !errors.Is(err, tt.want) {
 				t.Fatalf("check(%q) = %v, want %v", tt.digits, err, tt.want)
+			}
+			if errors.Is(err, errCustom) {
+				t.Errorf("check passes on Validate's error, which may quote the value: %v", err)
 			}
 		})
 	}
@@ -66,17 +70,29 @@ func TestStepNormalize(t *testing.T) {
 		t.Fatalf("defaults not filled: %+v", s)
 	}
 
+	next := func(string) string { return "" }
 	bad := map[string]Step{
-		"empty name":      {Prompt: prompt},
-		"long name":       {Name: strings.Repeat("a", 33), Prompt: prompt},
-		"name with space": {Name: "a b", Prompt: prompt},
-		"no prompt":       {Name: "a"},
-		"min > max":       {Name: "a", Prompt: prompt, Digits: Digits{Min: 5, Max: 4}},
-		"zero min":        {Name: "a", Prompt: prompt, Digits: Digits{Min: 0, Max: 4}},
-		"too many digits": {Name: "a", Prompt: prompt, Digits: Exactly(maxDigits + 1)},
-		"finish key":      {Name: "a", Prompt: prompt, Digits: Digits{Min: 1, Max: 4, FinishOnKey: "5"}},
-		"short timeout":   {Name: "a", Prompt: prompt, Timeout: time.Millisecond},
-		"attempts":        {Name: "a", Prompt: prompt, Attempts: 11},
+		"Exactly(0)":               {Name: "a", Prompt: prompt, Digits: Exactly(0)},
+		"Between(0, 0)":            {Name: "a", Prompt: prompt, Digits: Between(0, 0)},
+		"Exactly(-1)":              {Name: "a", Prompt: prompt, Digits: Exactly(-1)},
+		"empty Play in prompt":     {Name: "a", Prompt: []twiml.GatherVerb{twiml.Play{}}},
+		"empty Say in prompt":      {Name: "a", Prompt: []twiml.GatherVerb{twiml.Say{}}},
+		"Next on a sensitive step": {Name: "a", Prompt: prompt, Next: next},
+		"retry on the first ask":   {Name: "a", Prompt: prompt, Retries: []Retry{{Reason: ReasonFirst, Verbs: prompt}}},
+		"retry on attempt 1":       {Name: "a", Prompt: prompt, Retries: []Retry{{Reason: ReasonTimeout, Attempt: 1, Verbs: prompt}}},
+		"retry past the attempts":  {Name: "a", Prompt: prompt, Retries: []Retry{{Reason: ReasonTimeout, Attempt: 4, Verbs: prompt}}},
+		"retry, unknown reason":    {Name: "a", Prompt: prompt, Retries: []Retry{{Reason: Reason(9), Verbs: prompt}}},
+		"retry with an empty Play": {Name: "a", Prompt: prompt, Retries: []Retry{{Reason: ReasonInvalid, Verbs: []twiml.GatherVerb{twiml.Play{}}}}},
+		"empty name":               {Prompt: prompt},
+		"long name":                {Name: strings.Repeat("a", 33), Prompt: prompt},
+		"name with space":          {Name: "a b", Prompt: prompt},
+		"no prompt":                {Name: "a"},
+		"min > max":                {Name: "a", Prompt: prompt, Digits: Digits{Min: 5, Max: 4}},
+		"zero min":                 {Name: "a", Prompt: prompt, Digits: Digits{Min: 0, Max: 4}},
+		"too many digits":          {Name: "a", Prompt: prompt, Digits: Exactly(maxDigits + 1)},
+		"finish key":               {Name: "a", Prompt: prompt, Digits: Digits{Min: 1, Max: 4, FinishOnKey: "5"}},
+		"short timeout":            {Name: "a", Prompt: prompt, Timeout: time.Millisecond},
+		"attempts":                 {Name: "a", Prompt: prompt, Attempts: 11},
 	}
 	for name, s := range bad {
 		t.Run(name, func(t *testing.T) {
@@ -96,16 +112,32 @@ func TestRetryVerbs(t *testing.T) {
 		}
 		return v[0].(twiml.Say).Text
 	}
-	if got := s.retryVerbs(ReasonFirst, 1); got != nil {
+	en := DefaultSentences()
+	if got := s.retryVerbs(ReasonFirst, 1, &en); got != nil {
 		t.Errorf("first attempt: got %v, want nothing", got)
 	}
-	if got := say(s.retryVerbs(ReasonTimeout, 2)); got != "Second try, no input." {
-		t.Errorf("timeout, attempt 2: got %q", got)
+	tests := []struct {
+		name    string
+		step    Step
+		reason  Reason
+		attempt int
+		want    string
+	}{
+		{"timeout, the step's retry", s, ReasonTimeout, 2, "Second try, no input."},
+		{"timeout, built-in", s, ReasonTimeout, 3, "We didn't receive any input."},
+		{"invalid, exact", s, ReasonInvalid, 2, "That was not 4 digits."},
+		{"invalid, between", Step{Digits: Between(12, 19)}, ReasonInvalid, 2, "That entry was not valid."},
+		{"rejected, not a length", Step{Digits: Exactly(16)}, ReasonRejected, 2, "That entry was not accepted."},
+		{"rejected, the step's retry", Step{Digits: Exactly(16), Retries: []Retry{
+			{Reason: ReasonInvalid, Verbs: custom},
+			{Reason: ReasonRejected, Verbs: []twiml.GatherVerb{twiml.Say{Text: "That card number is not valid."}}},
+		}}, ReasonRejected, 2, "That card number is not valid."},
 	}
-	if got := say(s.retryVerbs(ReasonTimeout, 3)); got != "We didn't receive any input." {
-		t.Errorf("timeout, attempt 3: got %q", got)
-	}
-	if got := say(s.retryVerbs(ReasonInvalid, 2)); got != "That was not 4 digits." {
-		t.Errorf("invalid: got %q", got)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := say(tt.step.retryVerbs(tt.reason, tt.attempt, &en)); got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
 	}
 }

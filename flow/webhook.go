@@ -14,6 +14,7 @@ import (
 type webhook struct {
 	ctx        context.Context
 	callSid    string
+	accountSid string
 	step       string // the step parameter of the URL
 	token      string // the state parameter of the URL
 	digits     string
@@ -31,6 +32,7 @@ func (f *Flow) readWebhook(r *http.Request, signedURL string) webhook {
 	wh := webhook{
 		ctx:        r.Context(),
 		callSid:    r.Form.Get("CallSid"),
+		accountSid: r.Form.Get("AccountSid"),
 		step:       queryValue(r, StepParam),
 		token:      queryValue(r, StateParam),
 		digits:     r.Form.Get("Digits"),

@@ -2,6 +2,11 @@
 // /decrypt-gather, opens encryptedCardDigits and encryptedPinDigits with
 // AES_SECRET (and AES_SECRET_PREVIOUS), and answers as the tutorial's
 // Node function does. It listens on ADDR (default localhost:8080).
+//
+// With BIND_VALUES=1 it opens only values sealed by an IVR that binds them
+// (encrypted-gather with BIND_VALUES=1, flow.WithBoundValues): each value
+// with the additional data of its field and the body's callSid, so a value
+// moved to the other field or taken from another call is refused.
 package main
 
 import (
@@ -32,12 +37,20 @@ func run() error {
 	if err != nil {
 		return err
 	}
+	bind, err := tutorial.BindValues(os.LookupEnv)
+	if err != nil {
+		return err
+	}
 	addr := os.Getenv("ADDR")
 	if addr == "" {
 		addr = tutorial.DefaultAddr
 	}
 	mux := http.NewServeMux()
-	mux.Handle(tutorial.BackendPath, tutorial.Backend(c))
+	if bind {
+		mux.Handle(tutorial.BackendPath, tutorial.BoundBackend(c))
+	} else {
+		mux.Handle(tutorial.BackendPath, tutorial.Backend(c))
+	}
 	srv := &http.Server{
 		Addr:              addr,
 		Handler:           mux,
@@ -50,7 +63,7 @@ func run() error {
 	defer stop()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
-	logger.Info("decrypt-gather listening", "addr", addr, "path", tutorial.BackendPath)
+	logger.Info("decrypt-gather listening", "addr", addr, "path", tutorial.BackendPath, "bound_values", bind)
 	select {
 	case err := <-errc:
 		return err

@@ -4,22 +4,37 @@
 //
 // Usage:
 //
-//	encrypted-gather -simulate [DIGITS]   place a simulated call, no configuration needed
-//	encrypted-gather                      serve /encrypted-gather and /decrypt-gather
+//	encrypted-gather -simulate [DIGITS...]   place a simulated call, no configuration needed
+//	encrypted-gather                         serve /encrypted-gather, and /decrypt-gather on loopback
 //
-// DIGITS are the caller's entries, comma-separated; an empty entry is
-// silence. The default is the tutorial's known caller, 1234,4321.
+// DIGITS are the caller's entries, as separate arguments or
+// comma-separated (-simulate 1234 4321, -simulate 1234,4321 and
+// -simulate=1234,4321 are the same); an empty entry is silence. The
+// default is the tutorial's known caller, 1234 4321. The program reports
+// entries the call never used, and exits non-zero when the call did not
+// reach the backend's answer.
 //
 // The server reads ADDR (default localhost:8080), PUBLIC_URL (the base URL
-// Twilio calls), TWILIO_AUTH_TOKEN, AES_SECRET, AES_SECRET_PREVIOUS and
-// BACKEND_URL (an external backend instead of the built-in one), and
-// REDIS_URL (for example redis://localhost:6379/0): the Redis that every
-// replica shares to make each step's state token answer once. Without it,
-// each replica keeps its own record in memory, which protects a single
-// replica only.
+// Twilio calls, without /encrypted-gather), TWILIO_AUTH_TOKEN, AES_SECRET,
+// AES_SECRET_PREVIOUS and BACKEND_URL (an external backend instead of the
+// built-in one). It reports every configuration problem at once, naming
+// the variable and never printing its value.
+//
+// REDIS_URL (for example redis://localhost:6379/0) names the Redis that
+// every replica shares to make each step's state token answer once. Without
+// it, each replica keeps its own record in memory, which protects a single
+// replica only: run several replicas with one REDIS_URL.
+//
+// The built-in backend is not served on ADDR, the address Twilio reaches,
+// but on its own loopback listener, BACKEND_ADDR (default 127.0.0.1 on a
+// free port), which only the IVR calls. BIND_VALUES=1 seals each value
+// bound to its field and the call (flow.WithBoundValues); a separate
+// backend then needs BIND_VALUES=1 too (decrypt-gather does), and the
+// tutorial's Node backend cannot open them.
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -27,27 +42,22 @@ import (
 )
 
 func main() {
-	simulate := flag.Bool("simulate", false, "place a simulated call in-process and print it; needs no configuration")
-	insecure := flag.Bool("insecure-skip-signature-check", false, "accept requests without a valid X-Twilio-Signature (local testing only)")
-	flag.Usage = func() {
-		fmt.Fprintf(flag.CommandLine.Output(), "usage: %s [-simulate [DIGITS]] [-insecure-skip-signature-check]\n", os.Args[0])
-		flag.PrintDefaults()
-	}
-	flag.Parse()
-
-	if *simulate {
-		keys := []string{"1234", "4321"}
-		if flag.NArg() > 0 {
-			keys = strings.Split(flag.Arg(0), ",")
-		}
-		if err := simulateCall(os.Stdout, keys); err != nil {
-			fmt.Fprintln(os.Stderr, "encrypted-gather:", err)
-			os.Exit(1)
-		}
+	opts, err := parseArgs("encrypted-gather", os.Args[1:], os.Stderr)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
 		return
+	case err != nil:
+		os.Exit(2)
 	}
-	if err := serve(os.LookupEnv, *insecure); err != nil {
-		fmt.Fprintln(os.Stderr, "encrypted-gather:", err)
+	if opts.simulate {
+		err = simulateCall(os.Stdout, opts.entries)
+	} else {
+		err = serve(os.LookupEnv, opts.insecure)
+	}
+	if err != nil {
+		for _, line := range strings.Split(err.Error(), "\n") {
+			fmt.Fprintln(os.Stderr, "encrypted-gather:", line)
+		}
 		os.Exit(1)
 	}
 }

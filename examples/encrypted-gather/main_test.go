@@ -2,8 +2,13 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"fmt"
+	"io"
 	"log/slog"
-	"net/http/httptest"
+	"net"
+	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -13,48 +18,103 @@ import (
 	"github.com/encgather/encgather/flow/flowtest"
 )
 
-// TestServerMode runs the service as main builds it, over real HTTP, with
-// a signed Twilio-style caller.
-func TestServerMode(t *testing.T) {
-	srv := httptest.NewUnstartedServer(nil)
-	public := "http://" + srv.Listener.Addr().String()
-	cfg := tutorial.Config{PublicURL: public, AuthToken: "test-token", Cipher: aescrypt.New(aescrypt.GenerateKey())}
-	var logs bytes.Buffer
-	mux, err := newMux(cfg, "http://"+srv.Listener.Addr().String()+tutorial.BackendPath, false, nil, slog.New(slog.NewTextHandler(&logs, nil)))
+// startTestService starts the service as serve does, on loopback, with
+// its public URL set to the public listener's address.
+func startTestService(t *testing.T, bind bool, logs io.Writer) (*service, string) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv.Config.Handler = mux
-	srv.Start()
-	defer srv.Close()
-
-	tests := []struct {
-		name, token string
-		keys        []string
-		want        string
-	}{
-		{"known caller", "test-token", []string{"1234", "4321"}, tutorial.SaySuccess("AC12345678", "12.55")},
-		{"unknown caller", "test-token", []string{"1111", "4321"}, tutorial.SayFailure},
-		{"retry then success", "test-token", []string{"", "12", "1234", "4321"}, tutorial.SaySuccess("AC12345678", "12.55")},
+	public := "http://" + ln.Addr().String()
+	cfg := tutorial.Config{PublicURL: public, AuthToken: "test-token", Cipher: aescrypt.New(aescrypt.GenerateKey()),
+		BackendAddr: tutorial.DefaultBackendAddr, BindValues: bind}
+	svc, err := startService(ln, cfg, ivrSettings{logger: slog.New(slog.NewTextHandler(logs, nil))})
+	if err != nil {
+		ln.Close()
+		t.Fatal(err)
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			// Over the network, signed for the server's public URL.
-			c := flowtest.NewCaller(nil, public+tutorial.IVRPath, tt.token)
-			call := c.Call(tt.keys...)
-			if call.End != flowtest.EndHangup || call.Said[len(call.Said)-1] != tt.want {
-				t.Fatalf("call ended %v, said %q\n%s", call.End, call.Said, call.Transcript())
+	t.Cleanup(func() { svc.shutdown(context.Background()) })
+	return svc, public
+}
+
+// TestServerMode runs the service as main builds it, over real HTTP, with
+// a signed Twilio-style caller, with values bound and not.
+func TestServerMode(t *testing.T) {
+	for _, bind := range []bool{false, true} {
+		t.Run(fmt.Sprintf("bound=%v", bind), func(t *testing.T) {
+			var logs bytes.Buffer
+			_, public := startTestService(t, bind, &logs)
+			tests := []struct {
+				name string
+				keys []string
+				want string
+			}{
+				{"known caller", []string{"1234", "4321"}, tutorial.SaySuccess("AC12345678", "12.55")},
+				{"unknown caller", []string{"1111", "4321"}, tutorial.SayFailure},
+				{"retry then success", []string{"", "12", "1234", "4321"}, tutorial.SaySuccess("AC12345678", "12.55")},
+			}
+			for _, tt := range tests {
+				t.Run(tt.name, func(t *testing.T) {
+					// Over the network, signed for the server's public URL.
+					call := flowtest.NewCaller(nil, public+tutorial.IVRPath, "test-token").Call(tt.keys...)
+					if call.End != flowtest.EndHangup || call.Said[len(call.Said)-1] != tt.want {
+						t.Fatalf("call ended %v, said %q\n%s", call.End, call.Said, call.Transcript())
+					}
+				})
+			}
+			t.Run("unsigned", func(t *testing.T) {
+				call := flowtest.NewCaller(nil, public+tutorial.IVRPath, "wrong-token").Call("1234")
+				if call.End != flowtest.EndError || call.Requests[0].StatusCode != 403 {
+					t.Fatalf("a wrongly signed call got %v", call.End)
+				}
+			})
+			if strings.Contains(longRun.ReplaceAllString(logs.String(), ""), "1234") {
+				t.Errorf("the log holds typed digits:\n%s", logs.String())
 			}
 		})
 	}
-	t.Run("unsigned", func(t *testing.T) {
-		call := flowtest.NewCaller(nil, public+tutorial.IVRPath, "wrong-token").Call("1234")
-		if call.End != flowtest.EndError || call.Requests[0].StatusCode != 403 {
-			t.Fatalf("a wrongly signed call got %v", call.End)
-		}
-	})
-	if strings.Contains(longRun.ReplaceAllString(logs.String(), ""), "1234") {
-		t.Errorf("the log holds typed digits:\n%s", logs.String())
+}
+
+// TestBackendIsNotPublic checks that the listener Twilio reaches does not
+// serve the built-in backend, which listens on loopback alone.
+func TestBackendIsNotPublic(t *testing.T) {
+	svc, public := startTestService(t, false, io.Discard)
+	// A request that the backend would answer with the account.
+	c := aescrypt.New(aescrypt.GenerateKey())
+	body := `{"encryptedCardDigits":"` + c.Seal([]byte("1234"), nil) + `","encryptedPinDigits":"` + c.Seal([]byte("4321"), nil) + `"}`
+	resp, err := http.Post(public+tutorial.BackendPath, "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNotFound {
+		t.Errorf("the public listener answers %s with %d, want 404", tutorial.BackendPath, resp.StatusCode)
+	}
+	u, err := url.Parse(svc.backendURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ip := net.ParseIP(u.Hostname()); ip == nil || !ip.IsLoopback() {
+		t.Errorf("the built-in backend listens on %s, want loopback", u.Host)
+	}
+	if u.Host == strings.TrimPrefix(public, "http://") {
+		t.Errorf("the built-in backend shares the public listener %s", u.Host)
+	}
+}
+
+// TestStartServiceRefusesBadBackendURL checks that a backend URL that is
+// not absolute is reported, not a panic.
+func TestStartServiceRefusesBadBackendURL(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	cfg := tutorial.Config{PublicURL: "http://" + ln.Addr().String(), AuthToken: "test-token",
+		Cipher: aescrypt.New(aescrypt.GenerateKey()), BackendURL: "backend.example.com/decrypt-gather"}
+	if _, err := startService(ln, cfg, ivrSettings{logger: slog.New(slog.DiscardHandler)}); err == nil {
+		t.Error("startService accepted a relative backend URL")
 	}
 }
 

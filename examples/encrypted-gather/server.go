@@ -16,30 +16,111 @@ import (
 	"github.com/encgather/encgather/flow"
 )
 
-// newMux builds the service: the IVR, and the built-in backend when
-// backendURL is empty (the tutorial runs both in one service). store keeps
-// the state tokens answered; nil gives the IVR a memory store of its own.
-func newMux(cfg tutorial.Config, backendURL string, insecure bool, store flow.Store, logger *slog.Logger) (*http.ServeMux, error) {
-	opts := []flow.Option{flow.WithLogger(logger)}
-	if store != nil {
-		opts = append(opts, flow.WithStore(store))
-	}
+// ivrSettings are what the IVR's handler is built from besides Config.
+type ivrSettings struct {
+	backendURL string // where the sealed values are posted
+	insecure   bool   // skip signature checks (local testing only)
+	logger     *slog.Logger
+	store      flow.Store // the answered state tokens; nil: the IVR's own memory store
+}
+
+// newMux builds the public service: the IVR alone. The built-in backend is
+// never on it; it has its own loopback listener (startService).
+func newMux(cfg tutorial.Config, s ivrSettings) (*http.ServeMux, error) {
+	opts := []flow.Option{flow.WithLogger(s.logger)}
 	if cfg.PublicURL != "" {
 		opts = append(opts, flow.WithPublicURL(cfg.PublicURL))
 	}
-	if insecure {
+	if s.insecure {
 		opts = append(opts, flow.InsecureSkipSignatureCheck())
 	}
-	ivr, err := flow.New(cfg.Cipher, cfg.AuthToken, tutorial.Steps(), tutorial.Finish(backendURL), opts...)
+	if s.store != nil {
+		opts = append(opts, flow.WithStore(s.store))
+	}
+	if cfg.BindValues {
+		opts = append(opts, flow.WithBoundValues())
+	}
+	finish, err := tutorial.Finish(s.backendURL)
+	if err != nil {
+		return nil, err
+	}
+	ivr, err := flow.New(cfg.Cipher, cfg.AuthToken, tutorial.Steps(), finish, opts...)
 	if err != nil {
 		return nil, err
 	}
 	mux := http.NewServeMux()
 	mux.Handle(tutorial.IVRPath, ivr)
-	if cfg.BackendURL == "" {
+	return mux, nil
+}
+
+// backendHandler is the built-in backend, opening bound values if the IVR
+// binds them.
+func backendHandler(cfg tutorial.Config) http.Handler {
+	mux := http.NewServeMux()
+	if cfg.BindValues {
+		mux.Handle(tutorial.BackendPath, tutorial.BoundBackend(cfg.Cipher))
+	} else {
 		mux.Handle(tutorial.BackendPath, tutorial.Backend(cfg.Cipher))
 	}
-	return mux, nil
+	return mux
+}
+
+// service is the running IVR: the public server, and the built-in
+// backend's server on loopback unless BACKEND_URL names another.
+type service struct {
+	public     *http.Server
+	backend    *http.Server // nil with an external backend
+	backendURL string
+	errc       chan error // each server's end
+}
+
+// startService serves the IVR on public (the listener Twilio reaches)
+// and, when cfg.BackendURL is empty, the built-in backend on a separate
+// listener at cfg.BackendAddr, which only the IVR calls.
+func startService(public net.Listener, cfg tutorial.Config, s ivrSettings) (*service, error) {
+	svc := &service{backendURL: cfg.BackendURL, errc: make(chan error, 2)}
+	if svc.backendURL == "" {
+		ln, err := net.Listen("tcp", cfg.BackendAddr)
+		if err != nil {
+			return nil, fmt.Errorf("built-in backend: %w", err)
+		}
+		svc.backend = newServer(backendHandler(cfg), s.logger)
+		svc.backendURL = "http://" + ln.Addr().String() + tutorial.BackendPath
+		go func() { svc.errc <- svc.backend.Serve(ln) }()
+	}
+	s.backendURL = svc.backendURL
+	mux, err := newMux(cfg, s)
+	if err != nil {
+		if svc.backend != nil {
+			svc.backend.Close()
+		}
+		return nil, err
+	}
+	svc.public = newServer(mux, s.logger)
+	go func() { svc.errc <- svc.public.Serve(public) }()
+	return svc, nil
+}
+
+// shutdown stops the public server first, so that calls in progress can
+// still reach the backend, then the backend.
+func (svc *service) shutdown(ctx context.Context) error {
+	err := svc.public.Shutdown(ctx)
+	if svc.backend != nil {
+		err = errors.Join(err, svc.backend.Shutdown(ctx))
+	}
+	return err
+}
+
+func newServer(h http.Handler, logger *slog.Logger) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      15 * time.Second, // Twilio gives up on a webhook after 15 s
+		IdleTimeout:       60 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
 }
 
 // serve runs the IVR until SIGINT or SIGTERM.
@@ -53,62 +134,35 @@ func serve(lookup func(string) (string, bool), insecure bool) error {
 	if err != nil {
 		return err
 	}
-	backendURL := cfg.BackendURL
-	if backendURL == "" {
-		backendURL = "http://" + ln.Addr().String() + tutorial.BackendPath
-	}
 	store, redisClient, err := singleUseStore(lookup)
 	if err != nil {
 		ln.Close()
 		return err
 	}
-	storeName := "memory (this replica only)"
 	if redisClient != nil {
 		defer redisClient.Close()
-		storeName = "redis"
-		pingCtx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		if err := redisClient.Ping(pingCtx).Err(); err != nil {
-			// Not fatal: Redis may start later. Until it answers, every
-			// step fails closed.
-			logger.Warn("REDIS_URL does not answer yet; steps fail until it does", "error", err.Error())
-		}
-		cancel()
 	}
-	mux, err := newMux(cfg, backendURL, insecure, store, logger)
+	svc, err := startService(ln, cfg, ivrSettings{insecure: insecure, logger: logger, store: store})
 	if err != nil {
 		ln.Close()
 		return err
 	}
-	srv := &http.Server{
-		Handler:           mux,
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       10 * time.Second,
-		WriteTimeout:      15 * time.Second, // Twilio gives up on a webhook after 15 s
-		IdleTimeout:       60 * time.Second,
-		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
-	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	logger.Info("encrypted-gather listening", "addr", ln.Addr().String(), "ivr", tutorial.IVRPath,
-		"backend", backendURL, "signature_checks", !insecure, "single_use_store", storeName)
+	logStartup(logger, cfg, ln.Addr().String(), svc.backendURL, insecure)
+	logStore(ctx, logger, redisClient)
 
 	select {
-	case err := <-errc:
+	case err := <-svc.errc:
 		return err
 	case <-ctx.Done():
 	}
 	logger.Info("shutting down")
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil {
+	if err := svc.shutdown(shutdownCtx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
-	}
-	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
-		return err
 	}
 	return nil
 }

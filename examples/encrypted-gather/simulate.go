@@ -43,7 +43,7 @@ func simulateCall(out io.Writer, keys []string) error {
 
 	logger := slog.New(slog.NewTextHandler(&prefixWriter{w: out, prefix: "ivr log: "},
 		&slog.HandlerOptions{Level: slog.LevelDebug, ReplaceAttr: dropTime}))
-	mux, err := newMux(cfg, "http://"+ln.Addr().String()+tutorial.BackendPath, false, nil, logger)
+	mux, err := newMux(cfg, ivrSettings{backendURL: "http://" + ln.Addr().String() + tutorial.BackendPath, logger: logger})
 	if err != nil {
 		return err
 	}
@@ -54,8 +54,25 @@ func simulateCall(out io.Writer, keys []string) error {
 	call := caller.Call(keys...)
 
 	fmt.Fprintf(out, "\nThe call ended with %v after %d webhook requests.\n", call.End, len(call.Requests))
-	if call.End != flowtest.EndHangup {
-		return fmt.Errorf("the simulated call did not end as expected: %v", call.Err)
+	if len(call.Unused) > 0 {
+		fmt.Fprintf(out, "The call ended before the caller typed %d of the entries: %s.\n", len(call.Unused), describeKeys(call.Unused))
+	}
+	return reachedAnswer(call)
+}
+
+// successPrefix starts the sentence for a found account.
+var successPrefix, _, _ = strings.Cut(tutorial.SaySuccess("\x00", ""), "\x00")
+
+// reachedAnswer reports, as an error, a call that did not reach its end:
+// the backend's answer (an account, or the failure sentence), then a
+// hang-up.
+func reachedAnswer(call *flowtest.Call) error {
+	if call.End == flowtest.EndError {
+		return fmt.Errorf("the simulated call failed: %w", call.Err)
+	}
+	last := call.LastSaid()
+	if call.End != flowtest.EndHangup || (last != tutorial.SayFailure && !strings.HasPrefix(last, successPrefix)) {
+		return fmt.Errorf("the simulated call ended (%v) before the backend answered: add entries, or check the ones given", call.End)
 	}
 	return nil
 }

@@ -1,8 +1,11 @@
 package main
 
 import (
+	"context"
 	"errors"
+	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -37,4 +40,21 @@ func singleUseStore(lookup func(string) (string, bool)) (flow.Store, *redis.Clie
 		return nil, nil, err
 	}
 	return store, client, nil
+}
+
+// logStore says which single-use store the IVR uses and, for Redis,
+// whether it answers. A Redis that does not answer yet is not fatal (it
+// may start later); until it does, every step fails closed.
+func logStore(ctx context.Context, logger *slog.Logger, redisClient *redis.Client) {
+	if redisClient == nil {
+		logger.Info("single-use store: memory, this replica only (set REDIS_URL to share one between replicas)")
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	if err := redisClient.Ping(ctx).Err(); err != nil {
+		logger.Warn("single-use store: REDIS_URL does not answer; every step fails until it does", "error", err.Error())
+		return
+	}
+	logger.Info("single-use store: redis")
 }

@@ -70,7 +70,8 @@ func TestReplicasWithRedisURL(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer client.Close()
-		mux, err := newMux(cfg, backend.URL+tutorial.BackendPath, false, store, slog.New(slog.NewTextHandler(&logs, nil)))
+		mux, err := newMux(cfg, ivrSettings{backendURL: backend.URL + tutorial.BackendPath, store: store,
+			logger: slog.New(slog.NewTextHandler(&logs, nil))})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -57,7 +57,11 @@ func tutorialServer(t *testing.T) (string, *seen) {
 	srv := httptest.NewUnstartedServer(nil)
 	base := "http://" + srv.Listener.Addr().String()
 	cipher := aescrypt.New(aescrypt.GenerateKey())
-	ivr, err := flow.New(cipher, testToken, tutorial.Steps(), tutorial.Finish(base+tutorial.BackendPath), flow.WithPublicURL(base),
+	finish, err := tutorial.Finish(base + tutorial.BackendPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ivr, err := flow.New(cipher, testToken, tutorial.Steps(), finish, flow.WithPublicURL(base),
 		flow.WithLogger(slog.New(slog.DiscardHandler)))
 	if err != nil {
 		t.Fatal(err)

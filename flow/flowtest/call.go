@@ -14,7 +14,15 @@ type Call struct {
 	Events   []Event    // everything that happened, in order
 	Requests []*Request // every webhook request, in order
 	End      End        // how the call ended
-	Err      error      // why, when End is EndError
+	Err      error      // why, when End is EndError; or why the status callback failed
+
+	// Unused are the entries the call ended before the caller typed or
+	// said them, in order: a script longer than the call.
+	Unused []string
+
+	// StatusCallback is the request to Caller.StatusCallback once the call
+	// ended, and its answer; nil without one.
+	StatusCallback *Request
 }
 
 // LastSaid returns the last <Say> text of the call, or "" if nothing was
@@ -40,7 +48,10 @@ type Request struct {
 type Event struct {
 	Kind EventKind
 	// Text is the Say text, Play URL, pause length, the keys entered
-	// ("" for silence), or the URL a Redirect or Gather went to.
+	// ("" for silence), the words said, the URL a Redirect went to, or
+	// the CallStatus a status callback reported, whom a Dial dialled
+	// (numbers, client identities, SIP URIs, "conference NAME" or
+	// "queue NAME", comma-separated), or the queue an Enqueue joined.
 	Text string
 }
 
@@ -56,9 +67,15 @@ const (
 	EventRedirect
 	EventHangup
 	EventReject
+	EventSpeech         // the caller answered a speech <Gather> with words
+	EventCallerHangup   // the caller hung up
+	EventStatusCallback // Twilio's status callback, after the call
+	EventDial           // a <Dial> handed the call on; Text names whom it dialled
+	EventEnqueue        // an <Enqueue> put the call in a queue; Text is the queue
 )
 
-var eventNames = [...]string{"Say", "Play", "Pause", "Caller", "Redirect", "Hangup", "Reject"}
+var eventNames = [...]string{"Say", "Play", "Pause", "Caller", "Redirect", "Hangup", "Reject",
+	"Caller says", "Caller hangs up", "Status callback", "Dial", "Enqueue"}
 
 // String returns the kind's name as Transcript writes it.
 func (k EventKind) String() string {
@@ -73,14 +90,17 @@ type End int
 
 // The ways a call ends.
 const (
-	EndCompleted  End = iota // the document ran out of verbs
-	EndHangup                // a <Hangup>
-	EndRejected              // a <Reject>
-	EndRequestCap            // MaxRequests was reached: the application loops
-	EndError                 // a request failed, was not 2xx, or its answer was not TwiML
+	EndCompleted    End = iota // the document ran out of verbs
+	EndHangup                  // a <Hangup>
+	EndRejected                // a <Reject>
+	EndRequestCap              // MaxRequests was reached: the application loops
+	EndError                   // a request failed, was not 2xx, or its answer was not TwiML
+	EndCallerHangup            // the caller hung up (a HangUp entry)
+	EndDialed                  // a <Dial> handed the call on (the dialled party is not simulated)
+	EndEnqueued                // an <Enqueue> put the call in a queue
 )
 
-var endNames = [...]string{"completed", "hangup", "rejected", "request cap", "error"}
+var endNames = [...]string{"completed", "hangup", "rejected", "request cap", "error", "caller hung up", "dialed", "enqueued"}
 
 // String returns the end's name.
 func (e End) String() string {
@@ -106,7 +126,7 @@ func (c *Call) Transcript() string {
 
 func (ev Event) line() string {
 	switch ev.Kind {
-	case EventHangup, EventReject:
+	case EventHangup, EventReject, EventCallerHangup:
 		if ev.Text == "" {
 			return ev.Kind.String()
 		}

@@ -44,6 +44,13 @@ type Caller struct {
 	// Log, if set, receives each event and request as it happens, one line
 	// each, as Twilio's debugger would show them.
 	Log io.Writer
+
+	// StatusCallback, if set, is where the call's status callback is
+	// POSTed once the call ends, signed like every request, with the
+	// call's parameters and CallStatus "completed", as Twilio does for a
+	// number's "call status changes" URL. A relative URL is resolved
+	// against URL. The request goes to Handler too, or over the network.
+	StatusCallback string
 }
 
 // NewCaller returns a Caller for the webhook at webhookURL served by h,
@@ -84,17 +91,24 @@ func randomHex(n int) string {
 	return hex.EncodeToString(b)
 }
 
-// Call places one call. Each key entry answers one <Gather> in turn:
-// digits such as "1234", "12#" (ended by the finish key), or "" for
-// silence; once the entries run out the caller stays silent. Call never
-// panics on a misbehaving application: it records how the call ended.
-func (c *Caller) Call(keys ...string) *Call {
-	return c.CallContext(context.Background(), keys...)
+// Call places one call. Each entry answers one <Gather> in turn: keys
+// such as "1234", "12#" (ended by the finish key), or "" for silence;
+// Speech("...") for words, which only a speech <Gather> hears; and HangUp,
+// alone or after keys, to hang up. Once the entries run out the caller
+// stays silent; entries left when the call ends are in Call.Unused. Call
+// never panics on a misbehaving application: it records how the call
+// ended.
+func (c *Caller) Call(entries ...string) *Call {
+	return c.CallContext(context.Background(), entries...)
 }
 
 // CallContext is Call with a context that bounds the whole call.
-func (c *Caller) CallContext(ctx context.Context, keys ...string) *Call {
-	s := &session{caller: c, ctx: ctx, keys: keys, call: &Call{Sid: c.Params.Get("CallSid")}}
+func (c *Caller) CallContext(ctx context.Context, entries ...string) *Call {
+	s := &session{caller: c, ctx: ctx, keys: entries, call: &Call{Sid: c.Params.Get("CallSid")}}
 	s.run()
+	s.call.Unused = append([]string(nil), entries[s.next:]...)
+	if c.StatusCallback != "" {
+		s.statusCallback()
+	}
 	return s.call
 }

@@ -1,9 +1,11 @@
 // Package flowtest is a simulated Twilio for tests, in the manner of
 // net/http/httptest: a Caller places a call against any http.Handler (or a
 // URL), signs every request as Twilio does, follows the TwiML it gets back
-// (Say, Play, Pause, Gather, Redirect, Hangup, Reject) and types scripted
-// keys into each <Gather>. The Call it returns records what was said and
-// played, every request, and how the call ended.
+// (Say, Play, Pause, Gather, Redirect, Hangup, Reject) and answers each
+// <Gather> with a scripted entry: keys, words (Speech), or a hang-up
+// (HangUp). After the call it can send the status callback. The Call it
+// returns records what was said and played, every request, how the call
+// ended and which entries it never used.
 //
 // It drives any TwiML application, not only package flow's, and needs no
 // network or Twilio account.

@@ -21,7 +21,7 @@ type session struct {
 	caller *Caller
 	ctx    context.Context
 	keys   []string
-	next   int // index of the next key entry
+	next   int // index of the next entry
 	call   *Call
 }
 
@@ -30,6 +30,7 @@ type hop struct {
 	method string
 	url    string
 	params url.Values // added to the call's parameters
+	final  bool       // the caller hung up: the answer is not followed
 }
 
 func (s *session) run() {
@@ -50,6 +51,10 @@ func (s *session) run() {
 		doc, err := s.fetch(h)
 		if err != nil {
 			s.end(EndError, err)
+			return
+		}
+		if h.final {
+			s.end(EndCallerHangup, nil)
 			return
 		}
 		h = s.follow(doc, h.url)
@@ -82,7 +87,7 @@ func (s *session) follow(doc *twiml.Response, docURL string) *hop {
 		case twiml.Say, twiml.Play, twiml.Pause:
 			s.play(v)
 		case twiml.Gather:
-			if next := s.gather(v, docURL); next != nil {
+			if next, stop := s.gather(v, docURL); stop {
 				return next
 			}
 		case twiml.Redirect:
@@ -96,10 +101,41 @@ func (s *session) follow(doc *twiml.Response, docURL string) *hop {
 			s.record(EventReject, string(v.Reason))
 			s.end(EndRejected, nil)
 			return nil
+		case twiml.Dial:
+			s.record(EventDial, dialled(v))
+			s.end(EndDialed, nil)
+			return nil
+		case twiml.Enqueue:
+			s.record(EventEnqueue, v.Name)
+			s.end(EndEnqueued, nil)
+			return nil
 		}
 	}
 	s.end(EndCompleted, nil)
 	return nil
+}
+
+// dialled names whom a <Dial> calls, for its Event.
+func dialled(d twiml.Dial) string {
+	if len(d.Nouns) == 0 {
+		return d.PhoneNumber
+	}
+	names := make([]string, 0, len(d.Nouns))
+	for _, n := range d.Nouns {
+		switch n := n.(type) {
+		case twiml.Number:
+			names = append(names, n.PhoneNumber)
+		case twiml.Client:
+			names = append(names, "client "+n.Identity)
+		case twiml.Sip:
+			names = append(names, n.URI)
+		case twiml.Conference:
+			names = append(names, "conference "+n.Name)
+		case twiml.Queue:
+			names = append(names, "queue "+n.Name)
+		}
+	}
+	return strings.Join(names, ", ")
 }
 
 func (s *session) play(v twiml.Verb) {
@@ -121,31 +157,64 @@ func (s *session) play(v twiml.Verb) {
 	}
 }
 
-// gather plays the nested verbs, types the next entry, and returns the
-// action request, or nil when the caller was silent and the document goes
-// on with its next verb.
-func (s *session) gather(g twiml.Gather, docURL string) *hop {
+// gather plays the nested verbs and answers with the next entry. It
+// returns stop=false when the caller was silent and the document goes on
+// with its next verb; else the action request, or nil when the caller hung
+// up without one.
+func (s *session) gather(g twiml.Gather, docURL string) (next *hop, stop bool) {
 	for _, v := range g.Verbs {
 		s.play(v)
 	}
-	entry := ""
-	if g.Input != twiml.InputSpeech { // a speech-only Gather does not hear keys
-		entry = s.nextEntry()
+	e := parseEntry(s.nextEntry())
+	params := s.answer(g, e)
+	if e.hangsUp {
+		s.record(EventCallerHangup, "")
+		if params == nil {
+			s.end(EndCallerHangup, nil)
+			return nil, true
+		}
+		params.Set("CallStatus", "completed")
 	}
-	digits, finishedOn := typeKeys(entry, g)
-	s.record(EventGather, entry)
-	if digits == "" && !g.ActionOnEmptyResult {
-		return nil
+	if params == nil && !g.ActionOnEmptyResult {
+		return nil, false
+	}
+	if params == nil {
+		params = url.Values{"Digits": {""}}
 	}
 	action := docURL
 	if g.Action != "" {
 		action = resolve(docURL, g.Action)
 	}
+	return &hop{method: methodOr(g.Method), url: action, params: params, final: e.hangsUp}, true
+}
+
+// answer records the caller's entry at g and returns what Twilio posts
+// for it, or nil for what it hears as silence: keys at a speech-only
+// Gather, words at a keys-only one, or nothing.
+func (s *session) answer(g twiml.Gather, e entry) url.Values {
+	hearsSpeech := g.Input == twiml.InputSpeech || g.Input == twiml.InputDTMFSpeech
+	if e.spoken {
+		s.record(EventSpeech, e.speech)
+		if !hearsSpeech || e.speech == "" {
+			return nil
+		}
+		return url.Values{"SpeechResult": {e.speech}, "Confidence": {"0.9"}}
+	}
+	if g.Input == twiml.InputSpeech {
+		e.keys = "" // a speech-only Gather does not hear keys
+	}
+	if e.keys != "" || !e.hangsUp {
+		s.record(EventGather, e.keys)
+	}
+	digits, finishedOn := typeKeys(e.keys, g)
+	if digits == "" {
+		return nil
+	}
 	params := url.Values{"Digits": {digits}}
 	if finishedOn != "" {
 		params.Set("FinishedOnKey", finishedOn)
 	}
-	return &hop{method: methodOr(g.Method), url: action, params: params}
+	return params
 }
 
 func (s *session) nextEntry() string {
@@ -206,8 +275,9 @@ func resolve(docURL, ref string) string {
 // plus one byte to tell when it is exceeded.
 const maxBody = twiml.MaxDocumentSize + 1
 
-// fetch makes one webhook request and parses its answer.
-func (s *session) fetch(h *hop) (*twiml.Response, error) {
+// newRequest builds the signed request for h: the call's parameters and
+// h's, and the body to send.
+func (s *session) newRequest(h *hop) (rec *Request, body string) {
 	form := url.Values{}
 	for k, v := range s.caller.Params {
 		form[k] = append([]string(nil), v...)
@@ -215,17 +285,47 @@ func (s *session) fetch(h *hop) (*twiml.Response, error) {
 	for k, v := range h.params {
 		form[k] = append([]string(nil), v...)
 	}
-	target, body := h.url, ""
+	target := h.url
 	var signed url.Values
 	if h.method == http.MethodGet {
 		target = appendQuery(h.url, form)
 	} else {
 		body, signed = form.Encode(), form
 	}
-	rec := &Request{Method: h.method, URL: target, Form: form}
+	rec = &Request{Method: h.method, URL: target, Form: form}
 	if s.caller.AuthToken != "" {
 		rec.Signature = twiliosig.Sign(s.caller.AuthToken, target, signed)
 	}
+	return rec, body
+}
+
+// statusCallback posts the call's end to Caller.StatusCallback.
+func (s *session) statusCallback() {
+	h := &hop{method: http.MethodPost, url: resolve(s.caller.URL, s.caller.StatusCallback), params: url.Values{
+		"CallStatus":     {"completed"},
+		"CallDuration":   {"0"}, // no time passes in a simulated call
+		"CallbackSource": {"call-progress-events"},
+		"SequenceNumber": {"0"},
+	}}
+	rec, body := s.newRequest(h)
+	s.call.StatusCallback = rec
+	s.record(EventStatusCallback, "completed")
+	s.logf("-> %s %s%s", h.method, rec.URL, describeParams(h.params))
+	status, answer, err := s.send(rec, body)
+	if err == nil && (status < 200 || status > 299) {
+		err = fmt.Errorf("status %d", status)
+	}
+	rec.StatusCode, rec.Body = status, answer
+	if err != nil {
+		s.call.Err = errors.Join(s.call.Err, fmt.Errorf("flowtest: status callback: %w", err))
+		s.logf("!! status callback: %v", err)
+	}
+}
+
+// fetch makes one webhook request and parses its answer.
+func (s *session) fetch(h *hop) (*twiml.Response, error) {
+	rec, body := s.newRequest(h)
+	target := rec.URL
 	s.call.Requests = append(s.call.Requests, rec)
 	s.logf("-> %s %s%s", h.method, target, describeParams(h.params))
 
@@ -325,8 +425,8 @@ func appendQuery(target string, form url.Values) string {
 	return target + sep + form.Encode()
 }
 
-// describeParams shows the parameters a verb added, with Digits masked as
-// Twilio's PCI mode masks them in its logs.
+// describeParams shows the parameters a verb added, with Digits and
+// SpeechResult masked as Twilio's PCI mode masks them in its logs.
 func describeParams(params url.Values) string {
 	if len(params) == 0 {
 		return ""
@@ -339,7 +439,7 @@ func describeParams(params url.Values) string {
 	var b strings.Builder
 	for _, k := range keys {
 		v := params.Get(k)
-		if k == "Digits" {
+		if k == "Digits" || k == "SpeechResult" {
 			v = strings.Repeat("*", len(v))
 		}
 		b.WriteString(" " + k + "=" + v)

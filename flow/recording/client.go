@@ -37,6 +37,8 @@ type Client struct {
 	authKind   string // "auth token" or "API key": for printing, never the secret
 }
 
+var _ flow.RecordingPauser = (*Client)(nil)
+
 // New returns a Client that authenticates with the account's SID ("AC" and
 // 32 hex digits) and auth token.
 func New(accountSid, authToken string, opts ...Option) (*Client, error) {
@@ -86,10 +88,16 @@ func newClient(accountSid, username, password, kind string, opts []Option) (*Cli
 	return &Client{api: rest.Api, accountSid: accountSid, authKind: kind}, nil
 }
 
+// Account returns the SID of the account whose calls the Client acts on.
+// A flow that pauses recordings with it refuses requests from any other.
+func (c *Client) Account() string { return c.accountSid }
+
 // Pause pauses the active recording of the call callSid, skipping the
 // paused time (PauseBehavior "skip"): the recording keeps nothing of it,
-// not even silence. It returns an error wrapping flow.ErrNoActiveRecording
-// when the call has none, and one wrapping ErrUpdate on any other failure.
+// not even silence. It returns nil only when Twilio answers 2xx with the
+// recording's status "paused"; an error wrapping flow.ErrNoActiveRecording
+// when Twilio's answer says the call has no active recording; and one
+// wrapping ErrUpdate on any other answer or failure.
 //
 // The REST request runs before Pause returns and takes at most the
 // Client's timeout. The REST client takes no context: a ctx that has
@@ -98,8 +106,9 @@ func (c *Client) Pause(ctx context.Context, callSid string) error {
 	return c.update(ctx, callSid, statusPaused)
 }
 
-// Resume resumes the active recording of the call callSid. It reports
-// errors and honours ctx as Pause does.
+// Resume resumes the active recording of the call callSid. It returns nil
+// only when Twilio answers 2xx with the status "in-progress", and reports
+// other answers and honours ctx as Pause does.
 func (c *Client) Resume(ctx context.Context, callSid string) error {
 	return c.update(ctx, callSid, statusInProgress)
 }
@@ -119,24 +128,11 @@ func (c *Client) update(ctx context.Context, callSid, status string) error {
 	if status == statusPaused {
 		params.SetPauseBehavior(pauseSkip)
 	}
-	_, err := c.api.UpdateCallRecording(callSid, currentRecording, params)
-	return classify(op, err)
-}
-
-// classify turns the REST client's error into ours. Twilio's error
-// messages name the call and the recording, never a caller's input.
-func classify(op string, err error) error {
-	if err == nil {
-		return nil
+	answer, err := c.api.UpdateCallRecordingWithMetadata(callSid, currentRecording, params)
+	if err != nil {
+		return classify(op, err)
 	}
-	var rest *client.TwilioRestError
-	if errors.As(err, &rest) {
-		if rest.Status == http.StatusNotFound || rest.Code == 20404 {
-			return fmt.Errorf("recording: %s: %w", op, flow.ErrNoActiveRecording)
-		}
-		return fmt.Errorf("%w: %s: Twilio answered status %d, error code %d", ErrUpdate, op, rest.Status, rest.Code)
-	}
-	return fmt.Errorf("%w: %s: %w", ErrUpdate, op, err)
+	return confirm(op, answer.StatusCode, answer.Resource.Status, status)
 }
 
 // validSecret accepts what the REST client accepts as a password.

@@ -28,6 +28,13 @@ func TestPauseResume(t *testing.T) {
 		{name: "server error", answer: answerError, wantErr: recording.ErrUpdate},
 		{name: "not JSON", answer: answerGarbage, wantErr: recording.ErrUpdate},
 		{name: "timeout", answer: answerHang, wantErr: recording.ErrUpdate},
+		{name: "redirect saying so", answer: answerRedirect, wantErr: recording.ErrUpdate},
+		{name: "2xx in the other status", answer: answerOtherStatus, wantErr: recording.ErrUpdate},
+		{name: "2xx without a status", answer: answerNoStatus, wantErr: recording.ErrUpdate},
+		{name: "2xx without a body", answer: answerEmpty, wantErr: recording.ErrUpdate},
+		{name: "404 with another code", answer: answerNotFoundCode, wantErr: recording.ErrUpdate},
+		{name: "404 not from Twilio", answer: answerNotFoundHTML, wantErr: recording.ErrUpdate},
+		{name: "code 20404 under 400", answer: answerCodeNotStatus, wantErr: recording.ErrUpdate},
 	}
 	ops := []struct {
 		name   string

@@ -11,4 +11,13 @@
 // printing it (fmt, slog, JSON) shows the secret. Each REST request runs
 // within the webhook request that needs it, bounded by a timeout
 // (DefaultTimeout), and follows no redirect.
+//
+// Only a confirmed answer counts: Pause succeeds when Twilio answers 2xx
+// with the recording's status "paused", Resume when it answers 2xx with
+// "in-progress"; a redirect, or a 2xx that says anything else, is an
+// error. Twilio has no error of its own for a call without an active
+// recording: it answers 404 with its generic code 20404, as for a call it
+// cannot find in the account. The Client reads that answer, and only that
+// one, as flow.ErrNoActiveRecording, which is sound because a flow first
+// refuses webhooks from any account but the Client's (Client.Account).
 package recording

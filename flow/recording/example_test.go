@@ -51,6 +51,7 @@ func Example() {
 	}
 
 	caller := flowtest.NewCaller(ivr, "https://ivr.example.com/encrypted-gather", authToken)
+	caller.Params.Set("AccountSid", accountSid)
 	caller.Params.Set("CallSid", "CA"+strings.Repeat("f", 32))
 	call := caller.Call("", "1234", "4321")
 	fmt.Println(call.Said[len(call.Said)-1])
@@ -61,7 +62,7 @@ func Example() {
 }
 
 // printingRESTAPI stands in for Twilio's REST API: it prints each request
-// and answers that the recording was updated.
+// and answers that the recording is now in the status asked for.
 type printingRESTAPI struct {
 	*httptest.Server
 	mu sync.Mutex
@@ -71,11 +72,12 @@ func newPrintingRESTAPI() *printingRESTAPI {
 	p := &printingRESTAPI{}
 	p.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
+		form, _ := url.ParseQuery(string(body))
 		p.mu.Lock()
 		fmt.Println(r.Method, r.URL.Path, string(body))
 		p.mu.Unlock()
 		w.Header().Set("Content-Type", "application/json")
-		fmt.Fprint(w, `{"status":"ok"}`)
+		fmt.Fprintf(w, `{"status":%q}`, form.Get("Status"))
 	}))
 	return p
 }

@@ -35,6 +35,15 @@ const (
 	answerError                      // 500, Twilio code 20500
 	answerGarbage                    // 502 with an HTML body
 	answerHang                       // no answer until the client gives up
+
+	// Answers that look like success or like "no recording" and are not.
+	answerRedirect      // 307 to the same path, with the recording asked for as its body
+	answerOtherStatus   // 200 with the recording in the other status
+	answerNoStatus      // 200 with the recording but no status
+	answerEmpty         // 204, no body
+	answerNotFoundCode  // 404 with a Twilio code other than 20404
+	answerNotFoundHTML  // 404 with an HTML body, as from a proxy
+	answerCodeNotStatus // 400 whose Twilio error code is 20404
 )
 
 // restRequest is one request the fake REST API received.
@@ -114,9 +123,34 @@ func (ft *fakeTwilio) serve(w http.ResponseWriter, r *http.Request) {
 	ft.mu.Unlock()
 
 	w.Header().Set("Content-Type", "application/json")
+	asked := form.Get("Status")
 	switch a {
 	case answerOK:
-		fmt.Fprintf(w, `{"sid":"RE%s","call_sid":"%s","status":%q}`, strings.Repeat("0f", 16), recCallSid, form.Get("Status"))
+		fmt.Fprint(w, recordingJSON(asked))
+	case answerRedirect:
+		w.Header().Set("Location", r.URL.Path)
+		w.WriteHeader(http.StatusTemporaryRedirect)
+		fmt.Fprint(w, recordingJSON(asked))
+	case answerOtherStatus:
+		other := "in-progress"
+		if asked == other {
+			other = "paused"
+		}
+		fmt.Fprint(w, recordingJSON(other))
+	case answerNoStatus:
+		fmt.Fprintf(w, `{"sid":"RE%s","call_sid":"%s"}`, strings.Repeat("0f", 16), recCallSid)
+	case answerEmpty:
+		w.WriteHeader(http.StatusNoContent)
+	case answerNotFoundCode:
+		w.WriteHeader(http.StatusNotFound)
+		fmt.Fprint(w, `{"code":21220,"message":"Invalid call state","more_info":"https://www.twilio.com/docs/errors/21220","status":404}`)
+	case answerNotFoundHTML:
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(http.StatusNotFound)
+		fmt.Fprint(w, "<html>not found</html>")
+	case answerCodeNotStatus:
+		w.WriteHeader(http.StatusBadRequest)
+		fmt.Fprint(w, `{"code":20404,"message":"not found","more_info":"https://www.twilio.com/docs/errors/20404","status":400}`)
 	case answerNotFound:
 		w.WriteHeader(http.StatusNotFound)
 		fmt.Fprintf(w, `{"code":20404,"message":"The requested resource %s was not found","more_info":"https://www.twilio.com/docs/errors/20404","status":404}`, r.URL.Path)
@@ -133,6 +167,11 @@ func (ft *fakeTwilio) serve(w http.ResponseWriter, r *http.Request) {
 		case <-ft.release:
 		}
 	}
+}
+
+// recordingJSON is Twilio's answer for the call's recording in status.
+func recordingJSON(status string) string {
+	return fmt.Sprintf(`{"account_sid":"%s","sid":"RE%s","call_sid":"%s","status":%q}`, recAccountSid, strings.Repeat("0f", 16), recCallSid, status)
 }
 
 // client returns an HTTP client that sends what is addressed to Twilio's

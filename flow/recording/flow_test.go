@@ -64,7 +64,7 @@ func recTestFlow(t testing.TB, rec *recording.Client, steps []flow.Step, logs *b
 	finish := func(context.Context, *flow.Result) ([]twiml.Verb, error) {
 		return []twiml.Verb{twiml.Say{Text: recSayDone}}, finishErr
 	}
-	opts := []flow.Option{flow.WithPublicURL("https://ivr.example.com")}
+	opts := []flow.Option{flow.WithPublicURL("https://ivr.example.com"), flow.WithLogger(slog.New(slog.DiscardHandler))}
 	if rec != nil {
 		opts = append(opts, flow.WithRecordingPause(rec))
 	}
@@ -126,6 +126,7 @@ func TestRecordingPausedBeforePrompt(t *testing.T) {
 	})
 	c := flowtest.NewCaller(h, recWebhook, recWebhookToken)
 	c.Params.Set("CallSid", recCallSid)
+	c.Params.Set("AccountSid", recAccountSid)
 	call := c.Call("1", "1234", "2")
 	if call.LastSaid() != recSayDone {
 		t.Fatalf("call did not finish:\n%s", call.Transcript())
@@ -170,6 +171,15 @@ func TestRecordingFailures(t *testing.T) {
 		{name: "timeout, fail open", pause: answerHang, resume: answerHang, failOpen: true,
 			want: []string{"paused", "in-progress"}, wantLast: recSayDone, wantAsked: true,
 			wantRecLog: "pause_failed", wantLevel: "WARN", wantOutcome: "asked"},
+		{name: "redirect, fail closed", pause: answerRedirect,
+			want: []string{"paused"}, wantLast: recSayApology,
+			wantRecLog: "pause_failed", wantLevel: "ERROR", wantOutcome: "recording_failed"},
+		{name: "2xx not paused, fail closed", pause: answerOtherStatus,
+			want: []string{"paused"}, wantLast: recSayApology,
+			wantRecLog: "pause_failed", wantLevel: "ERROR", wantOutcome: "recording_failed"},
+		{name: "404 not about the recording, fail closed", pause: answerNotFoundCode,
+			want: []string{"paused"}, wantLast: recSayApology,
+			wantRecLog: "pause_failed", wantLevel: "ERROR", wantOutcome: "recording_failed"},
 		{name: "resume fails", resume: answerError,
 			want: []string{"paused", "in-progress"}, wantLast: recSayDone, wantAsked: true,
 			wantRecLog: "paused", wantLevel: "INFO", wantOutcome: "asked"},
@@ -252,15 +262,15 @@ func TestRecordingBadRequests(t *testing.T) {
 		want []string
 	}{
 		{name: "broken state at a sensitive step", url: recWebhook + "?step=s0&state=AAAA",
-			form: url.Values{"CallSid": {recCallSid}, "Digits": {"1234"}}, want: []string{"in-progress"}},
+			form: url.Values{"AccountSid": {recAccountSid}, "CallSid": {recCallSid}, "Digits": {"1234"}}, want: []string{"in-progress"}},
 		{name: "broken state at a plain step", url: recWebhook + "?step=s1&state=AAAA",
-			form: url.Values{"CallSid": {recCallSid}, "Digits": {"1"}}, want: nil},
+			form: url.Values{"AccountSid": {recAccountSid}, "CallSid": {recCallSid}, "Digits": {"1"}}, want: nil},
 		{name: "unknown step", url: recWebhook + "?step=nope&state=AAAA",
-			form: url.Values{"CallSid": {recCallSid}, "Digits": {"1234"}}, want: nil},
+			form: url.Values{"AccountSid": {recAccountSid}, "CallSid": {recCallSid}, "Digits": {"1234"}}, want: nil},
 		{name: "malformed CallSid", url: recWebhook,
-			form: url.Values{"CallSid": {"CA../../Accounts"}}, want: nil},
+			form: url.Values{"AccountSid": {recAccountSid}, "CallSid": {"CA../../Accounts"}}, want: nil},
 		{name: "first request", url: recWebhook,
-			form: url.Values{"CallSid": {recCallSid}}, want: []string{"paused"}},
+			form: url.Values{"AccountSid": {recAccountSid}, "CallSid": {recCallSid}}, want: []string{"paused"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -310,7 +320,7 @@ func TestRecordingHangupMidGather(t *testing.T) {
 			ft := newFakeTwilio(t)
 			ft.answer("in-progress", answerNotFound)
 			f := recTestFlow(t, ft.recordings(t), recTestSteps(kindSensitive, kindSensitive), nil, nil)
-			form := url.Values{"CallSid": {recCallSid}, "CallStatus": {"in-progress"}}
+			form := url.Values{"AccountSid": {recAccountSid}, "CallSid": {recCallSid}, "CallStatus": {"in-progress"}}
 			w := httptest.NewRecorder()
 			f.ServeHTTP(w, flowtest.NewRequest(http.MethodPost, recWebhook, form, recWebhookToken))
 			action, err := flowtest.GatherAction(recWebhook, w.Body.Bytes())
@@ -329,5 +339,46 @@ func TestRecordingHangupMidGather(t *testing.T) {
 				t.Errorf("REST requests %q, want %q", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestRecordingOtherAccount checks a call from an account other than the
+// Client's. Twilio answers "not found" for another account's call, which
+// reads like a call with no recording; the flow must refuse the call
+// before it asks anything, and make no REST request.
+func TestRecordingOtherAccount(t *testing.T) {
+	ft := newFakeTwilio(t)
+	ft.answer("paused", answerNotFound)
+	ft.answer("in-progress", answerNotFound)
+	var logs bytes.Buffer
+	f := recTestFlow(t, ft.recordings(t), recTestSteps(kindSensitive, kindSensitive), &logs, nil)
+	c := flowtest.NewCaller(f, recWebhook, recWebhookToken)
+	c.Params.Set("CallSid", recCallSid)
+	c.Params.Set("AccountSid", "AC"+strings.Repeat("12", 16))
+	call := c.Call("1234", "4321")
+	if call.LastSaid() != recSayApology || slices.Contains(call.Said, "Enter value 0.") {
+		t.Errorf("call heard %q, want only the apology\n%s", call.Said, call.Transcript())
+	}
+	if got := ft.recorded(); len(got) != 0 {
+		t.Errorf("%d REST requests, want none", len(got))
+	}
+	lines := logLines(t, &logs)
+	if len(lines) != 1 || lines[0]["outcome"] != "wrong_account" || lines[0]["level"] != "WARN" {
+		t.Errorf("log %v, want one warning with outcome wrong_account", lines)
+	}
+}
+
+// TestRecordingPausedAgainAfterPlainStep checks a call whose sensitive
+// steps are split by a plain one against the REST API: the second run
+// is paused again, and each REST request is confirmed.
+func TestRecordingPausedAgainAfterPlainStep(t *testing.T) {
+	ft := newFakeTwilio(t)
+	f := recTestFlow(t, ft.recordings(t), recTestSteps(kindSensitive, kindPlain, kindSensitive), nil, nil)
+	call := recTestCall(f, "1234", "", "1", "4321")
+	if call.LastSaid() != recSayDone {
+		t.Fatalf("call did not finish:\n%s", call.Transcript())
+	}
+	if got, want := ft.statuses(), []string{"paused", "in-progress", "paused", "in-progress"}; !slices.Equal(got, want) {
+		t.Errorf("REST requests %q, want %q", got, want)
 	}
 }

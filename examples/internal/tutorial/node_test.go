@@ -45,7 +45,11 @@ func TestGoIVRWithNodeBackend(t *testing.T) {
 	}
 	backendURL := "http://127.0.0.1:" + strings.TrimSpace(port) + BackendPath
 
-	ivr, err := flow.New(aescrypt.New(key), "token", Steps(), Finish(backendURL), flow.WithPublicURL("https://ivr.example.com"))
+	finish, err := Finish(backendURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ivr, err := flow.New(aescrypt.New(key), "token", Steps(), finish, flow.WithPublicURL("https://ivr.example.com"))
 	if err != nil {
 		t.Fatal(err)
 	}

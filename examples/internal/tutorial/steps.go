@@ -3,6 +3,7 @@ package tutorial
 import (
 	"encoding/json"
 	"errors"
+	"net/http"
 	"time"
 
 	"github.com/encgather/encgather/flow"
@@ -28,11 +29,14 @@ func Steps() []flow.Step {
 
 // Finish posts the sealed fields to backendURL as the tutorial's
 // processData step does, and says the account and balance it answers, or
-// the tutorial's failure sentence on any error.
-func Finish(backendURL string) flow.Finish {
-	return flow.PostJSON(flow.Backend{
+// the tutorial's failure sentence on any error. The backend's 404 ("No
+// data found") is a decline, a normal outcome, not a failure. It reports a
+// backendURL that is not an absolute http(s) URL.
+func Finish(backendURL string) (flow.Finish, error) {
+	return flow.NewBackend(flow.Backend{
 		URL:       backendURL,
 		Timeout:   5 * time.Second,
+		Declines:  []int{http.StatusNotFound},
 		OnSuccess: accountSentence,
 		Failure:   []twiml.Verb{twiml.Say{Text: SayFailure}},
 	})

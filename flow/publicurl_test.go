@@ -1,0 +1,86 @@
+package flow
+
+import (
+	"bytes"
+	"errors"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/encgather/encgather/internal/twiliosig"
+)
+
+const testPassword = "s3cr3t-pa55"
+
+// TestPublicURLForms checks public URLs as Twilio signs them: with HTTP
+// authentication credentials, a port that is not the default and a
+// percent-escaped path, each as written in Twilio's configuration. The
+// service sees the request after a proxy stripped the public URL's path.
+func TestPublicURLForms(t *testing.T) {
+	tests := []struct {
+		name   string
+		public string
+	}{
+		{"credentials", "https://twilio:" + testPassword + "@ivr.example.com"},
+		{"user only", "https://twilio@ivr.example.com"},
+		{"port", "https://ivr.example.com:8443"},
+		{"default port written", "https://ivr.example.com:443"},
+		{"escaped path", "https://ivr.example.com/my%20ivr"},
+		{"escaped slash in path", "https://ivr.example.com/a%2Fb/"},
+		{"all at once", "https://twilio:" + testPassword + "@ivr.example.com:8443/my%20ivr"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fx := newFixture(t)
+			var logs bytes.Buffer
+			f, err := New(fx.master, testAuthToken, tutorialSteps(), PostJSON(Backend{URL: fx.server.URL, OnSuccess: accountSentence}),
+				WithPublicURL(tt.public), WithLogger(slog.New(slog.NewTextHandler(&logs, nil))))
+			if err != nil {
+				t.Fatalf("New: %v", err)
+			}
+			form := callForm(testCallSid)
+			signed := strings.TrimSuffix(tt.public, "/") + "/encrypted-gather"
+			req := httptest.NewRequest(http.MethodPost, "/encrypted-gather", strings.NewReader(form.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.Header.Set(SignatureHeader, twiliosig.Sign(testAuthToken, signed, form))
+			rec := httptest.NewRecorder()
+			f.ServeHTTP(rec, req)
+			if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), sayCard) {
+				t.Fatalf("signed for %s: got %d %s", signed, rec.Code, rec.Body)
+			}
+
+			// A refused request is logged without the password.
+			req.Header.Set(SignatureHeader, twiliosig.Sign("another-token", signed, form))
+			rec = httptest.NewRecorder()
+			f.ServeHTTP(rec, req)
+			if rec.Code != http.StatusForbidden {
+				t.Fatalf("wrong signature: status %d", rec.Code)
+			}
+			if !strings.Contains(logs.String(), "bad_signature") || strings.Contains(logs.String(), testPassword) {
+				t.Errorf("log:\n%s", logs.String())
+			}
+		})
+	}
+}
+
+// TestPublicURLErrorsHideThePassword checks that a refused public URL is
+// not quoted with its password.
+func TestPublicURLErrorsHideThePassword(t *testing.T) {
+	for _, bad := range []string{
+		"ftp://twilio:" + testPassword + "@ivr.example.com",
+		"https://twilio:" + testPassword + "@ivr.example.com/?q=1",
+		"https://twilio:" + testPassword + "@ivr.example.com/#f",
+		"https://twilio:" + testPassword + "@ivr.example.com:port",
+		"https://twilio:" + testPassword + "@",
+	} {
+		_, err := NewValidator(testAuthToken, WithPublicURL(bad))
+		if !errors.Is(err, ErrDefinition) {
+			t.Fatalf("WithPublicURL: err = %v, want ErrDefinition", err)
+		}
+		if strings.Contains(err.Error(), testPassword) {
+			t.Errorf("error quotes the password: %v", err)
+		}
+	}
+}
