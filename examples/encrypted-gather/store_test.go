@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"log/slog"
 	"maps"
@@ -10,9 +11,11 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/encgather/encgather/aescrypt"
 	"github.com/encgather/encgather/examples/internal/tutorial"
+	"github.com/encgather/encgather/flow"
 	"github.com/encgather/encgather/flow/flowtest"
 	"github.com/encgather/encgather/flow/redisstore"
 	"github.com/encgather/encgather/flow/redisstore/redistest"
@@ -97,5 +100,51 @@ func TestReplicasWithRedisURL(t *testing.T) {
 	keys, err := srv.NewClient().Keys(t.Context(), redisstore.DefaultPrefix+"*").Result()
 	if err != nil || len(keys) != 2 {
 		t.Errorf("Redis holds %d claims (%v), want 2, one per step", len(keys), err)
+	}
+}
+
+// TestSingleUseEntries: SINGLE_USE_ENTRIES sizes this replica's memory
+// store; a value that is not a sensible count stops the program.
+func TestSingleUseEntries(t *testing.T) {
+	tests := []struct {
+		name     string
+		entries  string
+		wantSize int // 0: the flow's default store (nil here)
+		wantErr  error
+	}{
+		{"unset", "", 0, nil},
+		{"a count", "2", 2, nil},
+		{"zero", "0", 0, errEntries},
+		{"negative", "-5", 0, errEntries},
+		{"not a number", "lots", 0, errEntries},
+		{"too many", "100000001", 0, errEntries},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			store, client, err := singleUseStore(env(map[string]string{"SINGLE_USE_ENTRIES": tt.entries}))
+			if client != nil {
+				t.Fatal("a Redis client without REDIS_URL")
+			}
+			if !errors.Is(err, tt.wantErr) {
+				t.Fatalf("error %v, want %v", err, tt.wantErr)
+			}
+			if tt.wantSize == 0 {
+				if store != nil {
+					t.Fatalf("store %v, want the flow's default", store)
+				}
+				return
+			}
+			// A store of n entries takes n claims and refuses the next.
+			ctx := context.Background()
+			for i := range tt.wantSize + 1 {
+				claimed, _, err := store.Claim(ctx, flow.TokenID{byte(i + 1)}, time.Minute)
+				if i < tt.wantSize && (!claimed || err != nil) {
+					t.Fatalf("claim %d: %v, %v", i, claimed, err)
+				}
+				if i == tt.wantSize && !errors.Is(err, flow.ErrStoreFull) {
+					t.Fatalf("claim past the size: %v, %v; want ErrStoreFull", claimed, err)
+				}
+			}
+		})
 	}
 }

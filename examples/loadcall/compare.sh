@@ -74,7 +74,9 @@ servers=(ours limit)
 declare -A url digits
 
 p=$(free_port)
-ADDR=127.0.0.1:$p PUBLIC_URL=http://127.0.0.1:$p TWILIO_AUTH_TOKEN=$token AES_SECRET=$key \
+# Every state token answers once; the IVR's memory store keeps each for 15
+# minutes, so it is sized for every step the whole run answers.
+ADDR=127.0.0.1:$p PUBLIC_URL=http://127.0.0.1:$p TWILIO_AUTH_TOKEN=$token AES_SECRET=$key SINGLE_USE_ENTRIES=4000000 \
 	"${server[@]}" "$work/ivr" 2>"$work/ivr.log" &
 pids+=($!)
 url[ours]=http://127.0.0.1:$p/encrypted-gather digits[ours]=1234,4321
