@@ -14,7 +14,8 @@
 # Settings from the environment: CONCURRENCY (32), DURATION per measurement
 # (3s), WARMUP whole calls before each (200), PIN=1 to run the load tool
 # on CPU 0 and the servers on CPU 1 (taskset), so the tool's own work does
-# not take the servers' core. Needs go; node is optional.
+# not take the servers' core, REDIS=1 for a column of our IVR sharing its
+# single-use store through redis-server. Needs go; node is optional.
 # Everything listens on loopback ports found free, and is stopped on exit.
 set -euo pipefail
 
@@ -87,6 +88,23 @@ ADDR=127.0.0.1:$p "${server[@]}" "$work/limit" 2>"$work/limit.log" &
 pids+=($!)
 url[limit]=http://127.0.0.1:$p/first digits[limit]=4321
 wait_port "$p" "$work/limit.log"
+
+# REDIS=1 adds our IVR again with its single-use store on a redis-server
+# of its own (no persistence), to show what sharing one between replicas costs.
+if [[ ${REDIS:-0} == 1 ]]; then
+	rp=$(free_port)
+	"${server[@]}" redis-server --port "$rp" --bind 127.0.0.1 --save "" --appendonly no --dir "$work" \
+		>"$work/redis.log" 2>&1 &
+	pids+=($!)
+	wait_port "$rp" "$work/redis.log"
+	p=$(free_port)
+	ADDR=127.0.0.1:$p PUBLIC_URL=http://127.0.0.1:$p TWILIO_AUTH_TOKEN=$token AES_SECRET=$key \
+		REDIS_URL=redis://127.0.0.1:$rp/0 "${server[@]}" "$work/ivr" 2>"$work/ivr-redis.log" &
+	pids+=($!)
+	url[redis]=http://127.0.0.1:$p/encrypted-gather digits[redis]=1234,4321
+	wait_port "$p" "$work/ivr-redis.log"
+	servers+=(redis)
+fi
 
 if command -v node >/dev/null; then
 	p=$(free_port)
