@@ -79,7 +79,7 @@ func putRenderBuffer(b *[]byte) {
 func writeAnswer(w http.ResponseWriter, answer []byte) error {
 	h := w.Header()
 	h["Cache-Control"] = noStore
-	h.Set("Content-Type", "text/xml; charset=utf-8")
+	h["Content-Type"] = textXML
 	h.Set("Content-Length", strconv.Itoa(len(answer)))
 	w.WriteHeader(http.StatusOK)
 	_, err := w.Write(answer)
@@ -89,3 +89,6 @@ func writeAnswer(w http.ResponseWriter, answer []byte) error {
 // noStore is every answer's Cache-Control, one slice for all: its capacity
 // is its length, so Header.Add copies it, and Set replaces it.
 var noStore = []string{"no-store"}
+
+// textXML is every answer's Content-Type, shared as noStore is.
+var textXML = []string{"text/xml; charset=utf-8"}

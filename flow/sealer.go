@@ -61,8 +61,15 @@ func (f *Flow) gathered(idx int, digits, callSid string) (field, error) {
 	if step.Plain {
 		return field{step: idx, plain: true, value: []byte(digits)}, nil
 	}
-	dst := make([]byte, 0, aescrypt.NonceSize+len(digits)+aescrypt.Overhead)
-	sealed, err := f.sealer.SealValue(dst, []byte(digits), step.field(), callSid)
+	// One buffer: room for the sealed value, then a copy of the digits
+	// for the Sealer, wiped once sealed. dst's capacity ends where the
+	// copy begins, so a Sealer appending past it reallocates instead.
+	size := aescrypt.NonceSize + len(digits) + aescrypt.Overhead
+	buf := make([]byte, size+len(digits))
+	value := buf[size:]
+	copy(value, digits)
+	sealed, err := f.sealer.SealValue(buf[:0:size], value, step.field(), callSid)
+	clear(value)
 	if err != nil {
 		return field{}, fmt.Errorf("flow: sealing step %q: %w", step.Name, err)
 	}

@@ -32,11 +32,12 @@ type keyedHashes struct {
 	pool *sync.Pool // of *keyedHasher
 }
 
-// keyedHasher is one HMAC with scratch space for its input.
+// keyedHasher is one HMAC with scratch space for its input and its sum.
 type keyedHasher struct {
 	mac    hash.Hash
 	buf    []byte
 	params []twiliosig.Param // scratch for sorting a request's parameters
+	out    []byte            // the sum: passed through hash.Hash, a caller's array would escape
 }
 
 func newKeyedHashes(key aescrypt.Key) keyedHashes {
@@ -45,7 +46,7 @@ func newKeyedHashes(key aescrypt.Key) keyedHashes {
 		panic("flow: " + err.Error()) // unreachable: ExportHex writes hex
 	}
 	return keyedHashes{pool: &sync.Pool{New: func() any {
-		return &keyedHasher{mac: hmac.New(sha256.New, raw), buf: make([]byte, 0, 1024)}
+		return &keyedHasher{mac: hmac.New(sha256.New, raw), buf: make([]byte, 0, 1024), out: make([]byte, 0, sha256.Size)}
 	}}}
 }
 
@@ -91,7 +92,8 @@ func (k keyedHashes) request(signedURL string, params []twiliosig.Param) request
 func (h *keyedHasher) sum(dst []byte) {
 	h.mac.Reset()
 	h.mac.Write(h.buf)
-	h.mac.Sum(dst[:0])
+	h.out = h.mac.Sum(h.out[:0])
+	copy(dst, h.out)
 }
 
 func appendPrefixed(dst []byte, s string) []byte {
