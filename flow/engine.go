@@ -157,7 +157,7 @@ func (f *Flow) retry(wh *webhook, d decision, idx int, st *state, reason Reason)
 func (f *Flow) ask(wh *webhook, d decision, idx int, st *state) decision {
 	step := &f.steps[idx]
 	st.issuedAt, st.paused = f.cfg.now(), f.pausedFor(idx)
-	action := actionURL(wh.actionBase, step.Name, f.states.seal(st, wh.callSid, step.Name))
+	action := f.sealedActionURL(wh.actionBase, step.Name, st, wh.callSid)
 
 	prompt := step.Prompt
 	if extra := step.retryVerbs(d.reason, st.attempt, &f.cfg.sentences); len(extra) > 0 {

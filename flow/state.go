@@ -5,7 +5,6 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"errors"
-	"strings"
 	"time"
 
 	"golang.org/x/crypto/cryptobyte"
@@ -118,16 +117,22 @@ func (c *stateCodec) additionalData(dst []byte, callSid, step string) []byte {
 	return dst
 }
 
-// seal encodes and seals st as a base64url token. The plaintext and the
-// sealed bytes share one buffer, so a token costs two allocations.
+// seal encodes and seals st as a base64url token.
 func (c *stateCodec) seal(st *state, callSid, step string) string {
+	return string(c.appendToken(nil, st, callSid, step))
+}
+
+// appendToken appends st, sealed and base64url-encoded, to dst. The
+// plaintext and the sealed bytes share one pooled buffer, so the token
+// costs no allocation beyond dst's growth.
+func (c *stateCodec) appendToken(dst []byte, st *state, callSid, step string) []byte {
 	size := 1 + 8 + 1 + 1
 	for _, f := range st.fields {
 		size += 4 + len(f.value)
 	}
 	adSize := len(stateAAD) + len(c.fingerprint) + len(callSid) + 1 + len(step)
-	buf := make([]byte, 0, 2*size+adSize+aescrypt.NonceSize+aescrypt.Overhead)
-	buf = append(buf, stateVersion)
+	bp := getScratch(2*size + adSize + aescrypt.NonceSize + aescrypt.Overhead)
+	buf := append(*bp, stateVersion)
 	buf = binary.BigEndian.AppendUint64(buf, uint64(st.issuedAt.Unix()))
 	attempt := uint8(st.attempt)
 	if st.paused {
@@ -147,17 +152,9 @@ func (c *stateCodec) seal(st *state, callSid, step string) string {
 	ad := c.additionalData(buf[len(buf):], callSid, step)
 	rest := ad[len(ad):]
 	sealed := c.cipher.SealBytes(rest, plaintext, ad)
-	clear(plaintext)
-	var out strings.Builder
-	out.Grow(base64.RawURLEncoding.EncodedLen(len(sealed)))
-	var chunk [192]byte
-	for len(sealed) > 0 {
-		n := min(len(sealed), 144) // a multiple of 3: no padding mid-stream
-		base64.RawURLEncoding.Encode(chunk[:], sealed[:n])
-		out.Write(chunk[:base64.RawURLEncoding.EncodedLen(n)])
-		sealed = sealed[n:]
-	}
-	return out.String()
+	dst = base64.RawURLEncoding.AppendEncode(dst, sealed)
+	putScratch(bp, plaintext)
+	return dst
 }
 
 var errState = errors.New("flow: invalid state")
@@ -170,14 +167,18 @@ func (c *stateCodec) open(token, callSid, step string, stepCount int) (*state, e
 	}
 	// One buffer holds the decoded token and, after it, the additional data.
 	n := tokenEncoding.DecodedLen(len(token))
-	buf := make([]byte, n, n+len(stateAAD)+len(c.fingerprint)+len(callSid)+1+len(step))
+	// It is pooled: OpenBytes copies the plaintext out of it.
+	bp := getScratch(n + len(stateAAD) + len(c.fingerprint) + len(callSid) + 1 + len(step))
+	buf := (*bp)[:n]
 	m, ok := decodeToken(buf, token)
 	if !ok {
+		putScratch(bp, buf)
 		return nil, errState
 	}
 	sealed := buf[:m]
 	ad := c.additionalData(buf[n:n], callSid, step)
 	plaintext, err := c.cipher.OpenBytes(sealed, ad)
+	putScratch(bp, buf)
 	if err != nil {
 		return nil, errState
 	}
