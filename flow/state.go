@@ -204,6 +204,13 @@ func decodeToken(dst []byte, token string) (int, bool) {
 	return n, true
 }
 
+// openedState is a decoded state with room for the fields of a typical
+// call, and the one the step adds, in the same allocation.
+type openedState struct {
+	state
+	room [4]field
+}
+
 // decodeState parses an opened state. The input is authenticated, so a
 // failure here means a bug or a key shared with something else, never an
 // attacker; it is still checked in full.
@@ -215,11 +222,16 @@ func decodeState(plaintext []byte, stepCount int) (*state, error) {
 		!s.ReadUint64(&issued) || !s.ReadUint8(&attempt) || !s.ReadUint8(&count) {
 		return nil, errState
 	}
-	st := &state{
+	o := new(openedState)
+	st := &o.state
+	*st = state{
 		issuedAt: time.Unix(int64(issued), 0),
 		attempt:  int(attempt &^ statePaused),
 		paused:   attempt&statePaused != 0,
-		fields:   make([]field, 0, int(count)+1),
+		fields:   o.room[:0],
+	}
+	if int(count)+1 > len(o.room) {
+		st.fields = make([]field, 0, int(count)+1)
 	}
 	for range int(count) {
 		var stepIndex, flags uint8
