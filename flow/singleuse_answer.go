@@ -29,15 +29,18 @@ const answerHeader = 1 + 8 + len(requestHash{})
 
 // sealAnswer seals answer, for the request that claimed id, saved at now.
 func (u *singleUse) sealAnswer(id TokenID, req requestHash, now time.Time, answer []byte) []byte {
-	// One buffer: the plaintext, the additional data, the sealed record.
+	// The plaintext and the additional data in pooled scratch; the
+	// sealed record, which the store may keep, in its own buffer.
 	n := answerHeader + len(answer)
-	plain := make([]byte, 0, n+len(answerAAD)+len(id)+aescrypt.NonceSize+n+aescrypt.Overhead)
-	plain = append(plain, answerVersion)
+	bp := getScratch(n + len(answerAAD) + len(id))
+	plain := append(*bp, answerVersion)
 	plain = binary.BigEndian.AppendUint64(plain, uint64(now.UnixNano()))
 	plain = append(plain, req[:]...)
 	plain = append(plain, answer...)
 	ad := append(append(plain[len(plain):], answerAAD...), id[:]...)
-	return u.answers.SealBytes(ad[len(ad):], plain, ad)
+	record := u.answers.SealBytes(make([]byte, 0, aescrypt.NonceSize+n+aescrypt.Overhead), plain, ad)
+	putScratch(bp, plain)
+	return record
 }
 
 // maxSavedAnswer is the longest TwiML answer that can be saved for a retry.
