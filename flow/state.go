@@ -165,9 +165,9 @@ func (c *stateCodec) open(token, callSid, step string, stepCount int) (*state, e
 	if len(token) == 0 || len(token) > maxTokenLen {
 		return nil, errState
 	}
-	// One buffer holds the decoded token and, after it, the additional data.
+	// One pooled buffer holds the decoded token and, after it, the
+	// additional data; OpenBytes copies the plaintext out of it.
 	n := tokenEncoding.DecodedLen(len(token))
-	// It is pooled: OpenBytes copies the plaintext out of it.
 	bp := getScratch(n + len(stateAAD) + len(c.fingerprint) + len(callSid) + 1 + len(step))
 	buf := (*bp)[:n]
 	m, ok := decodeToken(buf, token)
