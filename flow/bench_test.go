@@ -18,10 +18,10 @@ import (
 
 // benchStep prepares the request that answers the card step with digits:
 // the middle of a call, where a step does the most work.
-func benchStep(b *testing.B) (*Flow, string, url.Values) {
+func benchStep(b *testing.B, opts ...Option) (*Flow, string, url.Values) {
 	master := aescrypt.New(aescrypt.GenerateKey())
 	f, err := New(master, testAuthToken, tutorialSteps(), PostJSON(Backend{URL: "http://127.0.0.1:1"}),
-		WithPublicURL(testPublicURL), WithLogger(slog.New(slog.DiscardHandler)))
+		append(opts, WithPublicURL(testPublicURL), WithLogger(slog.New(slog.DiscardHandler)))...)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -32,49 +32,26 @@ func benchStep(b *testing.B) (*Flow, string, url.Values) {
 	return f, target, form
 }
 
-// benchRequest is a signed webhook request to replay.
-type benchRequest struct {
-	flow   *Flow
-	target string
-	body   string
-	sig    string
-}
-
-// benchServe replays r and checks that the last answer was 200 and
-// contains want.
-func benchServe(b *testing.B, r benchRequest, want string) {
-	template := httptest.NewRequest(http.MethodPost, r.target, nil)
-	template.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	template.Header.Set(SignatureHeader, r.sig)
-	rec := httptest.NewRecorder()
-	b.ReportAllocs()
-	for b.Loop() {
-		// What net/http hands a handler: a fresh request around a shared,
-		// already-parsed URL and header.
-		req := *template
-		req.Body = io.NopCloser(stringsReader(r.body))
-		rec.Body.Reset()
-		r.flow.ServeHTTP(rec, &req)
-	}
-	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), want) {
-		b.Fatalf("status %d: %s", rec.Code, rec.Body)
-	}
-}
-
-// BenchmarkStep is one full step in-process: a signed POST with Digits,
-// whose signature is checked, state opened, digits sealed and next
-// <Gather> rendered.
-func BenchmarkStep(b *testing.B) {
-	f, target, form := benchStep(b)
-	benchServe(b, benchRequest{flow: f, target: target, body: form.Encode(), sig: twiliosig.Sign(testAuthToken, target, form)}, sayPin)
-}
-
 // BenchmarkFirstStep is a call's first request: a signed POST without
 // state, answered with the first <Gather>.
 func BenchmarkFirstStep(b *testing.B) {
 	f, _, form := benchStep(b)
 	form.Del("Digits")
-	benchServe(b, benchRequest{flow: f, target: testWebhook, body: form.Encode(), sig: twiliosig.Sign(testAuthToken, testWebhook, form)}, sayCard)
+	body := form.Encode()
+	template := httptest.NewRequest(http.MethodPost, testWebhook, nil)
+	template.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	template.Header.Set(SignatureHeader, twiliosig.Sign(testAuthToken, testWebhook, form))
+	rec := httptest.NewRecorder()
+	b.ReportAllocs()
+	for b.Loop() {
+		req := *template
+		req.Body = io.NopCloser(stringsReader(body))
+		rec.Body.Reset()
+		f.ServeHTTP(rec, &req)
+	}
+	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), sayCard) {
+		b.Fatalf("status %d: %s", rec.Code, rec.Body)
+	}
 }
 
 // BenchmarkStepReadForm is the form reading inside BenchmarkStep.
@@ -185,7 +162,7 @@ func BenchmarkLogRequest(b *testing.B) {
 			start := time.Now()
 			b.ReportAllocs()
 			for b.Loop() {
-				f.logRequest(ctx, start, d, recordingResult{}, nil)
+				f.logRequest(ctx, start, d, recordingResult{}, nil, nil)
 			}
 		})
 	}

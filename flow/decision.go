@@ -43,6 +43,7 @@ type decision struct {
 	err      error  // the cause of a refusal or failure; never holds a value
 	verbs    []twiml.Verb
 	stack    []byte // where a panic happened, for the log
+	use      tokenUse
 
 	// paused says the call's recording was paused when the request came,
 	// as the request's state says.

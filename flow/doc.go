@@ -48,9 +48,32 @@
 // PCI mode is on; a call recording keeps the key tones, unless the flow
 // pauses it (see Call recordings).
 //
-// A state token is not single-use: within its maximum age, the same signed
-// request replayed to the same step gets the same answer. Signatures stop
-// anyone without the auth token from making such requests.
+// # Single use
+//
+// Every state token answers once. When a request's token has opened and is
+// within its age, the flow claims it in a Store before the step runs; any
+// later request with the same token is refused with the apology and a
+// warning (outcome "replayed"), so a captured request replayed later never
+// runs a step, seals a value or calls the backend again. A retry is not a
+// replay: Twilio sends a webhook again when the first attempt failed, and
+// the same request (same token, same signed parameters) arriving within the
+// retry window (DefaultRetryWindow, WithRetryWindow) gets the very bytes it
+// got the first time, without the step running again (outcome "retried").
+// What the store keeps for that is the answer sealed with the state key,
+// under a keyed hash of the token; it expires with the token.
+//
+// By default a Flow keeps its claims in a MemoryStore of its own, which
+// protects one replica. Replicas behind a load balancer must share a store
+// (WithStore, such as package flow/redisstore), or a request replayed to
+// another replica would be served there. When the store cannot answer, the
+// flow fails closed: the apology and an error log line (outcome
+// "store_failed"), unless InsecureStoreFailOpen.
+//
+// What single use cannot protect: a call's first request carries no token,
+// so replaying it asks the first step again, for a call that only Twilio
+// can go on with (the new token's answers need Twilio's signature); a store
+// that loses its claims (a Redis restarted without persistence) lets each
+// token answered before the loss be used once more within its age.
 //
 // # Call recordings
 //

@@ -70,8 +70,9 @@ func (f *Flow) serve(wh *webhook) decision {
 	if err := f.checkAge(st); err != nil {
 		return f.fail(d, outcomeExpired, err)
 	}
-	// A single-use store plugs in here: it consumes the opened state once,
-	// before the step runs, so that a replay is refused on any replica.
+	if d, ok = f.consume(wh, d, st); !ok {
+		return d
+	}
 
 	step := &f.steps[idx]
 	if wh.digits == "" {

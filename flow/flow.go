@@ -19,14 +19,15 @@ const (
 var ErrDefinition = errors.New("flow: invalid definition")
 
 // Flow is an http.Handler that runs a sequence of steps over a Twilio voice
-// call. It keeps no state between requests: everything a call needs travels
-// in one sealed query parameter, so any replica sharing the key and the auth
-// token serves any request.
+// call. It keeps no call state between requests: everything a call needs
+// travels in one sealed query parameter, so any replica sharing the key,
+// the auth token and the single-use Store serves any request. The Store
+// remembers only which tokens have answered.
 //
 // A Flow plugs in through small seams: the signature check (Validator),
 // the state codec (a key derived from the master cipher), the Sealer of
-// sensitive values (WithSealer) and the RecordingPauser
-// (WithRecordingPause).
+// sensitive values (WithSealer), the RecordingPauser (WithRecordingPause)
+// and the single-use Store (WithStore).
 type Flow struct {
 	steps     []Step
 	index     map[string]int
@@ -35,6 +36,7 @@ type Flow struct {
 	validator *Validator
 	states    stateCodec
 	sealer    Sealer
+	single    *singleUse
 }
 
 // New returns a Flow that asks steps in order and hands their values to
@@ -86,6 +88,9 @@ func New(master *aescrypt.Cipher, authToken string, steps []Step, finish Finish,
 	}
 	f.validator = v
 	f.states = newStateCodec(master, f.steps)
+	if f.single, err = newSingleUse(f.states.cipher, &f.cfg); err != nil {
+		return nil, err
+	}
 	return f, nil
 }
 

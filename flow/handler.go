@@ -3,6 +3,8 @@ package flow
 import (
 	"errors"
 	"net/http"
+	"strconv"
+	"sync"
 	"time"
 
 	"github.com/encgather/encgather/twiml"
@@ -21,7 +23,7 @@ func (f *Flow) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost && r.Method != http.MethodGet {
 		w.Header().Set("Allow", "GET, POST")
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
-		f.logRequest(r.Context(), start, refused("", outcomeBadMethod, nil, nil), recordingResult{}, nil)
+		f.logRequest(r.Context(), start, refused("", outcomeBadMethod, nil, nil), recordingResult{}, nil, nil)
 		return
 	}
 	signedURL, fm, err := f.validator.check(r)
@@ -34,29 +36,54 @@ func (f *Flow) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		} else {
 			http.Error(w, "forbidden", http.StatusForbidden)
 		}
-		f.logRequest(r.Context(), start, d, recordingResult{}, nil)
+		f.logRequest(r.Context(), start, d, recordingResult{}, nil, nil)
 		return
 	}
 	wh := f.readWebhook(r.Context(), fm, signedURL)
-	fm.release()
 	d := f.decideSafely(&wh)
+	fm.release()
 	rec := f.recordingRule(&wh, &d)
 	verbs := d.verbs
 	if rec.failedClosed {
 		verbs = f.cfg.apology
 	}
-	// A single-use store plugs in here: it saves the answer for the state
-	// it consumed, so that an identical retry gets the identical answer.
-	werr := f.respond(w, verbs)
-	f.logRequest(r.Context(), start, d, rec, werr)
+	answer := d.use.answer // a retry's saved answer
+	if answer == nil {
+		buf := renderBuffers.Get().(*[]byte)
+		defer putRenderBuffer(buf)
+		answer = (&twiml.Response{Verbs: verbs}).AppendXML((*buf)[:0])
+		*buf = answer
+	}
+	serr := f.saveAnswer(r.Context(), &d, answer)
+	werr := writeAnswer(w, answer)
+	f.logRequest(r.Context(), start, d, rec, serr, werr)
 }
 
-// respond writes verbs as a TwiML document. Every answer a flow gives a
+// renderBuffers holds buffers that answers are rendered into. Nothing
+// keeps an answer once it is written (what is saved is a sealed copy), so
+// its buffer is then reused.
+var renderBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 2048); return &b }}
+
+// putRenderBuffer returns a buffer to renderBuffers unless it grew past
+// what answers usually need.
+func putRenderBuffer(b *[]byte) {
+	if cap(*b) <= 16<<10 {
+		*b = (*b)[:0]
+		renderBuffers.Put(b)
+	}
+}
+
+// writeAnswer writes a rendered TwiML document. Every answer a flow gives a
 // signed request is 200 with TwiML: Twilio reads anything else as "an
 // application error has occurred", which a caller should never hear.
-func (f *Flow) respond(w http.ResponseWriter, verbs []twiml.Verb) error {
-	w.Header()["Cache-Control"] = noStore
-	return twiml.WriteHTTP(w, &twiml.Response{Verbs: verbs})
+func writeAnswer(w http.ResponseWriter, answer []byte) error {
+	h := w.Header()
+	h["Cache-Control"] = noStore
+	h.Set("Content-Type", "text/xml; charset=utf-8")
+	h.Set("Content-Length", strconv.Itoa(len(answer)))
+	w.WriteHeader(http.StatusOK)
+	_, err := w.Write(answer)
+	return err
 }
 
 // noStore is every answer's Cache-Control, one slice for all: its capacity

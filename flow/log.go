@@ -8,13 +8,14 @@ import (
 )
 
 // logRequest reports a request from what the engine decided and what the
-// recording rule and the response writer did: it builds the request's
-// Event, hands it to the observer, and writes its one line. Warnings for
-// security events and failed recording updates, errors for the service's
-// failures, info for the rest. The line holds names, counts and outcomes
+// recording rule, the single-use store and the response writer did: it
+// builds the request's Event, hands it to the observer, and writes its one
+// line. Warnings for security events, failed recording updates and store
+// failures let through, errors for the service's failures, info for the
+// rest. The line holds names, counts and outcomes
 // only: nothing the caller typed, and no state token.
-func (f *Flow) logRequest(ctx context.Context, start time.Time, d decision, rec recordingResult, writeErr error) {
-	ev := f.event(start, d, rec, writeErr)
+func (f *Flow) logRequest(ctx context.Context, start time.Time, d decision, rec recordingResult, saveErr, writeErr error) {
+	ev := f.event(start, d, rec, saveErr, writeErr)
 	if f.cfg.observer != nil {
 		f.cfg.observer(ev)
 	}
@@ -49,7 +50,7 @@ func (f *Flow) logRequest(ctx context.Context, start time.Time, d decision, rec 
 }
 
 // event reads a request's Event from its decision and what followed it.
-func (f *Flow) event(start time.Time, d decision, rec recordingResult, writeErr error) Event {
+func (f *Flow) event(start time.Time, d decision, rec recordingResult, saveErr, writeErr error) Event {
 	out, asked := d.outcome, d.asked
 	if rec.failedClosed {
 		out, asked = outcomeRecordingFailed, noStep
@@ -61,9 +62,9 @@ func (f *Flow) event(start time.Time, d decision, rec recordingResult, writeErr 
 		Recording: rec.action,
 		Duration:  time.Since(start),
 		Level:     logLevel(out),
-		Err:       joinErrors(d.err, rec.err, writeErr),
+		Err:       joinErrors(d.err, d.use.storeErr, rec.err, saveErr, writeErr),
 	}
-	if ev.Level < slog.LevelWarn && rec.failed() {
+	if ev.Level < slog.LevelWarn && (rec.failed() || saveErr != nil || d.use.storeErr != nil) {
 		ev.Level = slog.LevelWarn
 	}
 	if d.answered != noStep {
@@ -93,9 +94,10 @@ func joinErrors(errs ...error) error {
 func logLevel(o outcome) slog.Level {
 	switch o {
 	case outcomeBadSignature, outcomeBadState, outcomeExpired, outcomeUnknownStep, outcomeBadRequest, outcomeBadMethod,
-		outcomeWrongAccount:
+		outcomeWrongAccount, outcomeReplayed:
 		return slog.LevelWarn
-	case outcomePanic, outcomeFinishFailed, outcomeBadNext, outcomeSealFailed, outcomeRecordingFailed:
+	case outcomePanic, outcomeFinishFailed, outcomeBadNext, outcomeSealFailed, outcomeRecordingFailed,
+		outcomeStoreFailed:
 		return slog.LevelError
 	}
 	return slog.LevelInfo

@@ -37,6 +37,9 @@ type Event struct {
 	//	seal_failed       the Sealer refused a value
 	//	panic             the service's code panicked
 	//	recording_failed  a recording pause failed closed: the apology instead of the step
+	//	replayed          a state token used before, by another request or past the retry window
+	//	retried           an identical request inside the retry window: the first answer again
+	//	store_failed      the single-use store could not answer: the apology
 	Outcome string
 	// Reason says why a step was asked again, or given up on.
 	Reason Reason

@@ -45,6 +45,7 @@ type config struct {
 	boundValues  bool            // the master cipher binds field and CallSid
 	recordings   RecordingPauser // nil: recordings are left alone
 	failOpen     bool            // ask even when a pause failed
+	single       singleUseConfig
 }
 
 func defaultConfig() config {

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/encgather/encgather/flow/internal/sid"
+	"github.com/encgather/encgather/internal/twiliosig"
 )
 
 // webhook is what the engine reads of one signed request: nothing else of
@@ -19,6 +20,11 @@ type webhook struct {
 	callStatus string
 	actionBase string // scheme://host/path for absolute action URLs, else ""
 	repeated   string // a parameter read above that the request holds twice, else ""
+	// The URL Twilio signed and the signed body's parameters, which tell a
+	// retry from a replay. params belongs to the request's form: it is valid
+	// until the form is released, after the engine has decided.
+	signedURL string
+	params    []twiliosig.Param
 }
 
 // readWebhook takes what the engine needs from a request whose form was
@@ -26,7 +32,7 @@ type webhook struct {
 // CallSid is copied out of the form's text, which holds the digits, so
 // that a service keeping it keeps nothing else.
 func (f *Flow) readWebhook(ctx context.Context, fm *form, signedURL string) webhook {
-	wh := webhook{ctx: ctx}
+	wh := webhook{ctx: ctx, signedURL: signedURL, params: fm.params[:fm.nBody]}
 	var seen uint8
 	for i, p := range fm.params {
 		bit, field := wh.field(p.Name, i >= fm.nBody)

@@ -22,6 +22,7 @@ type ivrSettings struct {
 	backendURL string // where the sealed values are posted
 	insecure   bool   // skip signature checks (local testing only)
 	logger     *slog.Logger
+	store      flow.Store // the answered state tokens; nil: the IVR's own memory store
 }
 
 // newMux builds the public service: the IVR alone. The built-in backend is
@@ -33,6 +34,9 @@ func newMux(cfg tutorial.Config, s ivrSettings) (*http.ServeMux, error) {
 	}
 	if s.insecure {
 		opts = append(opts, flow.InsecureSkipSignatureCheck())
+	}
+	if s.store != nil {
+		opts = append(opts, flow.WithStore(s.store))
 	}
 	if cfg.BindValues {
 		opts = append(opts, flow.WithBoundValues())
@@ -133,7 +137,15 @@ func serve(lookup func(string) (string, bool), insecure bool, logs io.Writer) er
 	if err != nil {
 		return err
 	}
-	svc, err := startService(ln, cfg, ivrSettings{insecure: insecure, logger: logger})
+	store, redisClient, err := singleUseStore(lookup)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	if redisClient != nil {
+		defer redisClient.Close()
+	}
+	svc, err := startService(ln, cfg, ivrSettings{insecure: insecure, logger: logger, store: store})
 	if err != nil {
 		ln.Close()
 		return err
@@ -142,6 +154,7 @@ func serve(lookup func(string) (string, bool), insecure bool, logs io.Writer) er
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	logStartup(logger, cfg, ln.Addr().String(), svc.backendURL, insecure)
+	logStore(ctx, logger, redisClient)
 
 	select {
 	case err := <-svc.errc:

@@ -14,7 +14,10 @@
 # Settings from the environment: CONCURRENCY (32), DURATION per measurement
 # (3s), WARMUP whole calls before each (200), PIN=1 to run the load tool
 # on CPU 0 and the servers on CPU 1 (taskset), so the tool's own work does
-# not take the servers' core. Needs go; node is optional.
+# not take the servers' core, REDIS=1 for a column of our IVR sharing its
+# single-use store through redis-server. Needs go; node is optional; with
+# wrk installed, the first step is also measured under wrk (a lighter load
+# generator: a first request carries no state token, so it can repeat).
 # Everything listens on loopback ports found free, and is stopped on exit.
 set -euo pipefail
 
@@ -74,7 +77,9 @@ servers=(ours limit)
 declare -A url digits
 
 p=$(free_port)
-ADDR=127.0.0.1:$p PUBLIC_URL=http://127.0.0.1:$p TWILIO_AUTH_TOKEN=$token AES_SECRET=$key \
+# Every state token answers once; the IVR's memory store keeps each for 15
+# minutes, so it is sized for every step the whole run answers.
+ADDR=127.0.0.1:$p PUBLIC_URL=http://127.0.0.1:$p TWILIO_AUTH_TOKEN=$token AES_SECRET=$key SINGLE_USE_ENTRIES=4000000 \
 	"${server[@]}" "$work/ivr" 2>"$work/ivr.log" &
 pids+=($!)
 url[ours]=http://127.0.0.1:$p/encrypted-gather digits[ours]=1234,4321
@@ -85,6 +90,23 @@ ADDR=127.0.0.1:$p "${server[@]}" "$work/limit" 2>"$work/limit.log" &
 pids+=($!)
 url[limit]=http://127.0.0.1:$p/first digits[limit]=4321
 wait_port "$p" "$work/limit.log"
+
+# REDIS=1 adds our IVR again with its single-use store on a redis-server
+# of its own (no persistence), to show what sharing one between replicas costs.
+if [[ ${REDIS:-0} == 1 ]]; then
+	rp=$(free_port)
+	"${server[@]}" redis-server --port "$rp" --bind 127.0.0.1 --save "" --appendonly no --dir "$work" \
+		>"$work/redis.log" 2>&1 &
+	pids+=($!)
+	wait_port "$rp" "$work/redis.log"
+	p=$(free_port)
+	ADDR=127.0.0.1:$p PUBLIC_URL=http://127.0.0.1:$p TWILIO_AUTH_TOKEN=$token AES_SECRET=$key \
+		REDIS_URL=redis://127.0.0.1:$rp/0 "${server[@]}" "$work/ivr" 2>"$work/ivr-redis.log" &
+	pids+=($!)
+	url[redis]=http://127.0.0.1:$p/encrypted-gather digits[redis]=1234,4321
+	wait_port "$p" "$work/ivr-redis.log"
+	servers+=(redis)
+fi
 
 if command -v node >/dev/null; then
 	p=$(free_port)
@@ -175,3 +197,31 @@ for s in "${servers[@]}"; do
 done
 echo
 echo "(ratios: ours/other for rates, other/ours for latencies: above 1 means ours is better)"
+
+if command -v wrk >/dev/null; then
+	declare -A wrkrate
+	for s in "${servers[@]}"; do
+		"$work/loadcall" -wrk-script -url "${url[$s]}" -token "$token" >"$work/$s.lua"
+	done
+	for round in $(seq "$ROUNDS"); do
+		for s in "${servers[@]}"; do
+			rate=$("${tool[@]}" wrk -t1 -c"$CONCURRENCY" -d"$DURATION" -s "$work/$s.lua" "${url[$s]}" |
+				awk '/Requests\/sec/ { print $2 } /Non-2xx/ { print "non-2xx" > "/dev/stderr" }')
+			echo "round $round, $s first step under wrk: $rate requests/s" >&2
+			wrkrate[$s.$round]=$rate
+		done
+	done
+	printf '%-26s' "first step req/s (wrk)"
+	declare -A wmed
+	for s in "${servers[@]}"; do
+		wmed[$s]=$(for round in $(seq "$ROUNDS"); do echo "${wrkrate[$s.$round]}"; done | sort -g |
+			awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }')
+		printf '%12s' "${wmed[$s]}"
+	done
+	for other in limit node; do
+		awk -v a="${wmed[ours]:-}" -v b="${wmed[$other]:-}" 'BEGIN {
+			if (a == "" || b == "" || a == 0 || b == 0) { printf "%14s", "-"; exit }
+			printf "%13.2fx", a / b }'
+	done
+	echo
+fi

@@ -1,0 +1,403 @@
+package flow
+
+import (
+	"bytes"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/encgather/encgather/flow/flowtest"
+
+	"github.com/encgather/encgather/internal/twiliosig"
+)
+
+// capturedCall runs the tutorial's call with a silence at the card step, so
+// that it has a first, a middle and a last step request: start (no token),
+// card silence, card digits, PIN digits.
+func capturedCall(t *testing.T, fx *fixture, f *Flow) *flowtest.Call {
+	t.Helper()
+	call := fx.caller(f).Call("", "1234", "4321")
+	if call.LastSaid() != saySuccess || len(call.Requests) != 4 {
+		t.Fatalf("tutorial call did not succeed in 4 requests:\n%s", call.Transcript())
+	}
+	return call
+}
+
+// TestReplayRefused replays every request of a whole call that carries a
+// token: changed inside the retry window, and identical after it. Each is
+// refused with the apology and a warning, and nothing reaches the backend.
+func TestReplayRefused(t *testing.T) {
+	steps := []struct {
+		name string
+		req  int // index in the captured call
+	}{
+		{"first step (silence)", 1},
+		{"middle step (card digits)", 2},
+		{"last step (PIN digits, calls the backend)", 3},
+	}
+	replays := []struct {
+		name    string
+		advance time.Duration
+		edit    func(url.Values)
+	}{
+		{"other digits inside the window", 0, func(f url.Values) { f.Set("Digits", "9999") }},
+		{"other parameter inside the window", 0, func(f url.Values) { f.Set("CallStatus", "completed") }},
+		{"identical after the window", DefaultRetryWindow + time.Second, nil},
+	}
+	for _, step := range steps {
+		for _, rp := range replays {
+			t.Run(step.name+"/"+rp.name, func(t *testing.T) {
+				fx := newFixture(t)
+				var logs logBuffer
+				clock := &testClock{}
+				f := fx.newFlow(t, Backend{URL: fx.server.URL}, WithLogger(logs.logger()), WithClock(clock.now))
+				call := capturedCall(t, fx, f)
+				clock.advance(rp.advance)
+
+				rec := resend(f, call.Requests[step.req], rp.edit)
+				if !apologized(rec) {
+					t.Errorf("replay answered %d %s, want the apology", rec.Code, rec.Body)
+				}
+				if n := fx.backendHits(); n != 1 {
+					t.Errorf("backend called %d times, want 1", n)
+				}
+				if n := logs.count(`"level":"WARN"`, `"outcome":"replayed"`, `"call_sid":"`+call.Sid); n != 1 {
+					t.Errorf("%d replayed warnings, want 1:\n%s", n, logs.String())
+				}
+			})
+		}
+	}
+}
+
+// TestRetryGetsSavedAnswer resends each request of a call unchanged inside
+// the retry window: the answer is byte for byte the first one, and the
+// step does not run again.
+func TestRetryGetsSavedAnswer(t *testing.T) {
+	for _, req := range []int{1, 2, 3} {
+		t.Run(strings.Fields("start silence card pin")[req], func(t *testing.T) {
+			fx := newFixture(t)
+			var logs logBuffer
+			clock := &testClock{}
+			store := newSpyStore(t)
+			f := fx.newFlow(t, Backend{URL: fx.server.URL}, WithLogger(logs.logger()), WithClock(clock.now), WithStore(store))
+			call := capturedCall(t, fx, f)
+			saves := len(store.saved)
+			clock.advance(DefaultRetryWindow - time.Second)
+
+			for i := range 2 {
+				rec := resend(f, call.Requests[req], nil)
+				if rec.Code != http.StatusOK || !bytes.Equal(rec.Body.Bytes(), call.Requests[req].Body) {
+					t.Errorf("retry %d answered %d\n%s\nwant the first answer\n%s", i, rec.Code, rec.Body, call.Requests[req].Body)
+				}
+			}
+			if n := fx.backendHits(); n != 1 {
+				t.Errorf("backend called %d times, want 1", n)
+			}
+			if len(store.saved) != saves {
+				t.Errorf("retries saved %d answers, want none", len(store.saved)-saves)
+			}
+			if n := logs.count(`"level":"INFO"`, `"outcome":"retried"`); n != 2 {
+				t.Errorf("%d retried lines, want 2:\n%s", n, logs.String())
+			}
+		})
+	}
+}
+
+// TestRetryWindow checks the window's edges for several settings.
+func TestRetryWindow(t *testing.T) {
+	tests := []struct {
+		name      string
+		opts      []Option
+		after     time.Duration
+		wantRetry bool
+	}{
+		{"default, inside", nil, DefaultRetryWindow - time.Second, true},
+		{"default, outside", nil, DefaultRetryWindow + time.Second, false},
+		{"5s, inside", []Option{WithRetryWindow(5 * time.Second)}, 4 * time.Second, true},
+		{"5s, outside", []Option{WithRetryWindow(5 * time.Second)}, 6 * time.Second, false},
+		{"zero refuses at once", []Option{WithRetryWindow(0)}, time.Millisecond, false},
+		{"max age 10s shortens the default", []Option{WithMaxAge(10 * time.Second)}, 11 * time.Second, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fx := newFixture(t)
+			clock := &testClock{}
+			f := fx.newFlow(t, Backend{URL: fx.server.URL}, append(tt.opts, WithClock(clock.now))...)
+			call := capturedCall(t, fx, f)
+			clock.advance(tt.after)
+			rec := resend(f, call.Requests[2], nil)
+			if got := bytes.Equal(rec.Body.Bytes(), call.Requests[2].Body); got != tt.wantRetry {
+				t.Errorf("after %v: got the first answer = %v, want %v\n%s", tt.after, got, tt.wantRetry, rec.Body)
+			}
+			if !tt.wantRetry && !apologized(rec) {
+				t.Errorf("refusal is not the apology: %s", rec.Body)
+			}
+		})
+	}
+}
+
+// pinRequest answers the first two requests of a call on f and returns the
+// PIN step's action, ready to be posted with Digits.
+func pinAction(t *testing.T, fx *fixture, f *Flow) string {
+	t.Helper()
+	card := fx.firstStep(t, f)
+	rec := serve(f, card, callForm(testCallSid, "Digits", "1234"))
+	action, err := flowtest.GatherAction(testWebhook, rec.Body.Bytes())
+	if err != nil {
+		t.Fatalf("card step: %v\n%s", err, rec.Body)
+	}
+	return action
+}
+
+// TestConcurrentDuplicate sends the same last-step request twice while the
+// backend is still answering the first: the second waits for the first's
+// answer and gets the same bytes; the backend is called once. When the
+// first takes longer than the wait, the second gets the apology.
+func TestConcurrentDuplicate(t *testing.T) {
+	tests := []struct {
+		name     string
+		polls    int
+		wantSame bool
+	}{
+		{"first answers within the wait", 1000, true},
+		{"first outlasts the wait", 3, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fx := newFixture(t)
+			backend := &blockingBackend{next: fx.backend, arrived: make(chan struct{}, 2), release: make(chan struct{})}
+			server := httptest.NewServer(backend)
+			t.Cleanup(server.Close)
+			store := newSpyStore(t)
+			var logs logBuffer
+			f := fx.newFlow(t, Backend{URL: server.URL}, WithStore(store), WithLogger(logs.logger()))
+			f.single.polls, f.single.pollEvery = tt.polls, time.Millisecond
+			action := pinAction(t, fx, f)
+			form := callForm(testCallSid, "Digits", "4321")
+
+			release := sync.OnceFunc(func() { close(backend.release) })
+			t.Cleanup(release) // before the server closes, should the test fail early
+			var wg sync.WaitGroup
+			var first, second *httptest.ResponseRecorder
+			wg.Add(2)
+			go func() { defer wg.Done(); first = serve(f, action, form) }()
+			<-backend.arrived
+			before := store.claims.Load()
+			go func() { defer wg.Done(); second = serve(f, action, form) }()
+			// Release the backend once the second request is waiting for
+			// the first's answer (it has claimed twice), or has given up.
+			if tt.wantSame {
+				waitFor(t, func() bool { return store.claims.Load() >= before+2 })
+			} else {
+				waitFor(t, func() bool { return logs.count(`"outcome":"replayed"`) == 1 })
+			}
+			release()
+			wg.Wait()
+
+			if !strings.Contains(first.Body.String(), saySuccess) {
+				t.Fatalf("first request: %s", first.Body)
+			}
+			if same := bytes.Equal(first.Body.Bytes(), second.Body.Bytes()); same != tt.wantSame {
+				t.Errorf("second answer is the first = %v, want %v\n%s", same, tt.wantSame, second.Body)
+			}
+			if !tt.wantSame && !apologized(second) {
+				t.Errorf("second request: %s, want the apology", second.Body)
+			}
+			if n := fx.backendHits(); n != 1 {
+				t.Errorf("backend called %d times, want 1", n)
+			}
+		})
+	}
+}
+
+// TestStoreFailures checks that a store that cannot answer fails the step
+// closed, or open when the flow says so, and that a failed save still
+// answers.
+func TestStoreFailures(t *testing.T) {
+	down := errors.New("dial tcp 127.0.0.1:6379: connection refused")
+	tests := []struct {
+		name      string
+		opts      []Option
+		claimErr  error
+		saveErr   error
+		wantSay   string // what the PIN step answers
+		wantLevel string
+		wantOut   string
+		wantHits  int
+	}{
+		{"claim fails: closed", nil, down, nil, sayApology, "ERROR", "store_failed", 0},
+		{"claim fails: open", []Option{InsecureStoreFailOpen()}, down, nil, saySuccess, "WARN", "finished", 1},
+		{"save fails: answered", nil, nil, down, saySuccess, "WARN", "finished", 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fx := newFixture(t)
+			store := newSpyStore(t)
+			var logs logBuffer
+			f := fx.newFlow(t, Backend{URL: fx.server.URL}, append(tt.opts, WithStore(store), WithLogger(logs.logger()))...)
+			action := pinAction(t, fx, f)
+			if tt.claimErr != nil {
+				store.claimErr.Store(&tt.claimErr)
+			}
+			if tt.saveErr != nil {
+				store.saveErr.Store(&tt.saveErr)
+			}
+			rec := serve(f, action, callForm(testCallSid, "Digits", "4321"))
+			if !strings.Contains(rec.Body.String(), tt.wantSay) {
+				t.Errorf("answered %s, want %q", rec.Body, tt.wantSay)
+			}
+			if n := fx.backendHits(); n != tt.wantHits {
+				t.Errorf("backend called %d times, want %d", n, tt.wantHits)
+			}
+			if logs.count(`"level":"`+tt.wantLevel+`"`, `"outcome":"`+tt.wantOut+`"`, "connection refused") != 1 {
+				t.Errorf("no %s line for %s with the store's error:\n%s", tt.wantLevel, tt.wantOut, logs.String())
+			}
+		})
+	}
+}
+
+// TestStoreFull: a MemoryStore that has no room refuses rather than
+// forgets, and the flow fails closed.
+func TestStoreFull(t *testing.T) {
+	fx := newFixture(t)
+	store, err := NewMemoryStore(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := fx.newFlow(t, Backend{URL: fx.server.URL}, WithStore(store))
+	action := pinAction(t, fx, f) // the card step holds the one entry
+	if rec := serve(f, action, callForm(testCallSid, "Digits", "4321")); !apologized(rec) {
+		t.Errorf("full store: %s, want the apology", rec.Body)
+	}
+	if n := fx.backendHits(); n != 0 {
+		t.Errorf("backend called %d times, want 0", n)
+	}
+}
+
+// TestReplayLeavesRecordingAlone: a replay or a retry is not the live
+// call's request, so it neither pauses nor resumes the recording.
+func TestReplayLeavesRecordingAlone(t *testing.T) {
+	fx := newFixture(t)
+	pauser := &fakePauser{}
+	f := fx.newFlow(t, Backend{URL: fx.server.URL}, WithRecordingPause(pauser))
+	caller := fx.caller(f)
+	caller.Params.Set("AccountSid", pauserAccount)
+	call := caller.Call("", "1234", "4321")
+	if call.LastSaid() != saySuccess || len(call.Requests) != 4 {
+		t.Fatalf("tutorial call did not succeed in 4 requests:\n%s", call.Transcript())
+	}
+	pauser.mu.Lock()
+	ops := len(pauser.ops)
+	pauser.mu.Unlock()
+	for _, r := range call.Requests[1:] {
+		resend(f, r, nil)                                                // retried
+		resend(f, r, func(f url.Values) { f.Set("Digits", "5555") })     // replayed
+		resend(f, r, func(f url.Values) { f.Set("CallStatus", "busy") }) // replayed, call "over"
+	}
+	pauser.mu.Lock()
+	defer pauser.mu.Unlock()
+	if len(pauser.ops) != ops {
+		t.Errorf("replays and retries called the pauser: %q after %q", pauser.ops[ops:], pauser.ops[:ops])
+	}
+}
+
+func TestSingleUseOptions(t *testing.T) {
+	tests := []struct {
+		name string
+		opts []Option
+	}{
+		{"nil store", []Option{WithStore(nil)}},
+		{"negative window", []Option{WithRetryWindow(-time.Second)}},
+		{"window over max age", []Option{WithMaxAge(10 * time.Second), WithRetryWindow(11 * time.Second)}},
+		{"window over max age, either order", []Option{WithRetryWindow(time.Minute), WithMaxAge(30 * time.Second)}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fx := &fixture{master: newFixture(t).master}
+			_, err := New(fx.master, testAuthToken, tutorialSteps(), PostJSON(Backend{URL: "http://127.0.0.1:1"}),
+				append(tt.opts, WithPublicURL(testPublicURL))...)
+			if !errors.Is(err, ErrDefinition) {
+				t.Errorf("New = %v, want ErrDefinition", err)
+			}
+		})
+	}
+}
+
+// waitFor polls cond until it holds, failing t after five seconds.
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatal("condition not met within 5s")
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// TestSavedAnswer checks that a saved answer opens only for its own token
+// and request, within the window, and unaltered; and that it does not show
+// the answer it holds.
+func TestSavedAnswer(t *testing.T) {
+	f := newFixture(t).flow
+	u := f.single
+	now := time.Now()
+	id, other := u.hashes.tokenID("token-a"), u.hashes.tokenID("token-b")
+	req := u.hashes.request(testWebhook+"?step=getPin", []twiliosig.Param{{Name: "Digits", Value: "4321"}})
+	otherReq := u.hashes.request(testWebhook+"?step=getPin", []twiliosig.Param{{Name: "Digits", Value: "4322"}})
+	answer := []byte("<Response><Say>Thank you. Your account number is AC12345678</Say></Response>")
+	record := u.sealAnswer(id, req, now, answer)
+	if bytes.Contains(record, []byte("AC12345678")) || bytes.Contains(record, []byte("Thank")) {
+		t.Fatal("saved answer is readable")
+	}
+	flipped := bytes.Clone(record)
+	flipped[len(flipped)/2] ^= 1
+	tests := []struct {
+		name    string
+		record  []byte
+		id      TokenID
+		req     requestHash
+		at      time.Time
+		wantErr error
+	}{
+		{"same request inside the window", record, id, req, now.Add(u.window), nil},
+		{"after the window", record, id, req, now.Add(u.window + time.Millisecond), errRetryLate},
+		{"other request", record, id, otherReq, now, errReplayed},
+		{"other token", record, other, req, now, errSavedReply},
+		{"altered", flipped, id, req, now, errSavedReply},
+		{"truncated", record[:20], id, req, now, errSavedReply},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := u.openAnswer(tt.record, tt.id, tt.req, tt.at)
+			if !errors.Is(err, tt.wantErr) {
+				t.Fatalf("openAnswer error = %v, want %v", err, tt.wantErr)
+			}
+			if err == nil && !bytes.Equal(got, answer) {
+				t.Errorf("openAnswer = %q, want %q", got, answer)
+			}
+		})
+	}
+}
+
+// TestTokenID checks that a TokenID is keyed: the same token has one ID in
+// one flow and another under another key, and neither shows the token.
+func TestTokenID(t *testing.T) {
+	a, b := newFixture(t).flow.single.hashes, newFixture(t).flow.single.hashes
+	const token = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+	first, again := a.tokenID(token), a.tokenID(token)
+	if first != again {
+		t.Error("TokenID is not deterministic")
+	}
+	if first == b.tokenID(token) {
+		t.Error("TokenID does not depend on the key")
+	}
+	if first == a.tokenID(token+"A") {
+		t.Error("TokenID ignores part of the token")
+	}
+}
