@@ -8,6 +8,8 @@ import (
 	"io"
 	"strings"
 	"sync"
+
+	"github.com/encgather/encgather/internal/hexstrict"
 )
 
 const (
@@ -146,13 +148,7 @@ func (c *Cipher) OpenKey(sealed string, additionalData []byte) ([]byte, Key, err
 	// One buffer holds the decoded value and, after it, the plaintext.
 	scratch := getScratch(n)
 	raw := (*scratch)[:n/2]
-	var bad byte
-	for i := range raw {
-		hi, lo := unhex[sealed[2*i]], unhex[sealed[2*i+1]]
-		bad |= hi | lo
-		raw[i] = hi<<4 | lo&0x0f
-	}
-	if bad&0xf0 != 0 {
+	if !hexstrict.Decode(raw, sealed) {
 		putScratch(scratch, n)
 		return nil, Key{}, ErrOpen
 	}
@@ -160,21 +156,6 @@ func (c *Cipher) OpenKey(sealed string, additionalData []byte) ([]byte, Key, err
 	putScratch(scratch, n)
 	return plaintext, key, err
 }
-
-// unhex maps a hex digit of either case to its value and anything else to
-// 0xff, so a whole value is decoded without a branch per character.
-var unhex = func() (t [256]byte) {
-	for i := range t {
-		t[i] = 0xff
-	}
-	for i := byte(0); i < 10; i++ {
-		t['0'+i] = i
-	}
-	for i := byte(0); i < 6; i++ {
-		t['a'+i], t['A'+i] = 10+i, 10+i
-	}
-	return t
-}()
 
 // SealBytes is Seal without hex: it appends nonce || ciphertext || tag to
 // dst and returns the extended slice, allocating nothing when dst has room.

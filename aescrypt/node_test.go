@@ -7,16 +7,15 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/encgather/encgather/internal/nodetest"
 )
 
 // TestNodeInterop runs the tutorial's own Node.js code: Node opens what we
 // seal, we open what Node seals, and Node reproduces the golden vectors
 // byte for byte.
 func TestNodeInterop(t *testing.T) {
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Skip("node not installed")
-	}
+	node := nodetest.Path(t)
 	key, _ := ParseKey(tutorialKey)
 	c := New(key)
 	plaintexts := []string{"1234", "4321", "", "4111111111111111"}

@@ -1,50 +1,28 @@
 package aescrypt
 
 import (
-	"bytes"
 	"crypto/aes"
 	"crypto/cipher"
 	"encoding/binary"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
-	"log/slog"
 	"strconv"
-	"strings"
 	"testing"
+
+	"github.com/encgather/encgather/internal/leaktest"
 )
 
-// verbs are the fmt verbs a key might be printed with.
-var verbs = []string{"%v", "%+v", "%#v", "%s", "%x", "%X", "%q", "%d"}
-
 // leakTells returns substrings any of which in an output means the key
-// leaked: its bytes as hex, decimal, Go syntax, quoted and raw, and a word
-// of the AES key schedule (which starts with the key) in either byte order,
-// each as fmt prints them when it reaches them by reflection.
+// leaked: leaktest's, and a word of the AES key schedule (which starts with
+// the key) in either byte order, as fmt prints them when it reaches them
+// by reflection.
 func leakTells(key []byte) []string {
-	mid := key[8:16]
 	be, le := binary.BigEndian.Uint32(key[8:12]), binary.LittleEndian.Uint32(key[8:12])
-	goSyntax := fmt.Sprintf("%#v", mid)
-	return []string{
-		hex.EncodeToString(mid),
-		strings.Trim(fmt.Sprint(mid), "[]"),
-		goSyntax[strings.IndexByte(goSyntax, '{')+1 : len(goSyntax)-1],
-		strings.Trim(strconv.Quote(string(mid)), `"`),
-		string(mid),
+	return append(leaktest.Tells(key),
 		strconv.FormatUint(uint64(be), 10),
 		strconv.FormatUint(uint64(le), 10),
 		strconv.FormatUint(uint64(le), 16),
-	}
-}
-
-// leaked reports which tell, if any, out contains.
-func leaked(out string, tells []string) (string, bool) {
-	for _, tell := range tells {
-		if strings.Contains(out, tell) || strings.Contains(strings.ToLower(out), tell) {
-			return tell, true
-		}
-	}
-	return "", false
+	)
 }
 
 // TestKeysNeverPrint prints keys and ciphers, alone and held in structs
@@ -95,28 +73,11 @@ func TestKeysNeverPrint(t *testing.T) {
 	}
 	for _, form := range forms {
 		t.Run(form.name, func(t *testing.T) {
-			outputs := map[string]string{}
-			for _, verb := range verbs {
-				outputs[verb] = fmt.Sprintf(verb, form.v)
+			id := ""
+			if form.showID {
+				id = k.ID()
 			}
-			var text, js bytes.Buffer
-			slog.New(slog.NewTextHandler(&text, nil)).Info("m", "v", form.v)
-			slog.New(slog.NewJSONHandler(&js, nil)).Info("m", "v", form.v)
-			outputs["slog text"], outputs["slog JSON"] = text.String(), js.String()
-			j, err := json.Marshal(form.v)
-			if err != nil {
-				t.Fatalf("json.Marshal: %v", err)
-			}
-			outputs["encoding/json"] = string(j)
-
-			for how, out := range outputs {
-				if tell, ok := leaked(out, tells); ok {
-					t.Errorf("%s printed the key (%q): %s", how, tell, out)
-				}
-				if form.showID && strings.HasPrefix(how, "%") && !strings.Contains(out, k.ID()) {
-					t.Errorf("%s does not name the key by ID: %s", how, out)
-				}
-			}
+			leaktest.Check(t, form.v, tells, id)
 		})
 	}
 }
@@ -135,12 +96,12 @@ func TestLeakTellsWork(t *testing.T) {
 		"AEAD":  struct{ a cipher.AEAD }{aead},
 	}
 	for name, held := range holders {
-		for _, verb := range verbs {
+		for _, verb := range leaktest.Verbs {
 			t.Run(name+" "+verb, func(t *testing.T) {
 				if name == "AEAD" && verb != "%s" && verb != "%q" {
 					t.Skip("the AEAD's state is behind a pointer, which this verb prints as an address")
 				}
-				if _, ok := leaked(fmt.Sprintf(verb, held), tells); !ok {
+				if _, ok := leaktest.Leaked(fmt.Sprintf(verb, held), tells); !ok {
 					t.Errorf("%s held in a struct printed with %s was not caught", name, verb)
 				}
 			})

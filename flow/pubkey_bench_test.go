@@ -10,7 +10,6 @@ import (
 
 	"github.com/encgather/encgather/aescrypt"
 	"github.com/encgather/encgather/internal/twiliosig"
-	"github.com/encgather/encgather/pubseal"
 	"github.com/encgather/encgather/twiml"
 )
 
@@ -19,24 +18,9 @@ import (
 // the default AES-GCM Sealer. The second step's state carries the sealed
 // card value, so the state is sealed and opened at its real size.
 func BenchmarkStepPublicKey(b *testing.B) {
-	sealers := []struct {
-		name string
-		kem  pubseal.KEM // 0: the default AES-GCM Sealer
-	}{
-		{"aes-gcm", 0},
-		{"x25519", pubseal.X25519},
-		{"mlkem768x25519", pubseal.MLKEM768X25519},
-	}
-	for _, s := range sealers {
+	for _, s := range testSealers {
 		b.Run(s.name, func(b *testing.B) {
-			var opts []Option
-			if s.kem != 0 {
-				k, err := pubseal.GenerateKey(s.kem)
-				if err != nil {
-					b.Fatal(err)
-				}
-				opts = append(opts, WithSealer(k.PublicKey()))
-			}
+			opts, _ := s.options(b)
 			benchServe(b, newBenchPinStep(b, opts...))
 		})
 	}

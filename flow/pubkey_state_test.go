@@ -105,25 +105,8 @@ func fourDigitSteps(n int) []Step {
 // flow that fits and refuses the one that does not: ten post-quantum
 // values.
 func TestPublicKeyActionURLSizes(t *testing.T) {
-	sealers := []struct {
-		name string
-		kem  pubseal.KEM // 0: the default AES-GCM Sealer
-	}{
-		{"aes-gcm", 0},
-		{"x25519", pubseal.X25519},
-		{"mlkem768x25519", pubseal.MLKEM768X25519},
-	}
-	for _, s := range sealers {
-		var opts []Option
-		sealedLen := aesSealedLen(4)
-		if s.kem != 0 {
-			k, err := pubseal.GenerateKey(s.kem)
-			if err != nil {
-				t.Fatal(err)
-			}
-			opts = append(opts, WithSealer(k.PublicKey()))
-			sealedLen = k.PublicKey().SealedLen(4)
-		}
+	for _, s := range testSealers {
+		opts, sealedLen := s.options(t)
 		for _, steps := range []int{2, 10} {
 			t.Run(fmt.Sprintf("%s/%d fields", s.name, steps), func(t *testing.T) {
 				n := len(worstActionURL(t, steps, sealedLen))

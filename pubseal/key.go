@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/encgather/encgather/internal/hexstrict"
 )
 
 // The prefixes of the keys' text forms; the KEM's name and the key in
@@ -181,8 +183,8 @@ func splitKeyText(text, prefix string) (KEM, []byte, string) {
 	if len(hexKey) != 2*size {
 		return 0, nil, fmt.Sprintf("want %d hex characters after %s%s-, got %d", 2*size, prefix, kem, len(hexKey))
 	}
-	raw, ok := decodeLowerHex(hexKey)
-	if !ok {
+	raw := make([]byte, size)
+	if !hexstrict.DecodeLower(raw, hexKey) {
 		return 0, nil, "not lowercase hex"
 	}
 	return kem, raw, ""

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/encgather/encgather/internal/hexstrict"
 )
 
 // ErrOpen is the one error every failed open returns: bad hex, a wrong
@@ -65,8 +67,8 @@ func (ks *PrivateKeys) OpenKey(sealed, field, callSid string) ([]byte, *PrivateK
 	if n < SealedLen(X25519, 0) || n > MaxSealedLen {
 		return nil, nil, ErrOpen
 	}
-	raw, ok := decodeLowerHex(sealed)
-	if !ok || raw[0] != Version {
+	raw := make([]byte, n/2)
+	if !hexstrict.DecodeLower(raw, sealed) || raw[0] != Version {
 		return nil, nil, ErrOpen
 	}
 	kem := KEM(binary.BigEndian.Uint16(raw[1:3]))

@@ -1,42 +1,13 @@
 package pubseal
 
 import (
-	"bytes"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
-	"log/slog"
-	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/encgather/encgather/internal/leaktest"
 )
-
-// verbs are the fmt verbs a key might be printed with.
-var verbs = []string{"%v", "%+v", "%#v", "%s", "%x", "%X", "%q", "%d"}
-
-// leakTells returns substrings any of which in an output means the key
-// leaked: its bytes as hex, decimal, Go syntax, quoted and raw, each as
-// fmt prints them when it reaches them by reflection.
-func leakTells(key []byte) []string {
-	mid := key[8:16]
-	goSyntax := fmt.Sprintf("%#v", mid)
-	return []string{
-		hex.EncodeToString(mid),
-		strings.Trim(fmt.Sprint(mid), "[]"),
-		goSyntax[strings.IndexByte(goSyntax, '{')+1 : len(goSyntax)-1],
-		strings.Trim(strconv.Quote(string(mid)), `"`),
-		string(mid),
-	}
-}
-
-func leaked(out string, tells []string) (string, bool) {
-	for _, tell := range tells {
-		if strings.Contains(out, tell) || strings.Contains(strings.ToLower(out), tell) {
-			return tell, true
-		}
-	}
-	return "", false
-}
 
 // secretBytes returns a private key's bytes, the seed for MLKEM768X25519.
 func secretBytes(t *testing.T, k *PrivateKey) []byte {
@@ -69,7 +40,7 @@ func TestPrivateKeysNeverPrint(t *testing.T) {
 
 	for _, kem := range kems {
 		k := mustParsed(t, kem)
-		tells := leakTells(secretBytes(t, k))
+		tells := leaktest.Tells(secretBytes(t, k))
 		ks := NewPrivateKeys(k)
 		forms := []struct {
 			name   string
@@ -95,28 +66,11 @@ func TestPrivateKeysNeverPrint(t *testing.T) {
 		}
 		for _, form := range forms {
 			t.Run(kem.String()+" "+form.name, func(t *testing.T) {
-				outputs := map[string]string{}
-				for _, verb := range verbs {
-					outputs[verb] = fmt.Sprintf(verb, form.v)
+				id := ""
+				if form.showID {
+					id = k.ID()
 				}
-				var text, js bytes.Buffer
-				slog.New(slog.NewTextHandler(&text, nil)).Info("m", "v", form.v)
-				slog.New(slog.NewJSONHandler(&js, nil)).Info("m", "v", form.v)
-				outputs["slog text"], outputs["slog JSON"] = text.String(), js.String()
-				j, err := json.Marshal(form.v)
-				if err != nil {
-					t.Fatalf("json.Marshal: %v", err)
-				}
-				outputs["encoding/json"] = string(j)
-
-				for how, out := range outputs {
-					if tell, ok := leaked(out, tells); ok {
-						t.Errorf("%s printed the key (%q): %s", how, tell, out)
-					}
-					if form.showID && strings.HasPrefix(how, "%") && !strings.Contains(out, k.ID()) {
-						t.Errorf("%s does not name the key by ID: %s", how, out)
-					}
-				}
+				leaktest.Check(t, form.v, tells, id)
 			})
 		}
 	}
@@ -139,10 +93,10 @@ func mustParsed(t *testing.T, kem KEM) *PrivateKey {
 func TestLeakTellsWork(t *testing.T) {
 	k := mustParsed(t, MLKEM768X25519)
 	held := struct{ hk any }{k.s.key.hk}
-	tells := leakTells(secretBytes(t, k))
+	tells := leaktest.Tells(secretBytes(t, k))
 	for _, verb := range []string{"%s", "%q"} {
 		t.Run(verb, func(t *testing.T) {
-			if _, ok := leaked(fmt.Sprintf(verb, held), tells); !ok {
+			if _, ok := leaktest.Leaked(fmt.Sprintf(verb, held), tells); !ok {
 				t.Errorf("an hpke.PrivateKey held in a struct, printed with %s, was not caught", verb)
 			}
 		})

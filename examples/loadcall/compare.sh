@@ -15,7 +15,9 @@
 # (3s), WARMUP whole calls before each (200), PIN=1 to run the load tool
 # on CPU 0 and the servers on CPU 1 (taskset), so the tool's own work does
 # not take the servers' core, REDIS=1 for a column of our IVR sharing its
-# single-use store through redis-server. Needs go; node is optional.
+# single-use store through redis-server. Needs go; node is optional; with
+# wrk installed, the first step is also measured under wrk (a lighter load
+# generator: a first request carries no state token, so it can repeat).
 # Everything listens on loopback ports found free, and is stopped on exit.
 set -euo pipefail
 
@@ -195,3 +197,31 @@ for s in "${servers[@]}"; do
 done
 echo
 echo "(ratios: ours/other for rates, other/ours for latencies: above 1 means ours is better)"
+
+if command -v wrk >/dev/null; then
+	declare -A wrkrate
+	for s in "${servers[@]}"; do
+		"$work/loadcall" -wrk-script -url "${url[$s]}" -token "$token" >"$work/$s.lua"
+	done
+	for round in $(seq "$ROUNDS"); do
+		for s in "${servers[@]}"; do
+			rate=$("${tool[@]}" wrk -t1 -c"$CONCURRENCY" -d"$DURATION" -s "$work/$s.lua" "${url[$s]}" |
+				awk '/Requests\/sec/ { print $2 } /Non-2xx/ { print "non-2xx" > "/dev/stderr" }')
+			echo "round $round, $s first step under wrk: $rate requests/s" >&2
+			wrkrate[$s.$round]=$rate
+		done
+	done
+	printf '%-26s' "first step req/s (wrk)"
+	declare -A wmed
+	for s in "${servers[@]}"; do
+		wmed[$s]=$(for round in $(seq "$ROUNDS"); do echo "${wrkrate[$s.$round]}"; done | sort -g |
+			awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }')
+		printf '%12s' "${wmed[$s]}"
+	done
+	for other in limit node; do
+		awk -v a="${wmed[ours]:-}" -v b="${wmed[$other]:-}" 'BEGIN {
+			if (a == "" || b == "" || a == 0 || b == 0) { printf "%14s", "-"; exit }
+			printf "%13.2fx", a / b }'
+	done
+	echo
+fi

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/encgather/encgather/internal/twiliocall"
 	"github.com/encgather/encgather/internal/twiliosig"
 	"github.com/encgather/encgather/twiml"
 )
@@ -163,7 +164,7 @@ func (c *call) follow(doc *twiml.Response, docURL string) *hop {
 				return next
 			}
 		case twiml.Redirect:
-			return &hop{method: methodOr(v.Method), url: resolve(docURL, v.URL)}
+			return &hop{method: twiliocall.Method(v.Method), url: twiliocall.Resolve(docURL, v.URL)}
 		case twiml.Hangup:
 			c.judge("hangup")
 			return nil
@@ -204,11 +205,7 @@ func (c *call) gather(g twiml.Gather, docURL string) *hop {
 	if entry == "" && !g.ActionOnEmptyResult {
 		return nil
 	}
-	action := docURL
-	if g.Action != "" {
-		action = resolve(docURL, g.Action)
-	}
-	return &hop{method: methodOr(g.Method), url: action, digits: entry, gather: true, last: c.next == len(c.d.keys)}
+	return &hop{method: twiliocall.Method(g.Method), url: twiliocall.Action(docURL, g.Action), digits: entry, gather: true, last: c.next == len(c.d.keys)}
 }
 
 // send makes one signed webhook request, records its latency and parses
@@ -227,13 +224,13 @@ func (c *call) send(ctx context.Context, h *hop) (*twiml.Response, error) {
 	}
 	target, signed := h.url, c.form
 	if h.method == http.MethodGet {
-		target, signed, body = appendQuery(h.url, body), nil, ""
+		target, signed, body = twiliocall.AppendQuery(h.url, body), nil, ""
 	}
 	req, err := http.NewRequestWithContext(ctx, h.method, target, strings.NewReader(body))
 	if err != nil {
 		return nil, fmt.Errorf("loadcall: request %d: %w", len(c.steps)+1, err)
 	}
-	setTwilioHeaders(req, twiliosig.Sign(c.d.token, target, signed), body != "")
+	twiliocall.SetHeaders(req, twiliosig.Sign(c.d.token, target, signed), body != "")
 	start := time.Now()
 	if c.started.IsZero() {
 		c.started = start
@@ -265,18 +262,6 @@ func (d *driver) do(req *http.Request) (int, []byte, error) {
 	return resp.StatusCode, answer, err
 }
 
-// setTwilioHeaders sets the headers Twilio's webhook requests carry. No
-// Idempotency-Key: net/http may resend a request that has one.
-func setTwilioHeaders(req *http.Request, signature string, form bool) {
-	if form {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
-	req.Header.Set("X-Twilio-Signature", signature)
-	req.Header.Set("User-Agent", "TwilioProxy/1.1")
-	req.Header.Set("I-Twilio-Idempotency-Token", newSid("")[:32])
-	req.Header.Set("Accept", "*/*")
-}
-
 func hasGather(doc *twiml.Response) bool {
 	for _, v := range doc.Verbs {
 		if _, ok := v.(twiml.Gather); ok {
@@ -284,35 +269,6 @@ func hasGather(doc *twiml.Response) bool {
 		}
 	}
 	return false
-}
-
-func methodOr(m twiml.Method) string {
-	if m == "" {
-		return http.MethodPost
-	}
-	return string(m)
-}
-
-// resolve returns ref relative to the document's URL, as Twilio resolves
-// action and Redirect URLs.
-func resolve(docURL, ref string) string {
-	base, err := url.Parse(docURL)
-	if err != nil {
-		return ref
-	}
-	r, err := url.Parse(strings.TrimSpace(ref))
-	if err != nil {
-		return ref
-	}
-	return base.ResolveReference(r).String()
-}
-
-func appendQuery(target, query string) string {
-	sep := "?"
-	if strings.Contains(target, "?") {
-		sep = "&"
-	}
-	return target + sep + query
 }
 
 // checkLoopback refuses any URL but http on a loopback address: the tool

@@ -1,39 +1,24 @@
 package main
 
 import (
-	"bufio"
 	"context"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/encgather/encgather/aescrypt"
+	"github.com/encgather/encgather/internal/nodetest"
 )
 
 // TestNodeBaseline places calls against the Node baseline, when node is
 // installed: it must answer the tutorial's call and its failure.
 func TestNodeBaseline(t *testing.T) {
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Skip("node not installed")
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, node, "baseline/node/server.js")
-	cmd.Env = append(cmd.Environ(), "PORT=0", "AES_SECRET="+aescrypt.GenerateKey().ExportHex())
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	line, err := bufio.NewReader(stdout).ReadString('\n')
-	addr, ok := strings.CutPrefix(strings.TrimSpace(line), "listening on ")
-	if err != nil || !ok {
-		t.Fatalf("node baseline did not start: %q, %v", line, err)
+	line := nodetest.Start(t, ctx, "baseline/node/server.js", "PORT=0", "AES_SECRET="+aescrypt.GenerateKey().ExportHex())
+	addr, ok := strings.CutPrefix(line, "listening on ")
+	if !ok {
+		t.Fatalf("node baseline did not say where it listens: %q", line)
 	}
 	tests := []struct {
 		name string

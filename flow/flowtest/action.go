@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/encgather/encgather/internal/twiliocall"
 	"github.com/encgather/encgather/twiml"
 )
 
@@ -21,10 +22,7 @@ func GatherAction(docURL string, answer []byte) (string, error) {
 	}
 	for _, v := range doc.Verbs {
 		if g, ok := v.(twiml.Gather); ok {
-			if g.Action == "" {
-				return docURL, nil
-			}
-			return resolve(docURL, g.Action), nil
+			return twiliocall.Action(docURL, g.Action), nil
 		}
 	}
 	return "", errNoGather

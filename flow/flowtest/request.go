@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/encgather/encgather/internal/twiliocall"
 	"github.com/encgather/encgather/internal/twiliosig"
 )
 
@@ -18,7 +19,7 @@ func NewRequest(method, target string, form url.Values, authToken string) *http.
 	var signed url.Values
 	if method == http.MethodGet {
 		if len(form) > 0 {
-			target = appendQuery(target, form)
+			target = twiliocall.AppendQuery(target, form.Encode())
 		}
 	} else {
 		body, signed = form.Encode(), form
@@ -28,6 +29,6 @@ func NewRequest(method, target string, form url.Values, authToken string) *http.
 	if authToken != "" {
 		sig = twiliosig.Sign(authToken, target, signed)
 	}
-	setTwilioHeaders(req, sig, body != "")
+	twiliocall.SetHeaders(req, sig, body != "")
 	return req
 }

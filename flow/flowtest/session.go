@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/encgather/encgather/internal/twiliocall"
 	"github.com/encgather/encgather/internal/twiliosig"
 	"github.com/encgather/encgather/twiml"
 )
@@ -92,7 +93,7 @@ func (s *session) follow(doc *twiml.Response, docURL string) *hop {
 			}
 		case twiml.Redirect:
 			s.record(EventRedirect, v.URL)
-			return &hop{method: methodOr(v.Method), url: resolve(docURL, v.URL)}
+			return &hop{method: twiliocall.Method(v.Method), url: twiliocall.Resolve(docURL, v.URL)}
 		case twiml.Hangup:
 			s.record(EventHangup, "")
 			s.end(EndHangup, nil)
@@ -181,11 +182,7 @@ func (s *session) gather(g twiml.Gather, docURL string) (next *hop, stop bool) {
 	if params == nil {
 		params = url.Values{"Digits": {""}}
 	}
-	action := docURL
-	if g.Action != "" {
-		action = resolve(docURL, g.Action)
-	}
-	return &hop{method: methodOr(g.Method), url: action, params: params, final: e.hangsUp}, true
+	return &hop{method: twiliocall.Method(g.Method), url: twiliocall.Action(docURL, g.Action), params: params, final: e.hangsUp}, true
 }
 
 // answer records the caller's entry at g and returns what Twilio posts
@@ -250,27 +247,6 @@ func typeKeys(entry string, g twiml.Gather) (digits, finishedOn string) {
 	return b.String(), ""
 }
 
-func methodOr(m twiml.Method) string {
-	if m == "" {
-		return http.MethodPost
-	}
-	return string(m)
-}
-
-// resolve returns ref relative to the document's URL, as Twilio resolves
-// action and Redirect URLs.
-func resolve(docURL, ref string) string {
-	base, err := url.Parse(docURL)
-	if err != nil {
-		return ref
-	}
-	r, err := url.Parse(strings.TrimSpace(ref))
-	if err != nil {
-		return ref
-	}
-	return base.ResolveReference(r).String()
-}
-
 // maxBody bounds what is read of an answer: Twilio's own document limit,
 // plus one byte to tell when it is exceeded.
 const maxBody = twiml.MaxDocumentSize + 1
@@ -288,7 +264,7 @@ func (s *session) newRequest(h *hop) (rec *Request, body string) {
 	target := h.url
 	var signed url.Values
 	if h.method == http.MethodGet {
-		target = appendQuery(h.url, form)
+		target = twiliocall.AppendQuery(h.url, form.Encode())
 	} else {
 		body, signed = form.Encode(), form
 	}
@@ -301,7 +277,7 @@ func (s *session) newRequest(h *hop) (rec *Request, body string) {
 
 // statusCallback posts the call's end to Caller.StatusCallback.
 func (s *session) statusCallback() {
-	h := &hop{method: http.MethodPost, url: resolve(s.caller.URL, s.caller.StatusCallback), params: url.Values{
+	h := &hop{method: http.MethodPost, url: twiliocall.Resolve(s.caller.URL, s.caller.StatusCallback), params: url.Values{
 		"CallStatus":     {"completed"},
 		"CallDuration":   {"0"}, // no time passes in a simulated call
 		"CallbackSource": {"call-progress-events"},
@@ -363,7 +339,7 @@ func (s *session) send(rec *Request, body string) (int, []byte, error) {
 			return 0, nil, err
 		}
 	}
-	setTwilioHeaders(req, rec.Signature, body != "")
+	twiliocall.SetHeaders(req, rec.Signature, body != "")
 	if s.caller.Handler != nil {
 		w := httptest.NewRecorder()
 		s.serveSafely(w, req)
@@ -402,27 +378,6 @@ func (s *session) serveSafely(w *httptest.ResponseRecorder, req *http.Request) {
 		}
 	}()
 	s.caller.Handler.ServeHTTP(w, req)
-}
-
-// setTwilioHeaders sets the headers Twilio's webhook requests carry.
-func setTwilioHeaders(req *http.Request, signature string, form bool) {
-	if form {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
-	if signature != "" {
-		req.Header.Set("X-Twilio-Signature", signature)
-	}
-	req.Header.Set("User-Agent", "TwilioProxy/1.1")
-	req.Header.Set("I-Twilio-Idempotency-Token", randomHex(16))
-	req.Header.Set("Accept", "*/*")
-}
-
-func appendQuery(target string, form url.Values) string {
-	sep := "?"
-	if strings.Contains(target, "?") {
-		sep = "&"
-	}
-	return target + sep + form.Encode()
 }
 
 // describeParams shows the parameters a verb added, with Digits and

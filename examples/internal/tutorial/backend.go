@@ -27,17 +27,32 @@ const maxBackendBody = 16 << 10
 // not the expected JSON or values that do not open. No answer repeats a
 // value it was sent. Like the tutorial's Node function, it opens values
 // without additional data and ignores the callSid beside them.
-func Backend(c *aescrypt.Cipher) http.Handler { return backend{cipher: c} }
+func Backend(c *aescrypt.Cipher) http.Handler {
+	return backend{
+		open:    func(sealed, _, _ string) ([]byte, error) { return c.Open(sealed, nil) },
+		refused: "bad request: a value does not open with this service's key",
+	}
+}
 
 // BoundBackend is Backend for an IVR that seals with flow.WithBoundValues:
 // it opens each value with flow.AdditionalData of its field and the
 // body's callSid, so a value moved to the other field or taken from
 // another call does not open (400), nor does one sealed unbound.
-func BoundBackend(c *aescrypt.Cipher) http.Handler { return backend{cipher: c, bound: true} }
+func BoundBackend(c *aescrypt.Cipher) http.Handler {
+	return backend{
+		open: func(sealed, field, callSid string) ([]byte, error) {
+			return c.Open(sealed, flow.AdditionalData(field, callSid))
+		},
+		noCallSid: "bad request: bound values need the callSid they were sealed for",
+		refused:   "bad request: a value does not open with this service's key",
+	}
+}
 
+// backend is /decrypt-gather around one way of opening a value.
 type backend struct {
-	cipher *aescrypt.Cipher
-	bound  bool
+	open      func(sealed, field, callSid string) ([]byte, error)
+	noCallSid string // for bound values, the 400 answer to a body without callSid
+	refused   string // the 400 answer when a value does not open
 }
 
 // backendRequest is what the IVR posts.
@@ -59,14 +74,17 @@ func (b backend) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "bad request: want a JSON object with encryptedCardDigits and encryptedPinDigits", http.StatusBadRequest)
 		return
 	}
-	if b.bound && in.CallSid == nil {
-		http.Error(w, "bad request: bound values need the callSid they were sealed for", http.StatusBadRequest)
+	callSid := ""
+	if in.CallSid != nil {
+		callSid = *in.CallSid
+	} else if b.noCallSid != "" {
+		http.Error(w, b.noCallSid, http.StatusBadRequest)
 		return
 	}
-	card, errCard := b.cipher.Open(*in.Card, b.additionalData(CardField, in.CallSid))
-	pin, errPin := b.cipher.Open(*in.Pin, b.additionalData(PinField, in.CallSid))
+	card, errCard := b.open(*in.Card, CardField, callSid)
+	pin, errPin := b.open(*in.Pin, PinField, callSid)
 	if errCard != nil || errPin != nil {
-		http.Error(w, "bad request: a value does not open with this service's key", http.StatusBadRequest)
+		http.Error(w, b.refused, http.StatusBadRequest)
 		return
 	}
 	answerCaller(w, card, pin)
@@ -84,13 +102,4 @@ func answerCaller(w http.ResponseWriter, card, pin []byte) {
 	body, _ := json.Marshal(Account{Account: KnownAccount, Balance: KnownBalance})
 	w.Header().Set("Content-Type", "application/json")
 	w.Write(body)
-}
-
-// additionalData is what a value in field was sealed with: nothing, as in
-// the tutorial, unless values are bound.
-func (b backend) additionalData(field string, callSid *string) []byte {
-	if !b.bound {
-		return nil
-	}
-	return flow.AdditionalData(field, *callSid)
 }

@@ -1,7 +1,6 @@
 package tutorial
 
 import (
-	"bufio"
 	"context"
 	"os/exec"
 	"strings"
@@ -11,39 +10,17 @@ import (
 	"github.com/encgather/encgather/aescrypt"
 	"github.com/encgather/encgather/flow"
 	"github.com/encgather/encgather/flow/flowtest"
+	"github.com/encgather/encgather/internal/nodetest"
 )
-
-func nodeOrSkip(t *testing.T) string {
-	t.Helper()
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Skip("node not installed")
-	}
-	return node
-}
 
 // TestGoIVRWithNodeBackend runs our IVR against the tutorial's backend
 // written with Node's crypto.
 func TestGoIVRWithNodeBackend(t *testing.T) {
-	node := nodeOrSkip(t)
 	key := aescrypt.GenerateKey()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, node, "testdata/node_backend.js")
-	cmd.Env = append(cmd.Environ(), "AES_SECRET="+key.ExportHex())
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	port, err := bufio.NewReader(stdout).ReadString('\n')
-	if err != nil {
-		t.Fatalf("node backend did not start: %v", err)
-	}
-	backendURL := "http://127.0.0.1:" + strings.TrimSpace(port) + BackendPath
+	port := nodetest.Start(t, ctx, "testdata/node_backend.js", "AES_SECRET="+key.ExportHex())
+	backendURL := "http://127.0.0.1:" + port + BackendPath
 
 	finish, err := Finish(backendURL)
 	if err != nil {
@@ -70,7 +47,7 @@ func TestGoIVRWithNodeBackend(t *testing.T) {
 // TestNodeSealedToGoBackend sends values sealed by the tutorial's Node
 // encrypt to our backend.
 func TestNodeSealedToGoBackend(t *testing.T) {
-	node := nodeOrSkip(t)
+	node := nodetest.Path(t)
 	key := aescrypt.GenerateKey()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()

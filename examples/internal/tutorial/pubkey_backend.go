@@ -1,9 +1,7 @@
 package tutorial
 
 import (
-	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 
@@ -19,26 +17,11 @@ import (
 // keys opens: keep an older key among them while values sealed to it may
 // still arrive. It answers as Backend does.
 func PublicKeyBackend(keys *pubseal.PrivateKeys) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodPost {
-			w.Header().Set("Allow", http.MethodPost)
-			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
-			return
-		}
-		var in backendRequest
-		dec := json.NewDecoder(io.LimitReader(r.Body, maxBackendBody))
-		if err := dec.Decode(&in); err != nil || in.Card == nil || in.Pin == nil || in.CallSid == nil {
-			http.Error(w, "bad request: want a JSON object with encryptedCardDigits, encryptedPinDigits and callSid", http.StatusBadRequest)
-			return
-		}
-		card, errCard := keys.Open(*in.Card, CardField, *in.CallSid)
-		pin, errPin := keys.Open(*in.Pin, PinField, *in.CallSid)
-		if errCard != nil || errPin != nil {
-			http.Error(w, "bad request: a value does not open with this service's keys for this call", http.StatusBadRequest)
-			return
-		}
-		answerCaller(w, card, pin)
-	})
+	return backend{
+		open:      keys.Open,
+		noCallSid: "bad request: want a JSON object with encryptedCardDigits, encryptedPinDigits and callSid",
+		refused:   "bad request: a value does not open with this service's keys for this call",
+	}
 }
 
 // LoadBackend builds decrypt-gather's handler from the environment,
