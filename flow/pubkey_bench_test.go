@@ -1,6 +1,7 @@
 package flow
 
 import (
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -41,7 +42,7 @@ type pinSteps struct {
 // benchmark measures the step, not the store's size.
 func newBenchPinStep(b *testing.B, opts ...Option) pinSteps {
 	b.Helper()
-	opts = append([]Option{WithPublicURL(testPublicURL), WithStore(nopStore{})}, opts...)
+	opts = append([]Option{WithPublicURL(testPublicURL), WithStore(nopStore{}), WithLogger(slog.New(slog.DiscardHandler))}, opts...)
 	// A third step after the PIN, so that answering the PIN asks a step
 	// (with both values in its state) instead of calling a backend.
 	steps := append(tutorialSteps(), Step{Name: "getZip", Field: "encryptedZip", Digits: Exactly(5),

@@ -275,7 +275,7 @@ func BenchmarkStepRedis(b *testing.B) {
 	}
 	master := aescrypt.New(aescrypt.GenerateKey())
 	f, err := flow.New(master, replicaToken, replicaSteps(), flow.PostJSON(flow.Backend{URL: "http://127.0.0.1:1"}),
-		flow.WithPublicURL("https://ivr.example.com"), flow.WithStore(store))
+		flow.WithPublicURL("https://ivr.example.com"), flow.WithStore(store), flow.WithLogger(slog.New(slog.DiscardHandler)))
 	if err != nil {
 		b.Fatal(err)
 	}
