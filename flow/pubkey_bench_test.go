@@ -22,7 +22,8 @@ func BenchmarkStepPublicKey(b *testing.B) {
 	for _, s := range testSealers {
 		b.Run(s.name, func(b *testing.B) {
 			opts, _ := s.options(b)
-			benchServe(b, newBenchPinStep(b, opts...))
+			p := newBenchPinStep(b, opts...)
+			benchFreshSteps(b, &freshSteps{f: p.flow, make: p.request}, "step=getZip")
 		})
 	}
 }
@@ -69,29 +70,4 @@ func (p pinSteps) request() *http.Request {
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set(SignatureHeader, twiliosig.Sign(testAuthToken, target, p.form))
 	return req
-}
-
-// benchServe runs full steps: signature checked, state (with the card
-// value) opened and claimed, PIN sealed, state with both values sealed and
-// next <Gather> rendered. Requests are made a batch at a time with the
-// timer stopped.
-func benchServe(b *testing.B, p pinSteps) {
-	rec := httptest.NewRecorder()
-	var batch []*http.Request
-	b.ReportAllocs()
-	for b.Loop() {
-		if len(batch) == 0 {
-			b.StopTimer()
-			for range freshBatch {
-				batch = append(batch, p.request())
-			}
-			b.StartTimer()
-		}
-		rec.Body.Reset()
-		p.flow.ServeHTTP(rec, batch[0])
-		batch = batch[1:]
-	}
-	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "step=getZip") {
-		b.Fatalf("status %d: %s", rec.Code, rec.Body)
-	}
 }

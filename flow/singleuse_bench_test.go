@@ -12,17 +12,33 @@ import (
 	"github.com/encgather/encgather/internal/twiliosig"
 )
 
-// freshSteps hands out signed requests that answer the card step, each
-// with its own new token, as a call's steps are. They are made a batch at
-// a time with the timer stopped, so a benchmark times only ServeHTTP.
+// freshSteps hands out signed requests, each with its own new token, as a
+// call's steps are (a token answers once). They are made a batch at a time
+// with the timer stopped, so a benchmark times only ServeHTTP.
 type freshSteps struct {
 	f        *Flow
+	make     func() *http.Request // one signed request with a new token
+	newBatch func()               // called before each batch is made, timer stopped
 	batch    []*http.Request
 	next     int
-	newBatch func() // called before each batch is made, timer stopped
 }
 
 const freshBatch = 1024
+
+// cardSteps makes requests that answer f's card step.
+func cardSteps(f *Flow) *freshSteps {
+	form := callForm(testCallSid, "Digits", "1234", "From", "+15005550006", "To", "+15005550001",
+		"CallStatus", "in-progress", "Direction", "inbound", "ApiVersion", "2010-04-01")
+	body := form.Encode()
+	return &freshSteps{f: f, make: func() *http.Request {
+		st := &state{issuedAt: f.cfg.now(), attempt: 1}
+		target := testWebhook + "?" + StepParam + "=getLast4CC&" + StateParam + "=" + f.states.seal(st, testCallSid, "getLast4CC")
+		req := httptest.NewRequest(http.MethodPost, target, strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set(SignatureHeader, twiliosig.Sign(testAuthToken, target, form))
+		return req
+	}}
+}
 
 func (s *freshSteps) request(b *testing.B) *http.Request {
 	if s.next == len(s.batch) {
@@ -31,16 +47,8 @@ func (s *freshSteps) request(b *testing.B) *http.Request {
 			s.newBatch()
 		}
 		s.batch, s.next = s.batch[:0], 0
-		form := callForm(testCallSid, "Digits", "1234", "From", "+15005550006", "To", "+15005550001",
-			"CallStatus", "in-progress", "Direction", "inbound", "ApiVersion", "2010-04-01")
-		body := form.Encode()
 		for range freshBatch {
-			st := &state{issuedAt: s.f.cfg.now(), attempt: 1}
-			target := testWebhook + "?" + StepParam + "=getLast4CC&" + StateParam + "=" + s.f.states.seal(st, testCallSid, "getLast4CC")
-			req := httptest.NewRequest(http.MethodPost, target, strings.NewReader(body))
-			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-			req.Header.Set(SignatureHeader, twiliosig.Sign(testAuthToken, target, form))
-			s.batch = append(s.batch, req)
+			s.batch = append(s.batch, s.make())
 		}
 		b.StartTimer()
 	}
@@ -65,25 +73,29 @@ func (nopStore) Save(context.Context, TokenID, []byte) error { return nil }
 func BenchmarkStep(b *testing.B) {
 	b.Run("nop store", func(b *testing.B) {
 		f, _, _ := benchStep(b, WithStore(nopStore{}))
-		benchFreshSteps(b, &freshSteps{f: f})
+		benchFreshSteps(b, cardSteps(f), "step=getPin")
 	})
 	b.Run("memory store", func(b *testing.B) {
 		m, clock := newTestMemoryStore(b, 2*freshBatch)
 		f, _, _ := benchStep(b, WithStore(m))
 		// Each batch's claims expire before the next: the store stays
 		// at its working size, as in a service at a steady rate.
-		benchFreshSteps(b, &freshSteps{f: f, newBatch: func() { clock.advance(time.Hour) }})
+		steps := cardSteps(f)
+		steps.newBatch = func() { clock.advance(time.Hour) }
+		benchFreshSteps(b, steps, "step=getPin")
 	})
 }
 
-func benchFreshSteps(b *testing.B, steps *freshSteps) {
+// benchFreshSteps serves steps' requests and checks that the last answer
+// asked for the step named in want.
+func benchFreshSteps(b *testing.B, steps *freshSteps, want string) {
 	rec := httptest.NewRecorder()
 	b.ReportAllocs()
 	for b.Loop() {
 		rec.Body.Reset()
 		steps.f.ServeHTTP(rec, steps.request(b))
 	}
-	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "step=getPin") {
+	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), want) {
 		b.Fatalf("status %d: %s", rec.Code, rec.Body)
 	}
 }
