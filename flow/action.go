@@ -1,15 +1,9 @@
 package flow
 
-// actionURL is where Twilio sends the answer to a step: base (the public
-// URL of the current document, with WithAbsoluteURLs) or, by default,
-// relative to the current document, so the flow works under any mount
-// point.
-func actionURL(base, step, token string) string {
-	b := make([]byte, 0, len(base)+len(StepParam)+len(step)+len(StateParam)+len(token)+4)
-	return string(append(appendActionPrefix(b, base, step), token...))
-}
-
-// sealedActionURL is actionURL with st sealed for step as its token. The
+// sealedActionURL is where Twilio sends the answer to a step: base (the
+// public URL of the current document, with WithAbsoluteURLs) or, by
+// default, relative to the current document, so the flow works under any
+// mount point; its query names the step and carries st, sealed for it. The
 // URL is built in a pooled buffer, so the string is its one allocation.
 func (f *Flow) sealedActionURL(base, step string, st *state, callSid string) string {
 	bp := getScratch(0)

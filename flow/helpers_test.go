@@ -117,3 +117,9 @@ func (fx *fixture) caller(h http.Handler) *flowtest.Caller {
 }
 
 func stringsReader(s string) *strings.Reader { return strings.NewReader(s) }
+
+// seal encodes and seals st as a base64url token, as an action URL carries
+// it: for tests that make or alter tokens themselves.
+func (c *stateCodec) seal(st *state, callSid, step string) string {
+	return string(c.appendToken(nil, st, callSid, step))
+}

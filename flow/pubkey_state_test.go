@@ -87,7 +87,7 @@ func worstActionURL(t *testing.T, steps, sealedLen int) string {
 	}
 	codec := newStateCodec(aescrypt.New(aescrypt.GenerateKey()), defs)
 	last := defs[steps-1].Name
-	return testWebhook + actionURL("", last, codec.seal(st, testCallSid, last))
+	return testWebhook + string(appendActionPrefix(nil, "", last)) + codec.seal(st, testCallSid, last)
 }
 
 func fourDigitSteps(n int) []Step {

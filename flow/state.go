@@ -117,11 +117,6 @@ func (c *stateCodec) additionalData(dst []byte, callSid, step string) []byte {
 	return dst
 }
 
-// seal encodes and seals st as a base64url token.
-func (c *stateCodec) seal(st *state, callSid, step string) string {
-	return string(c.appendToken(nil, st, callSid, step))
-}
-
 // appendToken appends st, sealed and base64url-encoded, to dst. The
 // plaintext and the sealed bytes share one pooled buffer, so the token
 // costs no allocation beyond dst's growth.
