@@ -1,19 +1,29 @@
 // The tutorial "Protect Twilio Voice Input with Encryption and Redaction"
 // as one plain Node server, a baseline for loadcall: its three Twilio
-// Functions kept as they are written, served by Node's own http and crypto
-// (no npm packages). A small shim stands in for the Twilio Functions
-// runtime: it merges the query and form body into the event, renders the
-// tutorial's TwiML as the twilio library does, and answers each callback.
+// Functions kept as they are written, served by Node's own http.
+//
+// Faithful by default: `Twilio` is require('twilio') (the helper library,
+// the global a Twilio Function sees), so each step's TwiML is built by
+// `new Twilio.twiml.VoiceResponse()`, and the backend is called with
+// `axios.post`, both at the versions pinned in package-lock.json. Install
+// them with `npm ci` in this directory; without them the server exits at
+// once and says so.
+//
+// BASELINE=bare runs the same functions on a shim instead of the two
+// packages: a small VoiceResponse that writes the same bytes for the verbs
+// the tutorial uses, and an axios.post made of http.request. It needs no
+// install (the tests use it) and shows what the packages cost.
 //
 // Differences from the tutorial, all forced by running outside Twilio:
 //   - the key is read as hex on both sides (the tutorial's decrypt reads
 //     the UTF-8 bytes of the hex string and can never open a value);
 //   - context.DOMAIN_NAME is the request's Host, and URLs are http;
-//   - the backend call uses http.request with Node's default keep-alive
-//     agent, where the tutorial uses axios over the same agent.
+//   - a small stand-in for the Twilio Functions runtime merges the query
+//     and form body into the event, answers each callback, and provides
+//     Twilio.Response.
 // Like the tutorial, it checks no X-Twilio-Signature.
 //
-// Usage: PORT=8080 AES_SECRET=<64 hex> node server.js
+// Usage: PORT=8080 AES_SECRET=<64 hex> [BASELINE=bare] node server.js
 'use strict';
 const crypto = require('crypto');
 const http = require('http');
@@ -58,7 +68,7 @@ function gatherPin(twiml, encryptedCardDigits, functionUrl) {
 
 async function processGatheredData(twiml, encryptedCardDigits, encryptedPinDigits, ctx) {
   try {
-    const response = await postJSON(`http://${ctx.DOMAIN_NAME}/decrypt-gather`, {
+    const response = await axios.post(`http://${ctx.DOMAIN_NAME}/decrypt-gather`, {
       encryptedCardDigits,
       encryptedPinDigits,
     });
@@ -70,7 +80,7 @@ async function processGatheredData(twiml, encryptedCardDigits, encryptedPinDigit
 }
 
 async function encryptedGather(ctx, event, callback) {
-  const twiml = new VoiceResponse();
+  const twiml = new Twilio.twiml.VoiceResponse();
   const step = event.step || 'getLast4CC';
   const functionUrl = `http://${ctx.DOMAIN_NAME}/encrypted-gather`;
   switch (step) {
@@ -120,7 +130,7 @@ async function decryptGather(ctx, event, callback) {
   return callback(null, response);
 }
 
-// The runtime shim: what Twilio Functions and the twilio library provide.
+// The shim for BASELINE=bare: what the twilio library and axios provide.
 
 function escapeXML(s) {
   return String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]);
@@ -133,8 +143,8 @@ function element(name, attrs, children) {
   return out + '>' + children.join('') + `</${name}>`;
 }
 
-// VoiceResponse renders the verbs the tutorial uses, as the twilio library
-// writes them.
+// VoiceResponse renders the verbs the tutorial uses, byte for byte as the
+// twilio library writes them.
 class VoiceResponse {
   constructor() { this.verbs = []; }
   say(text) { this.verbs.push(`<Say>${escapeXML(text)}</Say>`); }
@@ -148,6 +158,8 @@ class VoiceResponse {
     return `<?xml version="1.0" encoding="UTF-8"?><Response>${body}</Response>`;
   }
 }
+
+// The runtime stand-in: what Twilio Functions provide.
 
 // FunctionResponse is Twilio.Response.
 class FunctionResponse {
@@ -202,7 +214,7 @@ function answer(res, err, result) {
   if (err) {
     res.writeHead(500, { 'Content-Type': 'text/plain' });
     res.end(String(err));
-  } else if (result instanceof VoiceResponse) {
+  } else if (result instanceof Twilio.twiml.VoiceResponse) {
     res.writeHead(200, { 'Content-Type': 'text/xml' });
     res.end(result.toString());
   } else if (result instanceof FunctionResponse) {
@@ -212,6 +224,24 @@ function answer(res, err, result) {
     res.writeHead(200, { 'Content-Type': 'application/json' });
     res.end(JSON.stringify(result));
   }
+}
+
+// Twilio and axios are the tutorial's two packages, or the shim.
+const { Twilio, axios } = process.env.BASELINE === 'bare' ? shim() : packages();
+
+function packages() {
+  try {
+    return { Twilio: require('twilio'), axios: require('axios') };
+  } catch (e) {
+    if (e.code !== 'MODULE_NOT_FOUND') throw e;
+    console.error(`server.js: the twilio and axios packages are not installed: run \`npm ci\` in ${__dirname}` +
+      ' (or set BASELINE=bare for the shim)');
+    process.exit(1);
+  }
+}
+
+function shim() {
+  return { Twilio: { twiml: { VoiceResponse } }, axios: { post: postJSON } };
 }
 
 const routes = { '/encrypted-gather': encryptedGather, '/decrypt-gather': decryptGather };
