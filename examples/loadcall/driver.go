@@ -208,12 +208,9 @@ func (c *call) gather(g twiml.Gather, docURL string) *hop {
 	return &hop{method: twiliocall.Method(g.Method), url: twiliocall.Action(docURL, g.Action), digits: entry, gather: true, last: c.next == len(c.d.keys)}
 }
 
-// send makes one signed webhook request, records its latency and parses
-// its answer.
-func (c *call) send(ctx context.Context, h *hop) (*twiml.Response, error) {
-	if err := checkLoopback(h.url); err != nil {
-		return nil, err
-	}
+// newRequest builds the signed webhook request h leads to, as Twilio
+// would send it.
+func (c *call) newRequest(ctx context.Context, h *hop) (*http.Request, error) {
 	body := c.body
 	if h.gather {
 		c.form["Digits"] = []string{h.digits}
@@ -228,9 +225,22 @@ func (c *call) send(ctx context.Context, h *hop) (*twiml.Response, error) {
 	}
 	req, err := http.NewRequestWithContext(ctx, h.method, target, strings.NewReader(body))
 	if err != nil {
-		return nil, fmt.Errorf("loadcall: request %d: %w", len(c.steps)+1, err)
+		return nil, err
 	}
 	twiliocall.SetHeaders(req, twiliosig.Sign(c.d.token, target, signed), body != "")
+	return req, nil
+}
+
+// send makes one signed webhook request, records its latency and parses
+// its answer.
+func (c *call) send(ctx context.Context, h *hop) (*twiml.Response, error) {
+	if err := checkLoopback(h.url); err != nil {
+		return nil, err
+	}
+	req, err := c.newRequest(ctx, h)
+	if err != nil {
+		return nil, fmt.Errorf("loadcall: request %d: %w", len(c.steps)+1, err)
+	}
 	start := time.Now()
 	if c.started.IsZero() {
 		c.started = start

@@ -52,6 +52,23 @@ type prepared struct {
 }
 
 func runLast(ctx context.Context, d *driver, p plan) *results {
+	held, early := prepareCalls(ctx, d, p)
+	var next atomic.Int64
+	r := workers(p.concurrency, func(r *results) {
+		for i := next.Add(1) - 1; i < int64(len(held)) && ctx.Err() == nil; i = next.Add(1) - 1 {
+			c := held[i].c
+			c.finish(ctx, held[i].h)
+			r.add(c)
+		}
+	})
+	r.merge(early)
+	return r
+}
+
+// prepareCalls runs calls, untimed and within p's bounds, up to the
+// request that carries the last entry, and returns them held there. The
+// results record the calls that ended or failed before, with no timings.
+func prepareCalls(ctx context.Context, d *driver, p plan) ([]prepared, *results) {
 	var (
 		mu    sync.Mutex
 		held  []prepared
@@ -74,16 +91,7 @@ func runLast(ctx context.Context, d *driver, p plan) *results {
 			mu.Unlock()
 		}
 	})
-	var next atomic.Int64
-	r := workers(p.concurrency, func(r *results) {
-		for i := next.Add(1) - 1; i < int64(len(held)) && ctx.Err() == nil; i = next.Add(1) - 1 {
-			c := held[i].c
-			c.finish(ctx, held[i].h)
-			r.add(c)
-		}
-	})
-	r.merge(early)
-	return r
+	return held, early
 }
 
 // workers runs n copies of work, each with its own results, and merges

@@ -29,6 +29,27 @@
 // signed first webhook over and over: a call's first request carries no
 // state token, so repeating it is what many new calls look like, and wrk
 // measures it with far less CPU of its own than this tool spends.
+//
+// -wrk-last-script FILE measures the last step under wrk without ever
+// replaying a state token. It prepares -calls calls as -last-only does
+// (within -duration, after -warmup whole calls), reports how many, and
+// writes to FILE a wrk script holding each prepared last request, signed
+// and ready, instead of sending them. Run it as
+//
+//	wrk -t2 -c32 -d3s -s FILE URL
+//
+// The pool is split between -wrk-threads shares (2), which must equal
+// wrk's -t (or give the count after the URL: wrk ... URL -- 1); each
+// thread sends only its own share, each request at most once, and stops
+// once its share is answered. At its end the script prints one line,
+//
+//	loadcall-wrk pool=N taken=N threads=2 shares=2 sent=S answered=A wrong=W socket_errors=E ran_out=0 seconds=T requests_per_s=R
+//
+// where wrong counts answers that are not 200 or lack -expect, and
+// ran_out=1 says a thread spent its share before -d was over: then the
+// rate is over the time answers came (a monotonic clock through LuaJIT's
+// ffi), not over wrk's whole duration, which is what wrk's own
+// Requests/sec divides by. Size -calls above what the run can send.
 package main
 
 import (
@@ -55,6 +76,8 @@ type options struct {
 	calls, concurrency, warmup         int
 	duration, timeout                  time.Duration
 	firstOnly, lastOnly, wrkScript     bool
+	wrkLastScript                      string
+	wrkThreads                         int
 }
 
 func main() {
@@ -73,6 +96,8 @@ func main() {
 	flag.BoolVar(&o.lastOnly, "last-only", false, "time only the request carrying the last entry, on calls prepared beforehand")
 	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write the tool's own CPU profile to this file")
 	flag.BoolVar(&o.wrkScript, "wrk-script", false, "print a wrk script that repeats one signed first webhook, and exit")
+	flag.StringVar(&o.wrkLastScript, "wrk-last-script", "", "prepare -calls calls up to their last request and write a wrk script to this file that sends each once")
+	flag.IntVar(&o.wrkThreads, "wrk-threads", 2, "wrk threads the -wrk-last-script pool is split between (wrk's -t)")
 	flag.Parse()
 	if o.wrkScript {
 		if err := writeWrkScript(os.Stdout, o.url, o.token); err != nil {
@@ -124,6 +149,9 @@ func load(ctx context.Context, out io.Writer, o options) error {
 	if o.warmup > 0 {
 		run(ctx, d, plan{mode: modeCall, calls: o.warmup, concurrency: o.concurrency, duration: o.duration})
 	}
+	if o.wrkLastScript != "" {
+		return writeWrkLastPool(ctx, out, d, p, o)
+	}
 	r := run(ctx, d, p)
 	if o.format == "kv" {
 		r.writeKV(out)
@@ -145,6 +173,10 @@ func (o options) plan() (plan, error) {
 		return p, fmt.Errorf("loadcall: -duration must be positive and at most %v", maxDuration)
 	case o.firstOnly && o.lastOnly:
 		return p, errors.New("loadcall: -first-only and -last-only exclude each other")
+	case o.wrkLastScript != "" && (o.firstOnly || o.lastOnly):
+		return p, errors.New("loadcall: -wrk-last-script excludes -first-only and -last-only")
+	case o.wrkLastScript != "" && o.wrkThreads < 1:
+		return p, errors.New("loadcall: -wrk-threads must be at least 1")
 	case o.format != "text" && o.format != "kv":
 		return p, fmt.Errorf("loadcall: unknown -format %q", o.format)
 	case o.firstOnly:
