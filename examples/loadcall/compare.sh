@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # compare.sh measures, in one run with the same settings, the example IVR
 # (examples/encrypted-gather, signatures checked), the bare limit server
-# (baseline/limit) and the tutorial's Node server (baseline/node), each
-# with its backend in the same process, and prints a table of ratios.
+# (baseline/limit) and the tutorial's Node server (baseline/node) twice:
+# "node" as the tutorial is published, with its twilio and axios packages,
+# and "node-bare" on the shim that replaces them (BASELINE=bare). Each
+# serves its backend in the same process. It prints a table of ratios.
 #
 # For each server: the first step alone (-first-only), whole calls, and the
 # last step alone on calls prepared beforehand (-last-only). The limit
@@ -11,13 +13,23 @@
 # The machine's other load drifts, so each measurement is repeated ROUNDS
 # times (3), the servers taking turns, and the table shows medians.
 #
+# With wrk installed, the first and last steps are also measured under wrk
+# (a lighter load generator), with the issue's settings: -t2 -c32 and
+# nothing pinned (PIN=1: wrk -t1 on CPU 0). A first request carries no
+# state token, so it repeats; for the last step, loadcall -wrk-last-script
+# prepares a pool of calls up to their last request before each run (sized
+# from the loadcall last-step rate: WRK_POOL_FACTOR (4) times it, over
+# DURATION) and wrk sends each request once. The pool row says how much of
+# it the busiest round used; a rate marked * comes from a round whose pool
+# ran out, and is over the time answers came, not the whole DURATION.
+#
 # Settings from the environment: CONCURRENCY (32), DURATION per measurement
-# (3s), WARMUP whole calls before each (200), PIN=1 to run the load tool
-# on CPU 0 and the servers on CPU 1 (taskset), so the tool's own work does
+# (3s), WARMUP whole calls before each (200), PIN=1 to run the load tools
+# on CPU 0 and the servers on CPU 1 (taskset), so the tools' own work does
 # not take the servers' core, REDIS=1 for a column of our IVR sharing its
-# single-use store through redis-server. Needs go; node is optional; with
-# wrk installed, the first step is also measured under wrk (a lighter load
-# generator: a first request carries no state token, so it can repeat).
+# single-use store through redis-server. Needs go; node is optional: when
+# the Node baseline's packages are missing and npm is installed, they are
+# installed with `npm ci` (when that fails, only node-bare runs).
 # Everything listens on loopback ports found free, and is stopped on exit.
 set -euo pipefail
 
@@ -25,6 +37,7 @@ CONCURRENCY=${CONCURRENCY:-32}
 DURATION=${DURATION:-3s}
 ROUNDS=${ROUNDS:-3}
 WARMUP=${WARMUP:-200}
+WRK_POOL_FACTOR=${WRK_POOL_FACTOR:-4}
 CALLS=1000000 # the duration bounds each measurement
 EXPECT="Your account number is"
 
@@ -108,15 +121,32 @@ if [[ ${REDIS:-0} == 1 ]]; then
 	servers+=(redis)
 fi
 
-if command -v node >/dev/null; then
+# start_node NAME BASELINE starts the Node baseline as server NAME.
+start_node() {
+	local p
 	p=$(free_port)
-	PORT=$p AES_SECRET=$key "${server[@]}" node examples/loadcall/baseline/node/server.js >"$work/node.log" 2>&1 &
+	PORT=$p AES_SECRET=$key BASELINE=$2 "${server[@]}" node examples/loadcall/baseline/node/server.js >"$work/$1.log" 2>&1 &
 	pids+=($!)
-	url[node]=http://127.0.0.1:$p/encrypted-gather digits[node]=1234,4321
-	wait_port "$p" "$work/node.log"
-	servers+=(node)
+	url[$1]=http://127.0.0.1:$p/encrypted-gather digits[$1]=1234,4321
+	wait_port "$p" "$work/$1.log"
+	servers+=("$1")
+}
+
+nodedir=examples/loadcall/baseline/node
+packaged() { [[ -f $nodedir/node_modules/twilio/package.json && -f $nodedir/node_modules/axios/package.json ]]; }
+if command -v node >/dev/null; then
+	if ! packaged; then
+		if ! command -v npm >/dev/null; then
+			echo "compare.sh: npm not found and $nodedir has no node_modules; no node column, only node-bare" >&2
+		elif ! (cd "$nodedir" && npm ci --no-audit --no-fund --loglevel=error >"$work/npm.log" 2>&1); then
+			echo "compare.sh: npm ci failed in $nodedir; no node column, only node-bare:" >&2
+			tail -5 "$work/npm.log" >&2
+		fi
+	fi
+	if packaged; then start_node node ""; fi
+	start_node node-bare bare
 else
-	echo "compare.sh: node not found; no Node column" >&2
+	echo "compare.sh: node not found; no Node columns" >&2
 fi
 
 # measure SERVER MODE-FLAG prints loadcall's one-line report.
@@ -164,7 +194,17 @@ pinned="$(nproc) cores shared by the servers and the load tool"
 echo "medians of $ROUNDS rounds; concurrency $CONCURRENCY, $DURATION per measurement, $WARMUP warm-up calls, $pinned"
 printf '%-26s' ""
 for s in "${servers[@]}"; do printf '%12s' "$s"; done
-printf '%14s%14s\n' "ours/limit" "ours/node"
+printf '%14s%14s%15s\n' "ours/limit" "ours/node" "ours/node-bare"
+# ratios OURS LIMIT NODE NODE-BARE HIGHER-IS-BETTER prints the ratio columns.
+ratios() {
+	local a=$1 i b
+	for i in 2 3 4; do
+		b=${!i}
+		awk -v a="$a" -v b="${b%\*}" -v up="$5" -v w=$((i == 4 ? 15 : 14)) 'BEGIN {
+			if (a == "" || b == "" || a == 0 || b == 0) { printf("%" w "s", "-"); exit }
+			printf("%" (w - 1) ".2fx", (up ? a / b : b / a)) }'
+	done
+}
 row() { # row LABEL MODE KEY HIGHER-IS-BETTER
 	printf '%-26s' "$1"
 	local -A v
@@ -172,11 +212,7 @@ row() { # row LABEL MODE KEY HIGHER-IS-BETTER
 		v[$s]=$(get "$s" "$2" "$3")
 		printf '%12s' "${v[$s]:--}"
 	done
-	for other in limit node; do
-		awk -v a="${v[ours]:-}" -v b="${v[$other]:-}" -v up="$4" 'BEGIN {
-			if (a == "" || b == "" || a == 0 || b == 0) { printf "%14s", "-"; exit }
-			printf "%13.2fx", (up ? a / b : b / a) }'
-	done
+	ratios "${v[ours]:-}" "${v[limit]:-}" "${v[node]:-}" "${v[node-bare]:-}" "$4"
 	echo
 }
 row "first step req/s" first requests_per_s 1
@@ -198,30 +234,97 @@ done
 echo
 echo "(ratios: ours/other for rates, other/ours for latencies: above 1 means ours is better)"
 
+# kv LINE NAME prints one value of a name=value line.
+kv() { tr ' ' '\n' <<<"$1" | awk -F= -v k="$2" '$1 == k { print $2 }'; }
+
+# median prints the median of the numbers on its input.
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'; }
+
+# seconds DURATION prints a duration such as 3s, 500ms or 1m in seconds.
+seconds() {
+	case $1 in
+	*ms) awk -v v="${1%ms}" 'BEGIN { print v / 1000 }' ;;
+	*s) echo "${1%s}" ;;
+	*m) awk -v v="${1%m}" 'BEGIN { print v * 60 }' ;;
+	*) echo "$1" ;;
+	esac
+}
+
 if command -v wrk >/dev/null; then
-	declare -A wrkrate
+	wthreads=2
+	[[ ${PIN:-0} == 1 ]] && wthreads=1
+	declare -A wfirst wlast pool
 	for s in "${servers[@]}"; do
 		"$work/loadcall" -wrk-script -url "${url[$s]}" -token "$token" >"$work/$s.lua"
+		# The pool covers the run at WRK_POOL_FACTOR times loadcall's own
+		# last-step rate, which is tool-bound; a pool that runs out is reported.
+		pool[$s]=$(awk -v r="$(get "$s" last requests_per_s)" -v f="$WRK_POOL_FACTOR" -v d="$(seconds "$DURATION")" \
+			'BEGIN { n = int(r * f * d); if (n < 2000) n = 2000; if (n > 300000) n = 300000; print n }')
 	done
 	for round in $(seq "$ROUNDS"); do
 		for s in "${servers[@]}"; do
-			rate=$("${tool[@]}" wrk -t1 -c"$CONCURRENCY" -d"$DURATION" -s "$work/$s.lua" "${url[$s]}" |
+			rate=$("${tool[@]}" wrk -t"$wthreads" -c"$CONCURRENCY" -d"$DURATION" -s "$work/$s.lua" "${url[$s]}" |
 				awk '/Requests\/sec/ { print $2 } /Non-2xx/ { print "non-2xx" > "/dev/stderr" }')
 			echo "round $round, $s first step under wrk: $rate requests/s" >&2
-			wrkrate[$s.$round]=$rate
+			wfirst[$s.$round]=$rate
+		done
+		for s in "${servers[@]}"; do
+			prep=$(timeout 900 "${tool[@]}" "$work/loadcall" -format kv -url "${url[$s]}" -token "$token" -digits "${digits[$s]}" \
+				-expect "$EXPECT" -calls "${pool[$s]}" -duration 10m -concurrency "$CONCURRENCY" \
+				-wrk-threads "$wthreads" -wrk-last-script "$work/$s-last.lua") ||
+				echo "compare.sh: preparing $s's last steps: $prep" >&2
+			line=$("${tool[@]}" wrk -t"$wthreads" -c"$CONCURRENCY" -d"$DURATION" -s "$work/$s-last.lua" "${url[$s]}" -- "$wthreads" |
+				grep '^loadcall-wrk' || true)
+			rm -f "$work/$s-last.lua"
+			echo "round $round, $s last step under wrk: ${line#loadcall-wrk }" >&2
+			wlast[$s.$round]=$line
 		done
 	done
-	printf '%-26s' "first step req/s (wrk)"
+	echo
+	echo "under wrk -t$wthreads -c$CONCURRENCY -d$DURATION, medians of $ROUNDS rounds"
+	printf '%-26s' ""
+	for s in "${servers[@]}"; do printf '%12s' "$s"; done
+	printf '%14s%14s%15s\n' "ours/limit" "ours/node" "ours/node-bare"
 	declare -A wmed
+	printf '%-26s' "first step req/s (wrk)"
 	for s in "${servers[@]}"; do
-		wmed[$s]=$(for round in $(seq "$ROUNDS"); do echo "${wrkrate[$s.$round]}"; done | sort -g |
-			awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }')
-		printf '%12s' "${wmed[$s]}"
+		wmed[$s]=$(for round in $(seq "$ROUNDS"); do echo "${wfirst[$s.$round]}"; done | median)
+		printf '%12s' "${wmed[$s]:--}"
 	done
-	for other in limit node; do
-		awk -v a="${wmed[ours]:-}" -v b="${wmed[$other]:-}" 'BEGIN {
-			if (a == "" || b == "" || a == 0 || b == 0) { printf "%14s", "-"; exit }
-			printf "%13.2fx", a / b }'
+	ratios "${wmed[ours]:-}" "${wmed[limit]:-}" "${wmed[node]:-}" "${wmed[node-bare]:-}" 1
+	echo
+	printf '%-26s' "last step req/s (wrk)"
+	declare -A lmed
+	ranout=0
+	for s in "${servers[@]}"; do
+		lmed[$s]=$(for round in $(seq "$ROUNDS"); do kv "${wlast[$s.$round]}" requests_per_s; done | median)
+		mark=
+		for round in $(seq "$ROUNDS"); do
+			[[ $(kv "${wlast[$s.$round]}" ran_out) == 1 ]] && mark='*' ranout=1
+		done
+		printf '%12s' "${lmed[$s]:--}$mark"
+	done
+	ratios "${lmed[ours]:-}" "${lmed[limit]:-}" "${lmed[node]:-}" "${lmed[node-bare]:-}" 1
+	echo
+	printf '%-26s' "last step pool used (wrk)"
+	for s in "${servers[@]}"; do
+		most=$(for round in $(seq "$ROUNDS"); do
+			awk -v a="$(kv "${wlast[$s.$round]}" answered)" -v p="$(kv "${wlast[$s.$round]}" pool)" 'BEGIN { if (p > 0) printf "%d\n", 100 * a / p }'
+		done | sort -g | tail -1)
+		printf '%12s' "${most:--}%"
+	done
+	echo "   (the busiest round's answers, of its pool of ${pool[ours]} for ours)"
+	printf '%-26s' "last step wrong (wrk)"
+	for s in "${servers[@]}"; do
+		n=0
+		for round in $(seq "$ROUNDS"); do
+			line=${wlast[$s.$round]}
+			if [[ -z $line ]]; then n=$((n + 1)); continue; fi # no summary: counted as wrong
+			n=$((n + $(kv "$line" wrong)))
+		done
+		printf '%12s' "$n"
 	done
 	echo
+	((ranout)) && echo "(* a round's pool ran out: its rate is over the time answers came, not the whole $DURATION)"
+	echo "(wrong: answers not 200 or without \"$EXPECT\", must be 0; per-round pools and counts are on stderr)"
 fi
