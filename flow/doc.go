@@ -60,7 +60,9 @@
 // retry window (DefaultRetryWindow, WithRetryWindow) gets the very bytes it
 // got the first time, without the step running again (outcome "retried").
 // What the store keeps for that is the answer sealed with the state key,
-// under a keyed hash of the token; it expires with the token.
+// under the token's GCM tag (TokenID); it expires with the token. A retry
+// is recognized by its X-Twilio-Signature, which covers all that Twilio
+// signed: the hash of it is kept inside the sealed answer.
 //
 // By default a Flow keeps its claims in a MemoryStore of its own, which
 // protects one replica. Replicas behind a load balancer must share a store

@@ -67,7 +67,7 @@ func (f *Flow) serve(wh *webhook) decision {
 		return f.fail(d, outcomeBadState, err)
 	}
 	d.attempt, d.paused = st.attempt, st.paused
-	if err := f.checkAge(st); err != nil {
+	if err := f.checkAge(st, wh.now); err != nil {
 		return f.fail(d, outcomeExpired, err)
 	}
 	if d, ok = f.consume(wh, d, st); !ok {
@@ -103,8 +103,7 @@ func (f *Flow) fail(d decision, o outcome, err error) decision {
 	return d
 }
 
-func (f *Flow) checkAge(st *state) error {
-	now := f.cfg.now()
+func (f *Flow) checkAge(st *state, now time.Time) error {
 	if now.Sub(st.issuedAt) > f.cfg.maxAge || st.issuedAt.Sub(now) > clockSkew {
 		return errExpired
 	}
@@ -156,7 +155,7 @@ func (f *Flow) retry(wh *webhook, d decision, idx int, st *state, reason Reason)
 // a timeout). d.outcome and d.reason are already set.
 func (f *Flow) ask(wh *webhook, d decision, idx int, st *state) decision {
 	step := &f.steps[idx]
-	st.issuedAt, st.paused = f.cfg.now(), f.pausedFor(idx)
+	st.issuedAt, st.paused = wh.now, f.pausedFor(idx)
 	action := f.sealedActionURL(wh.actionBase, step.Name, st, wh.callSid)
 
 	prompt := step.Prompt

@@ -26,7 +26,7 @@ func (f *Flow) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		f.logRequest(r.Context(), start, refused("", outcomeBadMethod, nil, nil), recordingResult{}, nil, nil)
 		return
 	}
-	signedURL, fm, err := f.validator.check(r)
+	signed, fm, err := f.validator.check(r)
 	if err != nil {
 		fm.release()
 		d := refused("", outcomeBadSignature, err, nil)
@@ -39,7 +39,7 @@ func (f *Flow) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		f.logRequest(r.Context(), start, d, recordingResult{}, nil, nil)
 		return
 	}
-	wh := f.readWebhook(r.Context(), fm, signedURL)
+	wh := f.readWebhook(r.Context(), fm, signed, start)
 	d := f.decideSafely(&wh)
 	fm.release()
 	rec := f.recordingRule(&wh, &d)

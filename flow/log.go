@@ -15,12 +15,17 @@ import (
 // rest. The line holds names, counts and outcomes
 // only: nothing the caller typed, and no state token.
 func (f *Flow) logRequest(ctx context.Context, start time.Time, d decision, rec recordingResult, saveErr, writeErr error) {
+	logger := f.cfg.sig.logger
+	level := eventLevel(d, rec, saveErr)
+	// Nobody to tell: not even the clock is read.
+	if f.cfg.observer == nil && !logger.Enabled(ctx, level) {
+		return
+	}
 	ev := f.event(start, d, rec, saveErr, writeErr)
 	if f.cfg.observer != nil {
 		f.cfg.observer(ev)
 	}
-	logger := f.cfg.sig.logger
-	if !logger.Enabled(ctx, ev.Level) {
+	if !logger.Enabled(ctx, level) {
 		return
 	}
 	attrs := make([]slog.Attr, 0, 11)
@@ -61,11 +66,8 @@ func (f *Flow) event(start time.Time, d decision, rec recordingResult, saveErr, 
 		Reason:    d.reason,
 		Recording: rec.action,
 		Duration:  time.Since(start),
-		Level:     logLevel(out),
+		Level:     eventLevel(d, rec, saveErr),
 		Err:       joinErrors(d.err, d.use.storeErr, rec.err, saveErr, writeErr),
-	}
-	if ev.Level < slog.LevelWarn && (rec.failed() || saveErr != nil || d.use.storeErr != nil) {
-		ev.Level = slog.LevelWarn
 	}
 	if d.answered != noStep {
 		ev.Step, ev.Attempt = f.steps[d.answered].Name, d.attempt
@@ -74,6 +76,20 @@ func (f *Flow) event(start time.Time, d decision, rec recordingResult, saveErr, 
 		ev.NextStep = f.steps[asked].Name
 	}
 	return ev
+}
+
+// eventLevel is the level of a request's line: its outcome's, raised to a
+// warning when the recording or the single-use store failed on the way.
+func eventLevel(d decision, rec recordingResult, saveErr error) slog.Level {
+	out := d.outcome
+	if rec.failedClosed {
+		out = outcomeRecordingFailed
+	}
+	level := logLevel(out)
+	if level < slog.LevelWarn && (rec.failed() || saveErr != nil || d.use.storeErr != nil) {
+		level = slog.LevelWarn
+	}
+	return level
 }
 
 // joinErrors is errors.Join, except that a single error is returned as it

@@ -34,7 +34,7 @@ func (o flowOption) applyFlow(c *config) error { return o(c) }
 type config struct {
 	sig          sigConfig
 	maxAge       time.Duration
-	now          func() time.Time
+	now          func() time.Time // nil: the request's arrival, read by time.Now
 	absoluteURLs bool
 	sentences    Sentences
 	goodbye      []twiml.Verb // nil: sentences.Goodbye
@@ -52,7 +52,6 @@ func defaultConfig() config {
 	return config{
 		sig:        defaultSigConfig(),
 		maxAge:     DefaultMaxAge,
-		now:        time.Now,
 		sentences:  DefaultSentences(),
 		finishTime: DefaultFinishTimeout,
 	}
@@ -97,6 +96,16 @@ func WithClock(now func() time.Time) Option {
 		c.now = now
 		return nil
 	})
+}
+
+// clock returns the flow's time for a request that arrived at start:
+// start itself, unless WithClock replaced the clock. One reading serves
+// all of a request's checks and the times it writes.
+func (c *config) clock(start time.Time) time.Time {
+	if c.now == nil {
+		return start
+	}
+	return c.now()
 }
 
 // WithAbsoluteURLs makes action and redirect URLs absolute, built from the

@@ -80,40 +80,49 @@ func (v *Validator) Check(r *http.Request) error {
 	return err
 }
 
-// check is Check for a flow: it also returns the URL Twilio requested, as
-// the signature was checked against it, so that nothing rebuilds it later,
+// signedRequest is what a signature check vouches for: the URL Twilio
+// requested, as the signature was checked against it (so that nothing
+// rebuilds it later), and the signature itself, a MAC over all that Twilio
+// signed ("" when checks are off).
+type signedRequest struct {
+	url       string
+	signature string
+}
+
+// check is Check for a flow: it also returns what the check vouches for,
 // and the request's form, which the caller releases. The form is returned
 // whenever it could be read, even if the signature does not match. With
 // checks off the URL is built as well as the request allows.
-func (v *Validator) check(r *http.Request) (signedURL string, fm *form, err error) {
+func (v *Validator) check(r *http.Request) (signed signedRequest, fm *form, err error) {
 	if v.cfg.insecureNoCheck {
 		if fm, err = v.readForm(r); err != nil {
-			return "", nil, err
+			return signedRequest{}, nil, err
 		}
 		fullURL, err := requestURL(r, &v.cfg)
 		if err != nil {
 			fullURL = originalRequestURI(r) // relative: the best there is
 		}
-		return fullURL, fm, nil
+		return signedRequest{url: fullURL}, fm, nil
 	}
 	fullURL, err := requestURL(r, &v.cfg)
 	if err != nil {
-		return "", nil, err
+		return signedRequest{}, nil, err
 	}
+	signed = signedRequest{url: fullURL, signature: r.Header.Get(SignatureHeader)}
 	if twiliosig.HasBodyHash(fullURL) {
-		if err := v.checkBody(r, fullURL); err != nil {
-			return "", nil, err
+		if err := v.checkBody(r, signed); err != nil {
+			return signedRequest{}, nil, err
 		}
 		fm, err = v.readForm(r)
-		return fullURL, fm, err
+		return signed, fm, err
 	}
 	if err := checkFormBody(r); err != nil {
-		return "", nil, err
+		return signedRequest{}, nil, err
 	}
 	if fm, err = v.readForm(r); err != nil {
-		return "", nil, err
+		return signedRequest{}, nil, err
 	}
-	return fullURL, fm, v.checkForm(r, fullURL, fm)
+	return signed, fm, v.checkForm(r, signed, fm)
 }
 
 // readForm reads r's form, bounded by the maximum body size and to
@@ -126,11 +135,10 @@ func (v *Validator) readForm(r *http.Request) (*form, error) {
 	return fm, nil
 }
 
-// checkForm checks r's signature over fullURL and the body's parameters,
-// read into fm.
-func (v *Validator) checkForm(r *http.Request, fullURL string, fm *form) error {
-	signature := r.Header.Get(SignatureHeader)
-	if signature == "" {
+// checkForm checks r's signature over the signed URL and the body's
+// parameters, read into fm.
+func (v *Validator) checkForm(r *http.Request, signed signedRequest, fm *form) error {
+	if signed.signature == "" {
 		return errNoSignature
 	}
 	params := fm.body()
@@ -138,11 +146,11 @@ func (v *Validator) checkForm(r *http.Request, fullURL string, fm *form) error {
 		params = nil // a GET's parameters are in the signed URL already
 	}
 	for _, c := range v.checkers {
-		if c.ValidParams(fullURL, params, signature) {
+		if c.ValidParams(signed.url, params, signed.signature) {
 			return nil
 		}
 	}
-	return fmt.Errorf("%w: signature does not match %s", ErrSignature, twiliosig.Redacted(fullURL))
+	return fmt.Errorf("%w: signature does not match %s", ErrSignature, twiliosig.Redacted(signed.url))
 }
 
 // Middleware returns a handler that answers 403 to requests without a valid

@@ -20,21 +20,20 @@ var errUnsignedBody = errors.New("flow: a body that is not a POST form is signed
 // alone, and the raw body, read within the size limit, must hash to the
 // value in the URL. The body is then put back, so the handler reads it
 // whole, and a form body is also parsed into r.PostForm.
-func (v *Validator) checkBody(r *http.Request, fullURL string) error {
+func (v *Validator) checkBody(r *http.Request, signed signedRequest) error {
 	body, err := readBody(r, v.cfg.maxBodyBytes)
 	if err != nil {
 		return fmt.Errorf("%w: %w", ErrSignature, err)
 	}
-	signature := r.Header.Get(SignatureHeader)
-	if signature == "" {
+	if signed.signature == "" {
 		return errNoSignature
 	}
 	ok := false
 	for _, c := range v.checkers {
-		ok = c.ValidBody(fullURL, body, signature) || ok
+		ok = c.ValidBody(signed.url, body, signed.signature) || ok
 	}
 	if !ok {
-		return fmt.Errorf("%w: signature or %s does not match %s", ErrSignature, twiliosig.BodyHashParam, twiliosig.Redacted(fullURL))
+		return fmt.Errorf("%w: signature or %s does not match %s", ErrSignature, twiliosig.BodyHashParam, twiliosig.Redacted(signed.url))
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	if err := parseForm(r, v.cfg.maxBodyBytes); err != nil {

@@ -38,7 +38,6 @@ var (
 // identical retry.
 type singleUse struct {
 	store     Store
-	hashes    keyedHashes
 	answers   *aescrypt.Cipher // the state cipher: saved answers are state too
 	window    time.Duration
 	failOpen  bool
@@ -60,7 +59,6 @@ func newSingleUse(states *aescrypt.Cipher, cfg *config) (*singleUse, error) {
 	}
 	return &singleUse{
 		store:     store,
-		hashes:    newKeyedHashes(states.Derive("encgather flow token id v1").Primary()),
 		answers:   states,
 		window:    cfg.single.retryWindow,
 		failOpen:  cfg.single.failOpen,
@@ -74,9 +72,10 @@ func newSingleUse(states *aescrypt.Cipher, cfg *config) (*singleUse, error) {
 type tokenUse struct {
 	id       TokenID
 	request  requestHash
-	claimed  bool   // this request holds the token's claim: its answer is saved
-	answer   []byte // a retried request's saved answer, sent again byte for byte
-	storeErr error  // a store failure let through by InsecureStoreFailOpen
+	now      time.Time // when the request was read: its answer's saved time
+	claimed  bool      // this request holds the token's claim: its answer is saved
+	answer   []byte    // a retried request's saved answer, sent again byte for byte
+	storeErr error     // a store failure let through by InsecureStoreFailOpen
 }
 
 // consume claims the request's state token, opened and within its age, in
@@ -85,11 +84,12 @@ type tokenUse struct {
 // store failure's apology) and false.
 func (f *Flow) consume(wh *webhook, d decision, st *state) (decision, bool) {
 	u := f.single
-	d.use.id = u.hashes.tokenID(wh.token)
-	d.use.request = u.hashes.request(wh.signedURL, wh.params)
+	d.use.id = st.id
+	d.use.request = hashRequest(wh)
+	d.use.now = wh.now
 	// The claim lasts as long as any replica, its clock up to clockSkew
 	// behind, would accept the token.
-	ttl := st.issuedAt.Add(f.cfg.maxAge + clockSkew).Sub(f.cfg.now())
+	ttl := st.issuedAt.Add(f.cfg.maxAge + clockSkew).Sub(wh.now)
 	claimed, saved, err := u.store.Claim(wh.ctx, d.use.id, ttl)
 	for i := 0; err == nil && !claimed && saved == nil && i < u.polls; i++ {
 		if !sleep(wh.ctx, u.pollEvery) {
@@ -113,7 +113,7 @@ func (f *Flow) consume(wh *webhook, d decision, st *state) (decision, bool) {
 	case saved == nil:
 		return f.replayed(d, errTokenBusy), false
 	}
-	answer, err := u.openAnswer(saved, d.use.id, d.use.request, f.cfg.now())
+	answer, err := u.openAnswer(saved, d.use.id, d.use.request, wh.now)
 	if err != nil {
 		return f.replayed(d, err), false
 	}
@@ -142,7 +142,7 @@ func (f *Flow) saveAnswer(ctx context.Context, d *decision, answer []byte) error
 	if len(answer) > maxSavedAnswer {
 		return errSavedSize
 	}
-	record := f.single.sealAnswer(d.use.id, d.use.request, f.cfg.now(), answer)
+	record := f.single.sealAnswer(d.use.id, d.use.request, d.use.now, answer)
 	if err := f.single.store.Save(context.WithoutCancel(ctx), d.use.id, record); err != nil {
 		return fmt.Errorf("%w: save: %w", errStore, err)
 	}

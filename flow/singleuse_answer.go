@@ -17,8 +17,10 @@ import (
 // the store sees only the sealed form, so it cannot read a backend's answer
 // either.
 
-// answerVersion is the first byte of a saved answer's plaintext.
-const answerVersion = 1
+// answerVersion is the first byte of a saved answer's plaintext. Version 2
+// holds the hash of the request's signature, where version 1 held a keyed
+// hash of its contents; a version 1 answer no longer opens.
+const answerVersion = 2
 
 // answerAAD is the fixed prefix of a saved answer's additional data, so it
 // can never be mistaken for a state token or a sealed field.

@@ -1,104 +1,74 @@
 package flow
 
 import (
-	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/binary"
-	"encoding/hex"
-	"hash"
 	"slices"
 	"strings"
 	"sync"
 
-	"github.com/encgather/encgather/aescrypt"
 	"github.com/encgather/encgather/internal/twiliosig"
 )
 
-// requestHash identifies what a request asked: a keyed hash of the URL
-// Twilio signed and its form, so that a retry is told from a replay without
-// keeping the digits, even sealed.
+// requestHash identifies what a request asked, so that a retry is told
+// from a replay. It is kept only inside the sealed saved answer, so a
+// store reader never sees it, and it needs no key of its own.
 type requestHash [sha256.Size]byte
 
-// Domain separation between the two things keyedHashes computes.
+// Domain separation between the two ways a requestHash is made.
 const (
-	hashTokenID = "encgather flow token id\x00"
-	hashRequest = "encgather flow request\x00"
+	hashSigned   = "encgather flow signed request\x00"
+	hashUnsigned = "encgather flow unsigned request\x00"
 )
 
-// keyedHashes computes TokenIDs and requestHashes with HMAC-SHA256 under
-// one key derived from the state key. Its hashers are pooled, so neither
-// allocates once warm.
-type keyedHashes struct {
-	pool *sync.Pool // of *keyedHasher
-}
-
-// keyedHasher is one HMAC with scratch space for its input and its sum.
-type keyedHasher struct {
-	mac   hash.Hash
-	buf   []byte
-	order []int  // scratch: a request's parameters in sorted order
-	out   []byte // the sum: passed through hash.Hash, a caller's array would escape
-}
-
-func newKeyedHashes(key aescrypt.Key) keyedHashes {
-	raw, err := hex.DecodeString(key.ExportHex())
-	if err != nil {
-		panic("flow: " + err.Error()) // unreachable: ExportHex writes hex
+// hashRequest returns wh's requestHash. A checked signature already is a
+// MAC over everything Twilio signed (the URL and every parameter), so a
+// signed request is named by it: a Twilio retry carries the same one. With
+// checks off there is none, and the request's contents are hashed instead.
+func hashRequest(wh *webhook) requestHash {
+	if wh.signed.signature != "" {
+		var buf [128]byte
+		return sha256.Sum256(append(append(buf[:0], hashSigned...), wh.signed.signature...))
 	}
-	return keyedHashes{pool: &sync.Pool{New: func() any {
-		return &keyedHasher{mac: hmac.New(sha256.New, raw), buf: make([]byte, 0, 1024), out: make([]byte, 0, sha256.Size)}
-	}}}
+	return hashContents(wh.signed.url, wh.params)
 }
 
-// tokenID is the store's name for a state token.
-func (k keyedHashes) tokenID(token string) TokenID {
-	h := k.pool.Get().(*keyedHasher)
-	h.buf = append(append(h.buf[:0], hashTokenID...), token...)
-	var id TokenID
-	h.sum(id[:])
-	k.pool.Put(h)
-	return id
+// unsignedScratch holds the encoding hashContents hashes.
+var unsignedScratch = sync.Pool{New: func() any { return new(contentsBuffer) }}
+
+type contentsBuffer struct {
+	buf   []byte
+	order []int // a request's parameters in sorted order
 }
 
-// request hashes the signed URL and the signed body's parameters, every
-// name and value length-prefixed and the pairs sorted, as Twilio's
-// signature covers them: two requests hash the same exactly when they carry
-// the same parameters.
-func (k keyedHashes) request(signedURL string, params []twiliosig.Param) requestHash {
-	h := k.pool.Get().(*keyedHasher)
-	h.buf = append(h.buf[:0], hashRequest...)
-	h.buf = appendPrefixed(h.buf, signedURL)
+// hashContents hashes a URL and a body's parameters, every name and value
+// length-prefixed and the pairs sorted, as Twilio's signature covers them:
+// two requests hash the same exactly when they carry the same parameters.
+func hashContents(url string, params []twiliosig.Param) requestHash {
+	c := unsignedScratch.Get().(*contentsBuffer)
+	c.buf = appendPrefixed(append(c.buf[:0], hashUnsigned...), url)
 	// Sorting indexes rather than the parameters moves no pointers, so
 	// it costs no write barriers while the collector runs.
-	h.order = h.order[:0]
+	c.order = c.order[:0]
 	for i := range params {
-		h.order = append(h.order, i)
+		c.order = append(c.order, i)
 	}
-	slices.SortFunc(h.order, func(i, j int) int {
+	slices.SortFunc(c.order, func(i, j int) int {
 		a, b := &params[i], &params[j]
 		if c := strings.Compare(a.Name, b.Name); c != 0 {
 			return c
 		}
 		return strings.Compare(a.Value, b.Value)
 	})
-	h.buf = binary.AppendUvarint(h.buf, uint64(len(params)))
-	for _, i := range h.order {
-		h.buf = appendPrefixed(h.buf, params[i].Name)
-		h.buf = appendPrefixed(h.buf, params[i].Value)
+	c.buf = binary.AppendUvarint(c.buf, uint64(len(params)))
+	for _, i := range c.order {
+		c.buf = appendPrefixed(c.buf, params[i].Name)
+		c.buf = appendPrefixed(c.buf, params[i].Value)
 	}
-	var rh requestHash
-	h.sum(rh[:])
-	clear(h.buf) // it held the digits
-	k.pool.Put(h)
+	rh := requestHash(sha256.Sum256(c.buf))
+	clear(c.buf) // it held the digits
+	unsignedScratch.Put(c)
 	return rh
-}
-
-// sum writes the HMAC of h.buf to dst.
-func (h *keyedHasher) sum(dst []byte) {
-	h.mac.Reset()
-	h.mac.Write(h.buf)
-	h.out = h.mac.Sum(h.out[:0])
-	copy(dst, h.out)
 }
 
 func appendPrefixed(dst []byte, s string) []byte {

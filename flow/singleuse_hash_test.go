@@ -6,10 +6,9 @@ import (
 	"github.com/encgather/encgather/internal/twiliosig"
 )
 
-// TestRequestHashOrder checks that a request's hash depends on its
-// parameters, not on the order they came in.
+// TestRequestHashOrder checks that an unsigned request's hash depends on
+// its parameters, not on the order they came in.
 func TestRequestHashOrder(t *testing.T) {
-	u := newFixture(t).flow.single
 	url := testWebhook + "?step=getPin"
 	p := func(kv ...string) []twiliosig.Param {
 		var out []twiliosig.Param
@@ -18,7 +17,7 @@ func TestRequestHashOrder(t *testing.T) {
 		}
 		return out
 	}
-	base := u.hashes.request(url, p("Digits", "1234", "CallSid", testCallSid, "To", "+15005550001", "To", "+15005550002"))
+	base := hashContents(url, p("Digits", "1234", "CallSid", testCallSid, "To", "+15005550001", "To", "+15005550002"))
 	tests := []struct {
 		name   string
 		params []twiliosig.Param
@@ -33,10 +32,29 @@ func TestRequestHashOrder(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := u.hashes.request(url, tt.params)
+			got := hashContents(url, tt.params)
 			if (got == base) != tt.same {
 				t.Errorf("hash equal to the first request's: %v, want %v", got == base, tt.same)
 			}
 		})
+	}
+}
+
+// TestRequestHashSigned checks that a signed request is named by its
+// signature, which covers all it carries, and never by contents alone.
+func TestRequestHashSigned(t *testing.T) {
+	params := []twiliosig.Param{{Name: "Digits", Value: "1234"}}
+	signed := func(sig string) *webhook {
+		return &webhook{signed: signedRequest{url: testWebhook, signature: sig}, params: params}
+	}
+	a := hashRequest(signed("c2lnbmF0dXJlIG9uZSBvZiB0d2VudHk="))
+	if a != hashRequest(signed("c2lnbmF0dXJlIG9uZSBvZiB0d2VudHk=")) {
+		t.Error("one signature hashes two ways")
+	}
+	if a == hashRequest(signed("c2lnbmF0dXJlIHR3byBvZiB0d2VudHk=")) {
+		t.Error("two signatures hash the same")
+	}
+	if a == hashRequest(signed("")) || a == hashContents(testWebhook, params) {
+		t.Error("a signed request hashes as an unsigned one")
 	}
 }

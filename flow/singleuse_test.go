@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/encgather/encgather/aescrypt"
 	"github.com/encgather/encgather/flow/flowtest"
 
 	"github.com/encgather/encgather/internal/twiliosig"
@@ -347,9 +348,9 @@ func TestSavedAnswer(t *testing.T) {
 	f := newFixture(t).flow
 	u := f.single
 	now := time.Now()
-	id, other := u.hashes.tokenID("token-a"), u.hashes.tokenID("token-b")
-	req := u.hashes.request(testWebhook+"?step=getPin", []twiliosig.Param{{Name: "Digits", Value: "4321"}})
-	otherReq := u.hashes.request(testWebhook+"?step=getPin", []twiliosig.Param{{Name: "Digits", Value: "4322"}})
+	id, other := TokenID{1}, TokenID{2}
+	req := hashContents(testWebhook+"?step=getPin", []twiliosig.Param{{Name: "Digits", Value: "4321"}})
+	otherReq := hashContents(testWebhook+"?step=getPin", []twiliosig.Param{{Name: "Digits", Value: "4322"}})
 	answer := []byte("<Response><Say>Thank you. Your account number is AC12345678</Say></Response>")
 	record := u.sealAnswer(id, req, now, answer)
 	if bytes.Contains(record, []byte("AC12345678")) || bytes.Contains(record, []byte("Thank")) {
@@ -385,19 +386,70 @@ func TestSavedAnswer(t *testing.T) {
 	}
 }
 
-// TestTokenID checks that a TokenID is keyed: the same token has one ID in
-// one flow and another under another key, and neither shows the token.
-func TestTokenID(t *testing.T) {
-	a, b := newFixture(t).flow.single.hashes, newFixture(t).flow.single.hashes
-	const token = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
-	first, again := a.tokenID(token), a.tokenID(token)
-	if first != again {
-		t.Error("TokenID is not deterministic")
+// TestTokenIDIsTheTag checks that an opened state is named by its
+// token's GCM tag: two tokens for the same state have two names.
+func TestTokenIDIsTheTag(t *testing.T) {
+	f := newFixture(t).flow
+	st := &state{issuedAt: time.Now(), attempt: 1}
+	a, b := f.states.seal(st, testCallSid, "getPin"), f.states.seal(st, testCallSid, "getPin")
+	var ids []TokenID
+	for _, token := range []string{a, b} {
+		opened, err := f.states.open(token, testCallSid, "getPin", len(f.steps))
+		if err != nil {
+			t.Fatalf("open: %v", err)
+		}
+		raw, err := tokenEncoding.DecodeString(token)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := TokenID(raw[len(raw)-16:]); opened.id != want {
+			t.Errorf("id = %x, want the tag %x", opened.id, want)
+		}
+		ids = append(ids, opened.id)
 	}
-	if first == b.tokenID(token) {
-		t.Error("TokenID does not depend on the key")
+	if ids[0] == ids[1] {
+		t.Error("two tokens share a TokenID")
 	}
-	if first == a.tokenID(token+"A") {
-		t.Error("TokenID ignores part of the token")
+}
+
+// TestSingleUseAcrossKeyRotation runs a call on one replica and sends its
+// requests to another that shares its store and has already rotated its
+// key (a new primary, the old one kept to open tokens): a changed request
+// is still a replay there, and an identical one still gets the saved
+// answer. A TokenID keyed from the primary would let the second replica
+// answer the token again.
+func TestSingleUseAcrossKeyRotation(t *testing.T) {
+	fx := newFixture(t)
+	store, err := NewMemoryStore(100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := fx.newFlow(t, Backend{URL: fx.server.URL}, WithStore(store))
+	rotated := &fixture{master: aescrypt.New(aescrypt.GenerateKey(), fx.master.Primary()), backend: fx.backend, server: fx.server}
+	second := rotated.newFlow(t, Backend{URL: fx.server.URL}, WithStore(store))
+	call := capturedCall(t, fx, first)
+	card := call.Requests[2]
+
+	if rec := resend(second, card, func(f url.Values) { f.Set("Digits", "9999") }); !apologized(rec) {
+		t.Errorf("changed card step on the rotated replica answered %d %s, want the apology", rec.Code, rec.Body)
+	}
+	if rec := resend(second, card, nil); rec.Code != http.StatusOK || !bytes.Equal(rec.Body.Bytes(), card.Body) {
+		t.Errorf("identical card step on the rotated replica answered %d\n%s\nwant the first answer\n%s", rec.Code, rec.Body, card.Body)
+	}
+}
+
+// TestSingleUseWithoutSignatures checks single use when signature checks
+// are off, where a request is named by its contents: an identical retry
+// gets the saved answer, a changed one is a replay.
+func TestSingleUseWithoutSignatures(t *testing.T) {
+	fx := newFixture(t)
+	f := fx.newFlow(t, Backend{URL: fx.server.URL}, InsecureSkipSignatureCheck())
+	call := capturedCall(t, fx, f)
+	card := call.Requests[2]
+	if rec := resend(f, card, nil); rec.Code != http.StatusOK || !bytes.Equal(rec.Body.Bytes(), card.Body) {
+		t.Errorf("identical retry answered %d\n%s\nwant the first answer\n%s", rec.Code, rec.Body, card.Body)
+	}
+	if rec := resend(f, card, func(f url.Values) { f.Set("Digits", "9999") }); !apologized(rec) {
+		t.Errorf("changed request answered %d %s, want the apology", rec.Code, rec.Body)
 	}
 }

@@ -47,6 +47,10 @@ type state struct {
 	// (statePaused), so a token issued before the bit existed reads as
 	// not paused, and the next sensitive step pauses.
 	paused bool
+
+	// id names the sealed token this state was opened from, for single
+	// use; a state being built for a new token has none.
+	id TokenID
 }
 
 // statePaused is the bit of the attempt byte that carries state.paused;
@@ -173,11 +177,28 @@ func (c *stateCodec) open(token, callSid, step string, stepCount int) (*state, e
 	sealed := buf[:m]
 	ad := c.additionalData(buf[n:n], callSid, step)
 	plaintext, err := c.cipher.OpenBytes(sealed, ad)
+	var id TokenID
+	if err == nil {
+		id = tokenID(sealed)
+	}
 	putScratch(bp, buf)
 	if err != nil {
 		return nil, errState
 	}
-	return decodeState(plaintext, stepCount)
+	st, err := decodeState(plaintext, stepCount)
+	if err != nil {
+		return nil, err
+	}
+	st.id = id
+	return st, nil
+}
+
+// tokenID names an opened token by its GCM tag. The tag is unique to the
+// token (its nonce is random), cannot be forged without the state key, and
+// reads the same on every replica, whichever of the keys in rotation
+// opened it: so two replicas can never give one token two names.
+func tokenID(sealed []byte) TokenID {
+	return TokenID(sealed[len(sealed)-aescrypt.Overhead:])
 }
 
 // decodeToken decodes base64url from a string in chunks of whole quanta,

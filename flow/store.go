@@ -9,8 +9,9 @@ import (
 // Store remembers which state tokens have been answered, so that each token
 // answers once, on one replica or many.
 //
-// A Store keeps only what the flow hands it: a TokenID (a keyed hash of a
-// token, never the token) and a record the flow has already sealed. It never
+// A Store keeps only what the flow hands it: a TokenID (the token's
+// authentication tag, never the token) and a record the flow has already
+// sealed. It never
 // sees digits, tokens or readable backend answers. MemoryStore serves one
 // replica; the redisstore package shares one Redis between replicas.
 type Store interface {
@@ -23,9 +24,12 @@ type Store interface {
 	Save(ctx context.Context, id TokenID, record []byte) error
 }
 
-// TokenID identifies a state token in a store: a keyed hash of the token,
-// never the token itself.
-type TokenID [32]byte
+// TokenID identifies a state token in a store: the GCM tag that ends the
+// sealed token. It is unique to the token, cannot be made without the
+// state key, and is the same on every replica; it reveals nothing the
+// token's URL does not already show, and the token cannot be rebuilt
+// from it.
+type TokenID [16]byte
 
 // ErrStoreFull is returned by MemoryStore.Claim when every entry is in use
 // and none has expired. The store refuses rather than evicts: forgetting an

@@ -3,6 +3,7 @@ package flow
 import (
 	"context"
 	"strings"
+	"time"
 
 	"github.com/encgather/encgather/flow/internal/sid"
 	"github.com/encgather/encgather/internal/twiliosig"
@@ -20,19 +21,24 @@ type webhook struct {
 	callStatus string
 	actionBase string // scheme://host/path for absolute action URLs, else ""
 	repeated   string // a parameter read above that the request holds twice, else ""
-	// The URL Twilio signed and the signed body's parameters, which tell a
-	// retry from a replay. params belongs to the request's form: it is valid
-	// until the form is released, after the engine has decided.
-	signedURL string
-	params    []twiliosig.Param
+	// What the signature check vouched for, and the signed body's
+	// parameters, which tell a retry from a replay. params belongs to the
+	// request's form: it is valid until the form is released, after the
+	// engine has decided.
+	signed signedRequest
+	params []twiliosig.Param
+	// now is the flow's clock when the request was read: one reading for
+	// all the engine's checks and the times it writes.
+	now time.Time
 }
 
 // readWebhook takes what the engine needs from a request whose form was
-// read into fm and whose signature was checked against signedURL. The
+// read into fm and whose signature check vouched for signed, and which
+// arrived at start. The
 // CallSid is copied out of the form's text, which holds the digits, so
 // that a service keeping it keeps nothing else.
-func (f *Flow) readWebhook(ctx context.Context, fm *form, signedURL string) webhook {
-	wh := webhook{ctx: ctx, signedURL: signedURL, params: fm.params[:fm.nBody]}
+func (f *Flow) readWebhook(ctx context.Context, fm *form, signed signedRequest, start time.Time) webhook {
+	wh := webhook{ctx: ctx, signed: signed, params: fm.params[:fm.nBody], now: f.cfg.clock(start)}
 	var seen uint8
 	for i, p := range fm.params {
 		bit, field := wh.field(p.Name, i >= fm.nBody)
@@ -47,7 +53,7 @@ func (f *Flow) readWebhook(ctx context.Context, fm *form, signedURL string) webh
 	}
 	wh.callSid = strings.Clone(wh.callSid)
 	if f.cfg.absoluteURLs {
-		wh.actionBase = withoutQuery(signedURL)
+		wh.actionBase = withoutQuery(signed.url)
 	}
 	return wh
 }

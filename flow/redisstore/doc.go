@@ -5,9 +5,9 @@
 // package itself does not import go-redis. Claim is one Lua script, one
 // round trip: SET key "" NX PX ttl and, when the key was already there, GET.
 // Save is SET key record XX KEEPTTL. Keys are a prefix (DefaultPrefix unless
-// WithPrefix says otherwise) followed by the hex of the flow.TokenID, a
-// keyed hash of the token: Redis never holds a token, a digit or a readable
-// answer, only the records the flow has already sealed.
+// WithPrefix says otherwise) followed by the hex of the flow.TokenID, the
+// token's GCM tag: Redis never holds a token, a digit or a readable answer,
+// only the records the flow has already sealed.
 //
 //	opt, err := redis.ParseURL(os.Getenv("REDIS_URL"))
 //	opt.ContextTimeoutEnabled = true // let the store's timeout reach the socket
