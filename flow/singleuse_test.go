@@ -402,7 +402,7 @@ func TestTokenIDIsTheTag(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if want := TokenID(raw[len(raw)-16:]); opened.id != want {
+		if want := TokenID(raw[len(raw)-aescrypt.Overhead:]); opened.id != want {
 			t.Errorf("id = %x, want the tag %x", opened.id, want)
 		}
 		ids = append(ids, opened.id)
