@@ -21,7 +21,7 @@ func (f *Flow) logRequest(ctx context.Context, start time.Time, d decision, rec 
 	if f.cfg.observer == nil && !logger.Enabled(ctx, level) {
 		return
 	}
-	ev := f.event(start, d, rec, saveErr, writeErr)
+	ev := f.event(start, level, d, rec, saveErr, writeErr)
 	if f.cfg.observer != nil {
 		f.cfg.observer(ev)
 	}
@@ -54,8 +54,9 @@ func (f *Flow) logRequest(ctx context.Context, start time.Time, d decision, rec 
 	writeLog(ctx, logger, ev.Level, "flow request", attrs)
 }
 
-// event reads a request's Event from its decision and what followed it.
-func (f *Flow) event(start time.Time, d decision, rec recordingResult, saveErr, writeErr error) Event {
+// event reads a request's Event, at level, from its decision and what
+// followed it.
+func (f *Flow) event(start time.Time, level slog.Level, d decision, rec recordingResult, saveErr, writeErr error) Event {
 	out, asked := d.outcome, d.asked
 	if rec.failedClosed {
 		out, asked = outcomeRecordingFailed, noStep
@@ -66,7 +67,7 @@ func (f *Flow) event(start time.Time, d decision, rec recordingResult, saveErr, 
 		Reason:    d.reason,
 		Recording: rec.action,
 		Duration:  time.Since(start),
-		Level:     eventLevel(d, rec, saveErr),
+		Level:     level,
 		Err:       joinErrors(d.err, d.use.storeErr, rec.err, saveErr, writeErr),
 	}
 	if d.answered != noStep {
