@@ -183,7 +183,7 @@ func (f *Flow) ask(wh *webhook, d decision, idx int, st *state) decision {
 func (f *Flow) finishCall(wh *webhook, d decision, fields []field) decision {
 	ctx, cancel := context.WithTimeout(wh.ctx, f.cfg.finishTime)
 	defer cancel()
-	verbs, err := f.finish(ctx, f.result(wh.callSid, fields))
+	verbs, err := f.finish(ctx, f.result(wh, fields))
 	d.outcome = outcomeFinished
 	if err != nil {
 		d.outcome, d.err = finishFailure(err), err

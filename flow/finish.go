@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/hex"
 	"errors"
+	"strings"
 
 	"github.com/encgather/encgather/twiml"
 )
@@ -12,6 +13,12 @@ import (
 type Result struct {
 	// CallSid is the call the values were gathered on.
 	CallSid string
+	// AccountSid is the account the call belongs to, as the signed
+	// request said.
+	AccountSid string
+	// From is the caller's number as the signed request gave it (Twilio's
+	// From parameter): not a secret, but not verified by anyone either.
+	From string
 	// Sealed maps each sensitive step's field name to its sealed value,
 	// hex-encoded. By default the value is sealed with the flow's master
 	// key in aescrypt's format (no additional data): what a backend opens
@@ -53,8 +60,8 @@ func finishFailure(err error) outcome {
 	return outcomeFinishFailed
 }
 
-func (f *Flow) result(callSid string, fields []field) *Result {
-	res := &Result{CallSid: callSid, Sealed: make(map[string]string), Plain: make(map[string]string)}
+func (f *Flow) result(wh *webhook, fields []field) *Result {
+	res := &Result{CallSid: wh.callSid, AccountSid: strings.Clone(wh.accountSid), From: strings.Clone(wh.from), Sealed: make(map[string]string), Plain: make(map[string]string)}
 	for _, fl := range fields {
 		name := f.steps[fl.step].field()
 		if fl.plain {

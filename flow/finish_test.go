@@ -44,7 +44,9 @@ func TestEndCall(t *testing.T) {
 
 func TestFinishDialsAnAgent(t *testing.T) {
 	fx := newFixture(t)
-	finish := func(context.Context, *Result) ([]twiml.Verb, error) {
+	var got Result
+	finish := func(_ context.Context, r *Result) ([]twiml.Verb, error) {
+		got = *r
 		return []twiml.Verb{
 			twiml.Say{Text: "Thank you. Connecting you to an agent."},
 			twiml.Dial{Nouns: []twiml.DialNoun{twiml.Client{Identity: "agent-7"}}},
@@ -57,6 +59,9 @@ func TestFinishDialsAnAgent(t *testing.T) {
 	call := fx.caller(f).Call("1234", "4321")
 	if call.End != flowtest.EndDialed {
 		t.Fatalf("call ended with %v (%v), want dialed\n%s", call.End, call.Err, call.Transcript())
+	}
+	if got.From != "+15005550001" || !strings.HasPrefix(got.AccountSid, "AC") || got.CallSid == "" {
+		t.Errorf("Result has CallSid %q, AccountSid %q, From %q; want the request's", got.CallSid, got.AccountSid, got.From)
 	}
 	last := call.Events[len(call.Events)-1]
 	if last.Kind != flowtest.EventDial || last.Text != "client agent-7" {

@@ -18,6 +18,7 @@ type webhook struct {
 	step       string // the step parameter of the URL
 	token      string // the state parameter of the URL
 	digits     string
+	from       string // the caller's number, as Twilio gives it
 	callStatus string
 	actionBase string // scheme://host/path for absolute action URLs, else ""
 	repeated   string // a parameter read above that the request holds twice, else ""
@@ -72,6 +73,8 @@ func (wh *webhook) field(name string, inQuery bool) (uint8, *string) {
 		return 1 << 2, &wh.callStatus
 	case "AccountSid":
 		return 1 << 3, &wh.accountSid
+	case "From":
+		return 1 << 6, &wh.from
 	}
 	if !inQuery {
 		return 0, nil
