@@ -20,13 +20,13 @@ import (
 // the middle of a call, where a step does the most work.
 func benchStep(b *testing.B, opts ...Option) (*Flow, string, url.Values) {
 	master := aescrypt.New(aescrypt.GenerateKey())
-	f, err := New(master, testAuthToken, tutorialSteps(), PostJSON(Backend{URL: "http://127.0.0.1:1"}),
+	f, err := New(master, testAuthToken, tutorialSteps(), postJSON(testBackend{URL: "http://127.0.0.1:1"}),
 		append(opts, WithPublicURL(testPublicURL), WithLogger(slog.New(slog.DiscardHandler)))...)
 	if err != nil {
 		b.Fatal(err)
 	}
 	st := &state{issuedAt: time.Now(), attempt: 1}
-	target := testWebhook + "?" + StepParam + "=getLast4CC&" + StateParam + "=" + f.states.seal(st, testCallSid, "getLast4CC")
+	target := testWebhook + "?" + stepParam + "=getLast4CC&" + stateParam + "=" + f.states.seal(st, testCallSid, "getLast4CC")
 	form := callForm(testCallSid, "Digits", "1234", "From", "+15005550006", "To", "+15005550001",
 		"CallStatus", "in-progress", "Direction", "inbound", "ApiVersion", "2010-04-01")
 	return f, target, form
@@ -40,7 +40,7 @@ func BenchmarkFirstStep(b *testing.B) {
 	body := form.Encode()
 	template := httptest.NewRequest(http.MethodPost, testWebhook, nil)
 	template.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	template.Header.Set(SignatureHeader, twiliosig.Sign(testAuthToken, testWebhook, form))
+	template.Header.Set(signatureHeader, twiliosig.Sign(testAuthToken, testWebhook, form))
 	rec := httptest.NewRecorder()
 	b.ReportAllocs()
 	for b.Loop() {
@@ -110,7 +110,7 @@ func BenchmarkStepSignature(b *testing.B) {
 func BenchmarkStepStateOpenSeal(b *testing.B) {
 	f, target, _ := benchStep(b)
 	u, _ := url.Parse(target)
-	token := u.Query().Get(StateParam)
+	token := u.Query().Get(stateParam)
 	b.ReportAllocs()
 	for b.Loop() {
 		st, err := f.states.open(token, testCallSid, "getLast4CC", len(f.steps))
@@ -130,7 +130,7 @@ func BenchmarkStepStateOpenSeal(b *testing.B) {
 func BenchmarkStepRender(b *testing.B) {
 	f, target, _ := benchStep(b)
 	u, _ := url.Parse(target)
-	action := "?step=getPin&state=" + u.Query().Get(StateParam)
+	action := "?step=getPin&state=" + u.Query().Get(stateParam)
 	resp := twiml.Response{Verbs: []twiml.Verb{
 		twiml.Gather{Input: twiml.InputDTMF, Action: action, Method: twiml.MethodPOST, Timeout: 10 * time.Second,
 			NumDigits: 4, Verbs: f.steps[1].Prompt},
@@ -148,7 +148,7 @@ func BenchmarkStepRender(b *testing.B) {
 func benchLogFlow(b *testing.B, level slog.Level) *Flow {
 	master := aescrypt.New(aescrypt.GenerateKey())
 	logger := slog.New(slog.NewJSONHandler(io.Discard, &slog.HandlerOptions{Level: level}))
-	f, err := New(master, testAuthToken, tutorialSteps(), PostJSON(Backend{URL: "http://127.0.0.1:1"}),
+	f, err := New(master, testAuthToken, tutorialSteps(), postJSON(testBackend{URL: "http://127.0.0.1:1"}),
 		WithPublicURL(testPublicURL), WithLogger(logger))
 	if err != nil {
 		b.Fatal(err)
@@ -159,7 +159,7 @@ func benchLogFlow(b *testing.B, level slog.Level) *Flow {
 // BenchmarkLogRequest is a gathered step's log line, written (info) and
 // filtered out (warn).
 func BenchmarkLogRequest(b *testing.B) {
-	d := decision{callSid: testCallSid, outcome: outcomeGathered, answered: 0, asked: 1, attempt: 1}
+	d := decision{callSid: testCallSid, outcome: OutcomeGathered, answered: 0, asked: 1, attempt: 1}
 	for _, level := range []slog.Level{slog.LevelInfo, slog.LevelWarn} {
 		b.Run("level="+level.String(), func(b *testing.B) {
 			f := benchLogFlow(b, level)
@@ -167,7 +167,7 @@ func BenchmarkLogRequest(b *testing.B) {
 			start := time.Now()
 			b.ReportAllocs()
 			for b.Loop() {
-				f.logRequest(ctx, start, d, recordingResult{}, nil, nil)
+				f.logRequest(ctx, start, &d, acts{})
 			}
 		})
 	}

@@ -111,7 +111,7 @@ func TestNewRefusesBoundValuesItCannotBind(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			opts := append([]Option{WithPublicURL(testPublicURL)}, tt.opts...)
-			if _, err := New(fx.master, testAuthToken, tt.steps, PostJSON(Backend{URL: fx.server.URL}), opts...); !errors.Is(err, ErrDefinition) {
+			if _, err := New(fx.master, testAuthToken, tt.steps, postJSON(testBackend{URL: fx.server.URL}), opts...); !errors.Is(err, ErrDefinition) {
 				t.Errorf("New err = %v, want ErrDefinition", err)
 			}
 		})

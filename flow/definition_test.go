@@ -31,7 +31,7 @@ func TestStateBoundToDefinition(t *testing.T) {
 			fx := newFixture(t)
 			steps := tutorialSteps()
 			tt.change(&steps[0])
-			before, err := New(fx.master, testAuthToken, steps, PostJSON(Backend{URL: fx.server.URL, OnSuccess: accountSentence,
+			before, err := New(fx.master, testAuthToken, steps, postJSON(testBackend{URL: fx.server.URL, OnSuccess: accountSentence,
 				Failure: []twiml.Verb{twiml.Say{Text: sayFailure}}}), WithPublicURL(testPublicURL))
 			if err != nil {
 				t.Fatal(err)

@@ -6,7 +6,8 @@
 // webhook request it checks Twilio's X-Twilio-Signature, opens the call's
 // state, checks the caller's digits, seals them, and answers with the next
 // <Gather>. After the last step it hands the sealed values to the service's
-// Finish (or, with PostJSON, to a backend) and says the result.
+// Finish (package flow/backend has one that posts them to a backend) and
+// says the result.
 //
 //	steps := []flow.Step{
 //		{Name: "card", Field: "encryptedCardDigits", Digits: flow.Exactly(4),
@@ -14,7 +15,9 @@
 //		{Name: "pin", Field: "encryptedPinDigits", Digits: flow.Exactly(4),
 //			Prompt: []twiml.GatherVerb{twiml.Say{Text: "Please enter your PIN."}}},
 //	}
-//	ivr, err := flow.New(cipher, authToken, steps, flow.PostJSON(backend),
+//	finish, err := backend.New(backend.Config{URL: backendURL, OnSuccess: sayAccount})
+//	...
+//	ivr, err := flow.New(cipher, authToken, steps, finish,
 //		flow.WithPublicURL("https://ivr.example.com"))
 //	mux.Handle("/encrypted-gather", ivr)
 //
@@ -97,15 +100,12 @@
 // and values unless WithSealer is given, are sealed with the primary and
 // opened with any, so a call that spans a rotation carries on.
 //
-// # Backend
+// # Ending a call
 //
-// PostJSON (NewBackend, for a URL read from configuration) posts the
-// fields as one JSON object, the call's CallSid beside them under
-// Backend.CallSidField, and says what the backend answers. It follows no
-// redirect, whatever Client the service passes, and by default sends
-// every call over one transport made for many concurrent calls
-// (NewBackendTransport). A backend that acts on a call deduplicates on the
-// CallSid (see Backend.CallSidField). With WithBoundValues each value is
-// sealed with AdditionalData(field, CallSid), so a backend that opens it
-// with the same refuses a value moved to another field or call.
+// Finish receives the sealed values (Result) and answers the caller.
+// Package flow/backend posts them as JSON to a backend, signed so that the
+// backend knows they come from the IVR, and tells a decline (no match)
+// from a failure. With WithBoundValues each value is sealed with
+// AdditionalData(field, CallSid), so a backend that opens it with the same
+// refuses a value moved to another field or call.
 package flow

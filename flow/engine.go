@@ -1,6 +1,7 @@
 package flow
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -17,62 +18,85 @@ const clockSkew = time.Minute
 // errExpired is the cause logged for a state past its maximum age.
 var errExpired = errors.New("flow: state expired")
 
-// decideSafely runs serve and turns a panic in it, or in the service's
-// Validate, Next, Sealer or Finish, into the apology.
-func (f *Flow) decideSafely(wh *webhook) (d decision) {
-	defer func() {
-		if p := recover(); p != nil {
-			d = refused(wh.callSid, outcomePanic,
-				fmt.Errorf("flow: panic of type %T recovered (its value is not logged: it may hold a caller's input)", p),
-				f.cfg.apology)
-			d.stack = stripArguments(debug.Stack())
-			if idx, ok := f.index[wh.step]; ok && wh.token != "" {
-				d.answered = idx
-				d.paused = f.pausesRecording(idx) // the recording rule resumes after a sensitive step
-			}
-		}
-	}()
-	return f.serve(wh)
+// noStep marks a decision that answered or asks no step.
+const noStep = -1
+
+// decision is what the engine decided for one request, final when decide
+// returns it: the handler renders, saves, writes and logs it, and none of
+// them changes it.
+type decision struct {
+	callSid   string
+	answered  int // index of the step the request answered, or noStep
+	attempt   int // attempt of the answered step
+	asked     int // index of the step asked next, or noStep
+	outcome   Outcome
+	reason    Reason // why the asked step asks again, when it does
+	err       error  // the cause of a refusal or failure; never holds a value
+	verbs     []twiml.Verb
+	status    int    // the HTTP status of a refusal answered without TwiML; 0 for TwiML
+	stack     []byte // where a panic happened, for the log
+	use       tokenUse
+	recording recordingResult // what the recording rule did
+
+	// paused says the call's recording was paused when the request came,
+	// as the request's state says; only a request that holds its token's
+	// claim ever says so, since only such a request may touch the
+	// recording.
+	paused bool
 }
 
-// serve is the engine: one signed webhook in, one decision out. It opens
-// the state, runs the step on the digits, seals them and decides what to
-// ask next.
+// refused is the decision for a request the engine does not serve.
+func refused(callSid string, o Outcome, err error, verbs []twiml.Verb) decision {
+	return decision{callSid: callSid, answered: noStep, asked: noStep, outcome: o, err: err, verbs: verbs}
+}
+
+// decide is the engine: one signed webhook in, the final decision out. It
+// runs the step and, where the call's recording must change, the
+// recording rule: pausing before the token that says "paused" is sealed,
+// resuming once nothing sensitive is asked.
+func (f *Flow) decide(wh *webhook) decision {
+	d := f.serve(wh)
+	if d.asked == noStep && d.paused {
+		d.recording = f.recordingRule(wh, true, false)
+	}
+	return d
+}
+
+// serve opens the state, claims its token, runs the step on the digits,
+// seals them and decides what to ask next.
 func (f *Flow) serve(wh *webhook) decision {
 	if wh.repeated != "" {
-		return refused(wh.callSid, outcomeBadRequest, fmt.Errorf("flow: parameter %s given more than once", wh.repeated), f.cfg.apology)
+		return refused(wh.callSid, OutcomeBadRequest, fmt.Errorf("flow: parameter %s given more than once", wh.repeated), f.cfg.apology)
 	}
 	if !validCallSid(wh.callSid) {
-		return refused(wh.callSid, outcomeBadRequest, errors.New("flow: missing or malformed CallSid"), f.cfg.apology)
+		return refused(wh.callSid, OutcomeBadRequest, errors.New("flow: missing or malformed CallSid"), f.cfg.apology)
 	}
 	if err := f.checkAccount(wh.accountSid); err != nil {
-		return refused(wh.callSid, outcomeWrongAccount, err, f.cfg.apology)
+		return refused(wh.callSid, OutcomeWrongAccount, err, f.cfg.apology)
 	}
 	if wh.token == "" {
 		// A new call. Anything else in the query is ignored: without a
 		// state nothing can be skipped or carried over.
-		return f.ask(wh, decision{answered: noStep, outcome: outcomeAsked}, 0, &state{attempt: 1})
+		return f.ask(wh, decision{answered: noStep, outcome: OutcomeAsked}, 0, &state{attempt: 1})
 	}
 
 	idx, ok := f.index[wh.step]
 	if !ok {
-		return refused(wh.callSid, outcomeUnknownStep, errors.New("flow: unknown step in action URL"), f.cfg.apology)
+		return refused(wh.callSid, OutcomeUnknownStep, errors.New("flow: unknown step in action URL"), f.cfg.apology)
 	}
-	// Until a state says otherwise, a sensitive step's recording may be
-	// paused: a request that cannot be served resumes it, which is
-	// harmless if it runs.
-	d := decision{callSid: wh.callSid, answered: idx, asked: noStep, paused: f.pausesRecording(idx)}
+	d := decision{callSid: wh.callSid, answered: idx, asked: noStep}
 	st, err := f.states.open(wh.token, wh.callSid, wh.step, len(f.steps))
 	if err != nil {
-		return f.fail(d, outcomeBadState, err)
+		return f.fail(d, OutcomeBadState, err)
 	}
-	d.attempt, d.paused = st.attempt, st.paused
+	d.attempt = st.attempt
 	if err := f.checkAge(st, wh.now); err != nil {
-		return f.fail(d, outcomeExpired, err)
+		return f.fail(d, OutcomeExpired, err)
 	}
 	if d, ok = f.consume(wh, d, st); !ok {
 		return d
 	}
+	d.paused = st.paused
 
 	step := &f.steps[idx]
 	if wh.digits == "" {
@@ -83,22 +107,22 @@ func (f *Flow) serve(wh *webhook) decision {
 	}
 	fl, err := f.gathered(idx, wh.digits, wh.callSid)
 	if err != nil {
-		return f.fail(d, outcomeSealFailed, err)
+		return f.fail(d, OutcomeSealFailed, err)
 	}
 	fields := setField(st.fields, fl)
 	next := f.nextStep(idx, wh.digits)
 	switch {
 	case next < 0:
-		return f.fail(d, outcomeBadNext, errors.New("flow: Next returned an unknown step name"))
+		return f.fail(d, OutcomeBadNext, errors.New("flow: Next returned an unknown step name"))
 	case next == len(f.steps):
 		return f.finishCall(wh, d, fields)
 	}
-	d.outcome = outcomeGathered
+	d.outcome = OutcomeGathered
 	return f.ask(wh, d, next, &state{attempt: 1, fields: fields})
 }
 
 // fail completes d as a request answered with the apology.
-func (f *Flow) fail(d decision, o outcome, err error) decision {
+func (f *Flow) fail(d decision, o Outcome, err error) decision {
 	d.outcome, d.err, d.verbs = o, err, f.cfg.apology
 	return d
 }
@@ -142,10 +166,10 @@ func (f *Flow) nextStep(idx int, value string) int {
 func (f *Flow) retry(wh *webhook, d decision, idx int, st *state, reason Reason) decision {
 	d.reason = reason
 	if st.attempt >= f.steps[idx].Attempts {
-		d.outcome, d.verbs = outcomeGaveUp, f.cfg.goodbye
+		d.outcome, d.verbs = OutcomeGaveUp, f.cfg.goodbye
 		return d
 	}
-	d.outcome = outcomeRetry
+	d.outcome = OutcomeRetry
 	return f.ask(wh, d, idx, &state{attempt: st.attempt + 1, fields: st.fields})
 }
 
@@ -153,9 +177,18 @@ func (f *Flow) retry(wh *webhook, d decision, idx int, st *state, reason Reason)
 // whose action carries st, then a <Redirect> to the same URL that Twilio
 // follows only on silence (it then posts no Digits, which the flow reads as
 // a timeout). d.outcome and d.reason are already set.
+//
+// The recording rule runs first: st says "paused" only once the pause
+// is confirmed, and a pause that fails closed issues no token at all.
 func (f *Flow) ask(wh *webhook, d decision, idx int, st *state) decision {
+	d.callSid = wh.callSid
+	asks := f.pausesRecording(idx)
+	if d.recording = f.recordingRule(wh, d.paused, asks); d.recording.failedClosed {
+		d.outcome, d.verbs = OutcomeRecordingFailed, f.cfg.apology
+		return d
+	}
 	step := &f.steps[idx]
-	st.issuedAt, st.paused = wh.now, f.pausedFor(idx)
+	st.issuedAt, st.paused = wh.now, f.cfg.recordings != nil && asks
 	action := f.sealedActionURL(wh.actionBase, step.Name, st, wh.callSid)
 
 	prompt := step.Prompt
@@ -173,7 +206,7 @@ func (f *Flow) ask(wh *webhook, d decision, idx int, st *state) decision {
 	if !step.Digits.exact() {
 		gather.FinishOnKey = step.Digits.finishKey()
 	}
-	d.callSid, d.asked = wh.callSid, idx
+	d.asked = idx
 	d.verbs = []twiml.Verb{gather, twiml.Redirect{URL: action, Method: twiml.MethodPOST}}
 	return d
 }
@@ -184,7 +217,7 @@ func (f *Flow) finishCall(wh *webhook, d decision, fields []field) decision {
 	ctx, cancel := context.WithTimeout(wh.ctx, f.cfg.finishTime)
 	defer cancel()
 	verbs, err := f.finish(ctx, f.result(wh, fields))
-	d.outcome = outcomeFinished
+	d.outcome = OutcomeFinished
 	if err != nil {
 		d.outcome, d.err = finishFailure(err), err
 		if len(verbs) == 0 {
@@ -194,4 +227,43 @@ func (f *Flow) finishCall(wh *webhook, d decision, fields []field) decision {
 	}
 	d.verbs = endCall(verbs)
 	return d
+}
+
+// panicked is the decision for a request during which the service's code
+// (Validate, Next, Sealer, Finish, a Store, a RecordingPauser, the
+// observer) panicked with p: the apology, and the stack without its
+// argument words. The recording is left as it is: the call ends.
+func (f *Flow) panicked(wh *webhook, p any) decision {
+	d := refused(wh.callSid, OutcomePanic,
+		fmt.Errorf("flow: panic of type %T recovered (its value is not logged: it may hold a caller's input)", p),
+		f.cfg.apology)
+	d.stack = stripArguments(debug.Stack())
+	if idx, ok := f.index[wh.step]; ok && wh.token != "" {
+		d.answered = idx
+	}
+	return d
+}
+
+// stripArguments rewrites each function line of a goroutine stack trace,
+// such as "pkg.f(0xc000012345, 0x4)", to "pkg.f(...)". Go prints a frame's
+// arguments as machine words, which can be a caller's digits or point to
+// them; the function names and file lines are kept. An argument list holds
+// no parentheses, so it is the line's last opening one.
+func stripArguments(stack []byte) []byte {
+	out := make([]byte, 0, len(stack))
+	for line := range bytes.Lines(stack) {
+		body, nl := bytes.CutSuffix(line, []byte("\n"))
+		if len(body) > 0 && body[0] != '\t' && bytes.HasSuffix(body, []byte(")")) {
+			if i := bytes.LastIndexByte(body, '('); i > 0 && i < len(body)-2 {
+				out = append(out, body[:i]...)
+				out = append(out, "(...)"...)
+				if nl {
+					out = append(out, '\n')
+				}
+				continue
+			}
+		}
+		out = append(out, line...)
+	}
+	return out
 }

@@ -1,11 +1,10 @@
 package flow_test
 
 import (
+	"context"
 	"expvar"
 	"fmt"
 	"log"
-	"net/http"
-	"net/http/httptest"
 
 	"github.com/encgather/encgather/aescrypt"
 	"github.com/encgather/encgather/flow"
@@ -15,22 +14,18 @@ import (
 
 // An observer counts each request's outcome, here in an expvar map that
 // a service serves at /debug/vars (expvar.Handler) for its metrics. The
-// backend declines an unknown caller with 404, which the flow counts as
-// "declined", apart from failures.
+// Finish declines an unknown caller (ErrDeclined), which the flow counts
+// as "declined", apart from failures.
 func ExampleWithObserver() {
 	outcomes := expvar.NewMap("flow_outcomes")
-	count := func(ev flow.Event) { outcomes.Add(ev.Outcome, 1) }
+	count := func(ev flow.Event) { outcomes.Add(string(ev.Outcome), 1) }
 
 	cipher := aescrypt.New(aescrypt.GenerateKey())
-	backend := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		http.Error(w, "No data found", http.StatusNotFound) // nobody is known here
-	}))
-	defer backend.Close()
-	finish := flow.PostJSON(flow.Backend{
-		URL:      backend.URL,
-		Declines: []int{http.StatusNotFound},
-		Failure:  []twiml.Verb{twiml.Say{Text: "We were not able to locate you in our system. Goodbye."}},
-	})
+	// A Finish that finds nobody: a decline, a normal outcome.
+	finish := func(context.Context, *flow.Result) ([]twiml.Verb, error) {
+		sorry := []twiml.Verb{twiml.Say{Text: "We were not able to locate you in our system. Goodbye."}}
+		return sorry, fmt.Errorf("%w: no account for these details", flow.ErrDeclined)
+	}
 	steps := []flow.Step{{Name: "pin", Prompt: say("Enter your PIN.")}}
 	ivr, err := flow.New(cipher, "token", steps, finish,
 		flow.WithPublicURL("https://ivr.example.com"), flow.WithObserver(count))

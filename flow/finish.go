@@ -48,16 +48,16 @@ type Finish func(ctx context.Context, r *Result) ([]twiml.Verb, error)
 // ErrDeclined is what a Finish wraps when it turns the caller away as a
 // normal outcome: the backend found no account for the values, say. The
 // flow says the Finish's verbs, logs the decline at INFO and reports the
-// outcome "declined", apart from failures. PostJSON wraps it for the
-// status codes in Backend.Declines.
+// outcome "declined", apart from failures. Package flow/backend wraps it
+// for a backend's "no match" statuses.
 var ErrDeclined = errors.New("flow: declined")
 
 // finishFailure is the outcome of a Finish that returned err.
-func finishFailure(err error) outcome {
+func finishFailure(err error) Outcome {
 	if errors.Is(err, ErrDeclined) {
-		return outcomeDeclined
+		return OutcomeDeclined
 	}
-	return outcomeFinishFailed
+	return OutcomeFinishFailed
 }
 
 func (f *Flow) result(wh *webhook, fields []field) *Result {

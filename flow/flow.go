@@ -7,11 +7,11 @@ import (
 	"github.com/encgather/encgather/aescrypt"
 )
 
-// StepParam and StateParam are the query parameters of every action URL a
+// stepParam and stateParam are the query parameters of every action URL a
 // flow writes: the step the answer is for, and the sealed state.
 const (
-	StepParam  = "step"
-	StateParam = "state"
+	stepParam  = "step"
+	stateParam = "state"
 )
 
 // ErrDefinition is reported by New and NewValidator for a configuration or
@@ -24,10 +24,9 @@ var ErrDefinition = errors.New("flow: invalid definition")
 // the auth token and the single-use Store serves any request. The Store
 // remembers only which tokens have answered.
 //
-// A Flow plugs in through small seams: the signature check (Validator),
-// the state codec (a key derived from the master cipher), the Sealer of
-// sensitive values (WithSealer), the RecordingPauser (WithRecordingPause)
-// and the single-use Store (WithStore).
+// A Flow plugs in through small seams: the Sealer of sensitive values
+// (WithSealer), the RecordingPauser (WithRecordingPause), the single-use
+// Store (WithStore) and the Finish that ends the call.
 type Flow struct {
 	steps     []Step
 	index     map[string]int

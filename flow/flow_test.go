@@ -94,7 +94,7 @@ func TestBackendFailures(t *testing.T) {
 			} else {
 				t.Cleanup(srv.Close)
 			}
-			f := fx.newFlow(t, Backend{URL: srv.URL, Timeout: 300 * time.Millisecond})
+			f := fx.newFlow(t, testBackend{URL: srv.URL, Timeout: 300 * time.Millisecond})
 			start := time.Now()
 			call := fx.caller(f).Call("1234", "4321")
 			if got := call.LastSaid(); got != sayFailure {
@@ -233,7 +233,7 @@ func TestMounting(t *testing.T) {
 
 func TestNewRejectsBadDefinitions(t *testing.T) {
 	fx := newFixture(t)
-	finish := PostJSON(Backend{URL: "http://127.0.0.1:1"})
+	finish := postJSON(testBackend{URL: "http://127.0.0.1:1"})
 	steps := tutorialSteps()
 	dup := append(tutorialSteps(), tutorialSteps()[0])
 	dupField := tutorialSteps()

@@ -288,3 +288,28 @@ func parseForm(r *http.Request, maxBytes int64) error {
 	}
 	return nil
 }
+
+// redacted replaces sensitive values in the output of Scrub.
+const redacted = "[redacted]"
+
+// scrubbed are the parameters that may hold what a caller typed or said,
+// or a state token.
+var scrubbed = []string{"Digits", "SpeechResult", "UnstableSpeechResult", "StableSpeechResult", stateParam}
+
+// Scrub returns a copy of v with every value that may hold a caller's input
+// (Digits, SpeechResult, StableSpeechResult, UnstableSpeechResult) or a
+// flow's state replaced by "[redacted]", for a service's own request logs.
+func Scrub(v url.Values) url.Values {
+	out := make(url.Values, len(v))
+	for k, vals := range v {
+		out[k] = append([]string(nil), vals...)
+	}
+	for _, k := range scrubbed {
+		if vals, ok := out[k]; ok {
+			for i := range vals {
+				vals[i] = redacted
+			}
+		}
+	}
+	return out
+}

@@ -183,7 +183,7 @@ func TestTooManyParamsBeforeSignature(t *testing.T) {
 		t.Run(fmt.Sprint(n), func(t *testing.T) {
 			rec := httptest.NewRecorder()
 			req := formRequest(testWebhook, formType, manyParams(n))
-			req.Header.Set(SignatureHeader, "AAAAAAAAAAAAAAAAAAAAAAAAAAA=")
+			req.Header.Set(signatureHeader, "AAAAAAAAAAAAAAAAAAAAAAAAAAA=")
 			fx.flow.ServeHTTP(rec, req)
 			if rec.Code != http.StatusBadRequest {
 				t.Fatalf("status %d, want 400", rec.Code)
@@ -221,14 +221,14 @@ func TestRepeatedParams(t *testing.T) {
 		{"CallSid twice", q, url.Values{"CallSid": {testCallSid, testCallSid}, "Digits": {"1234"}}, true},
 		{"AccountSid twice", q, url.Values{"CallSid": {testCallSid}, "Digits": {"1234"}, "AccountSid": {"AC1", "AC2"}}, true},
 		{"CallStatus twice", q, url.Values{"CallSid": {testCallSid}, "Digits": {"1234"}, "CallStatus": {"in-progress", "completed"}}, true},
-		{"Digits in body and query", url.Values{StepParam: q[StepParam], StateParam: q[StateParam], "Digits": {"1234"}},
+		{"Digits in body and query", url.Values{stepParam: q[stepParam], stateParam: q[stateParam], "Digits": {"1234"}},
 			url.Values{"CallSid": {testCallSid}, "Digits": {"1234"}}, true},
-		{"step twice", url.Values{StepParam: {"getLast4CC", "getLast4CC"}, StateParam: q[StateParam]},
+		{"step twice", url.Values{stepParam: {"getLast4CC", "getLast4CC"}, stateParam: q[stateParam]},
 			url.Values{"CallSid": {testCallSid}, "Digits": {"1234"}}, true},
-		{"state twice", url.Values{StepParam: q[StepParam], StateParam: {q.Get(StateParam), q.Get(StateParam)}},
+		{"state twice", url.Values{stepParam: q[stepParam], stateParam: {q.Get(stateParam), q.Get(stateParam)}},
 			url.Values{"CallSid": {testCallSid}, "Digits": {"1234"}}, true},
 		{"another name twice", q, url.Values{"CallSid": {testCallSid}, "Digits": {"1234"}, "X": {"1", "2"}}, false},
-		{"state in the body too", q, url.Values{"CallSid": {testCallSid}, "Digits": {"1234"}, StateParam: {"x"}}, false},
+		{"state in the body too", q, url.Values{"CallSid": {testCallSid}, "Digits": {"1234"}, stateParam: {"x"}}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -238,8 +238,8 @@ func TestRepeatedParams(t *testing.T) {
 			query := url.Values{}
 			for name, values := range tt.query {
 				for _, v := range values {
-					if name == StateParam && v == q.Get(StateParam) {
-						v = fresh.Query().Get(StateParam)
+					if name == stateParam && v == q.Get(stateParam) {
+						v = fresh.Query().Get(stateParam)
 					}
 					query.Add(name, v)
 				}

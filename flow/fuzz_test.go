@@ -18,14 +18,14 @@ import (
 // gets 400.
 func FuzzServeHTTP(f *testing.F) {
 	master := aescrypt.New(aescrypt.GenerateKey())
-	flw, err := New(master, testAuthToken, tutorialSteps(), PostJSON(Backend{URL: "http://127.0.0.1:1"}),
+	flw, err := New(master, testAuthToken, tutorialSteps(), postJSON(testBackend{URL: "http://127.0.0.1:1"}),
 		WithPublicURL(testPublicURL), WithStore(nopStore{}))
 	if err != nil {
 		f.Fatal(err)
 	}
 	// The same flow remembering the tokens it answered: the fuzzer's inputs
 	// share a few tokens, so most of its requests are retries or replays.
-	remembering, err := New(master, testAuthToken, tutorialSteps(), PostJSON(Backend{URL: "http://127.0.0.1:1"}),
+	remembering, err := New(master, testAuthToken, tutorialSteps(), postJSON(testBackend{URL: "http://127.0.0.1:1"}),
 		WithPublicURL(testPublicURL))
 	if err != nil {
 		f.Fatal(err)
@@ -43,7 +43,7 @@ func FuzzServeHTTP(f *testing.F) {
 	f.Add("", "", testCallSid, "", "Digits=1&Digits=2", false)
 	f.Add("getLast4CC", token[:10], "CAx", "\xff", "%zz", true)
 	f.Fuzz(func(t *testing.T, step, state, callSid, digits, extraBody string, remember bool) {
-		q := url.Values{StepParam: {step}, StateParam: {state}}
+		q := url.Values{stepParam: {step}, stateParam: {state}}
 		target := testWebhook + "?" + q.Encode()
 		form := url.Values{"CallSid": {callSid}, "Digits": {digits}}
 		if extra, err := url.ParseQuery(extraBody); err == nil {

@@ -1,76 +1,106 @@
 package flow
 
 import (
+	"context"
 	"errors"
+	"log/slog"
 	"net/http"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/encgather/encgather/twiml"
 )
 
-// ServeHTTP answers one Twilio webhook request. The request's data flows
-// one way: the signature check (which yields the URL Twilio signed), the
-// webhook's fields, the engine's decision, the recording rule, the
-// response, and last the log line, which reads what the others did.
+// ServeHTTP answers one Twilio webhook request: it decides, renders the
+// decision's answer, saves it for a retry, writes it and logs it. Only
+// deciding changes anything; the rest read the decision.
 func (f *Flow) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if f.unusable() {
 		serveUnusable(w, r)
 		return
 	}
 	start := time.Now()
-	if r.Method != http.MethodPost && r.Method != http.MethodGet {
-		w.Header().Set("Allow", "GET, POST")
-		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
-		f.logRequest(r.Context(), start, refused("", outcomeBadMethod, nil, nil), recordingResult{}, nil, nil)
+	signed, fm, refusal := f.admit(r)
+	if refusal != nil {
+		fm.release()
+		writeRefusal(w, refusal.status)
+		f.logRequest(r.Context(), start, refusal, acts{})
 		return
+	}
+	defer fm.release()
+	wh := f.readWebhook(r.Context(), fm, signed, start)
+	f.serveSigned(w, &wh, start)
+}
+
+// admit checks a request's method and signature. It returns what the
+// signature vouches for and the request's form (which the caller
+// releases), or the decision refusing the request.
+func (f *Flow) admit(r *http.Request) (signedRequest, *form, *decision) {
+	if r.Method != http.MethodPost && r.Method != http.MethodGet {
+		d := refused("", OutcomeBadMethod, nil, nil)
+		d.status = http.StatusMethodNotAllowed
+		return signedRequest{}, nil, &d
 	}
 	signed, fm, err := f.validator.check(r)
 	if err != nil {
-		fm.release()
-		d := refused("", outcomeBadSignature, err, nil)
+		d := refused("", OutcomeBadSignature, err, nil)
+		d.status = http.StatusForbidden
 		if errors.Is(err, errBody) {
-			d.outcome = outcomeBadRequest
-			http.Error(w, "bad request", http.StatusBadRequest)
-		} else {
-			http.Error(w, "forbidden", http.StatusForbidden)
+			d.outcome, d.status = OutcomeBadRequest, http.StatusBadRequest
 		}
-		f.logRequest(r.Context(), start, d, recordingResult{}, nil, nil)
-		return
+		return signedRequest{}, fm, &d
 	}
-	wh := f.readWebhook(r.Context(), fm, signed, start)
-	d := f.decideSafely(&wh)
-	fm.release()
-	rec := f.recordingRule(&wh, &d)
-	verbs := d.verbs
-	if rec.failedClosed {
-		verbs = f.cfg.apology
-	}
-	answer := d.use.answer // a retry's saved answer
-	if answer == nil {
-		buf := renderBuffers.Get().(*[]byte)
-		defer putRenderBuffer(buf)
-		answer = (&twiml.Response{Verbs: verbs}).AppendXML((*buf)[:0])
-		*buf = answer
-	}
-	serr := f.saveAnswer(r.Context(), &d, answer)
-	werr := writeAnswer(w, answer)
-	f.logRequest(r.Context(), start, d, rec, serr, werr)
+	return signed, fm, nil
 }
 
-// renderBuffers holds buffers that answers are rendered into. Nothing
-// keeps an answer once it is written (what is saved is a sealed copy), so
-// its buffer is then reused.
-var renderBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 2048); return &b }}
-
-// putRenderBuffer returns a buffer to renderBuffers unless it grew past
-// what answers usually need.
-func putRenderBuffer(b *[]byte) {
-	if cap(*b) <= 16<<10 {
-		*b = (*b)[:0]
-		renderBuffers.Put(b)
+// serveSigned answers a request whose signature checked. One recover
+// covers all of it: the engine and the service's code it runs, saving,
+// writing and logging, the observer included.
+func (f *Flow) serveSigned(w http.ResponseWriter, wh *webhook, start time.Time) {
+	written := false
+	defer func() {
+		if p := recover(); p != nil {
+			d := f.panicked(wh, p)
+			if !written {
+				answer, _ := f.render(&d)
+				_ = writeAnswer(w, answer) // the apology; a failure has nowhere to go
+			}
+			f.logRecovered(wh.ctx, start, &d)
+		}
+	}()
+	d := f.decide(wh)
+	answer, buf := f.render(&d)
+	saveErr := f.saveAnswer(wh.ctx, &d, answer)
+	written = true
+	writeErr := writeAnswer(w, answer)
+	if buf != nil {
+		putRenderBuffer(buf)
 	}
+	f.logRequest(wh.ctx, start, &d, acts{saveErr: saveErr, writeErr: writeErr})
+}
+
+// render returns d's answer: a retry's saved bytes, sent again byte for
+// byte, or d's verbs rendered into a pooled buffer, also returned so that
+// the caller puts it back once the answer is written.
+func (f *Flow) render(d *decision) ([]byte, *[]byte) {
+	if d.use.answer != nil {
+		return d.use.answer, nil
+	}
+	buf := getRenderBuffer()
+	*buf = (&twiml.Response{Verbs: d.verbs}).AppendXML((*buf)[:0])
+	return *buf, buf
+}
+
+// logRecovered logs a panic's decision. Should the observer panic again
+// (it may be what panicked), the line is written without it.
+func (f *Flow) logRecovered(ctx context.Context, start time.Time, d *decision) {
+	defer func() {
+		if recover() != nil {
+			ev := f.event(start, d.level(acts{}), d, acts{})
+			f.writeLine(ctx, &ev, d.stack)
+		}
+	}()
+	f.logRequest(ctx, start, d, acts{})
 }
 
 // writeAnswer writes a rendered TwiML document. Every answer a flow gives a
@@ -78,17 +108,38 @@ func putRenderBuffer(b *[]byte) {
 // application error has occurred", which a caller should never hear.
 func writeAnswer(w http.ResponseWriter, answer []byte) error {
 	h := w.Header()
-	h["Cache-Control"] = noStore
-	h["Content-Type"] = textXML
+	h.Set("Cache-Control", "no-store")
+	h.Set("Content-Type", "text/xml; charset=utf-8")
 	h.Set("Content-Length", strconv.Itoa(len(answer)))
 	w.WriteHeader(http.StatusOK)
 	_, err := w.Write(answer)
 	return err
 }
 
-// noStore is every answer's Cache-Control, one slice for all: its capacity
-// is its length, so Header.Add copies it, and Set replaces it.
-var noStore = []string{"no-store"}
+// writeRefusal answers a request refused before its signature checked:
+// a status and a word, nothing of the request.
+func writeRefusal(w http.ResponseWriter, status int) {
+	text := "forbidden"
+	switch status {
+	case http.StatusMethodNotAllowed:
+		w.Header().Set("Allow", "GET, POST")
+		text = "method not allowed"
+	case http.StatusBadRequest:
+		text = "bad request"
+	}
+	http.Error(w, text, status)
+}
 
-// textXML is every answer's Content-Type, shared as noStore is.
-var textXML = []string{"text/xml; charset=utf-8"}
+// unusable reports whether f was not built by New: a nil *Flow, or a
+// zero Flow{}.
+func (f *Flow) unusable() bool { return f == nil || f.validator == nil }
+
+// serveUnusable answers a request to a Flow that New did not build with
+// 500 and an error line on slog.Default(): the service's bug, which no
+// caller input can cause.
+func serveUnusable(w http.ResponseWriter, r *http.Request) {
+	slog.Default().LogAttrs(r.Context(), slog.LevelError,
+		"flow: ServeHTTP on a nil or zero Flow; build it with flow.New and check its error",
+		slog.String("path", r.URL.Path))
+	http.Error(w, "internal server error", http.StatusInternalServerError)
+}

@@ -1,10 +1,16 @@
 package flow
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -75,6 +81,64 @@ func accountSentence(body []byte) ([]twiml.Verb, error) {
 	return []twiml.Verb{twiml.Say{Text: "Thank you. Your account number is " + out.Account + " and your balance is " + out.Balance}}, nil
 }
 
+// testBackend is what the tests' Finish posts to: the flow's fields as
+// JSON, the CallSid under "callSid", in the manner of package
+// flow/backend, which flow's own tests cannot import.
+type testBackend struct {
+	URL       string
+	Timeout   time.Duration // zero: 5s
+	Declines  []int
+	OnSuccess func(body []byte) ([]twiml.Verb, error)
+	Failure   []twiml.Verb
+}
+
+// errTestBackend wraps a testBackend's failures.
+var errTestBackend = errors.New("test backend failed")
+
+// postJSON is a Finish that posts to b and says what it answers.
+func postJSON(b testBackend) Finish {
+	if b.Timeout == 0 {
+		b.Timeout = 5 * time.Second
+	}
+	return func(ctx context.Context, r *Result) ([]twiml.Verb, error) {
+		body := map[string]string{"callSid": r.CallSid}
+		maps.Copy(body, r.Sealed)
+		maps.Copy(body, r.Plain)
+		payload, err := json.Marshal(body)
+		if err != nil {
+			return b.Failure, err
+		}
+		ctx, cancel := context.WithTimeout(ctx, b.Timeout)
+		defer cancel()
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, b.URL, bytes.NewReader(payload))
+		if err != nil {
+			return b.Failure, fmt.Errorf("%w: %w", errTestBackend, err)
+		}
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultTransport.RoundTrip(req)
+		if err != nil {
+			return b.Failure, fmt.Errorf("%w: %w", errTestBackend, err)
+		}
+		defer resp.Body.Close()
+		answer, err := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+		switch {
+		case err != nil:
+			return b.Failure, fmt.Errorf("%w: %w", errTestBackend, err)
+		case slices.Contains(b.Declines, resp.StatusCode):
+			return b.Failure, fmt.Errorf("%w: %w: status %d", ErrDeclined, errTestBackend, resp.StatusCode)
+		case resp.StatusCode/100 != 2:
+			return b.Failure, fmt.Errorf("%w: status %d", errTestBackend, resp.StatusCode)
+		case b.OnSuccess == nil:
+			return nil, nil
+		}
+		verbs, err := b.OnSuccess(answer)
+		if err != nil {
+			return b.Failure, fmt.Errorf("%w: answer refused: %w", errTestBackend, err)
+		}
+		return verbs, nil
+	}
+}
+
 type fixture struct {
 	master  *aescrypt.Cipher
 	backend *tutorialBackend
@@ -89,11 +153,11 @@ func newFixture(t *testing.T, opts ...Option) *fixture {
 	fx.backend = &tutorialBackend{cipher: fx.master}
 	fx.server = httptest.NewServer(fx.backend)
 	t.Cleanup(fx.server.Close)
-	fx.flow = fx.newFlow(t, Backend{URL: fx.server.URL}, opts...)
+	fx.flow = fx.newFlow(t, testBackend{URL: fx.server.URL}, opts...)
 	return fx
 }
 
-func (fx *fixture) newFlow(t *testing.T, b Backend, opts ...Option) *Flow {
+func (fx *fixture) newFlow(t *testing.T, b testBackend, opts ...Option) *Flow {
 	t.Helper()
 	if b.OnSuccess == nil {
 		b.OnSuccess = accountSentence
@@ -102,7 +166,7 @@ func (fx *fixture) newFlow(t *testing.T, b Backend, opts ...Option) *Flow {
 		b.Failure = []twiml.Verb{twiml.Say{Text: sayFailure}}
 	}
 	opts = append([]Option{WithPublicURL(testPublicURL)}, opts...)
-	f, err := New(fx.master, testAuthToken, tutorialSteps(), PostJSON(b), opts...)
+	f, err := New(fx.master, testAuthToken, tutorialSteps(), postJSON(b), opts...)
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}

@@ -3,35 +3,154 @@ package flow
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"time"
 )
 
-// logRequest reports a request from what the engine decided and what the
-// recording rule, the single-use store and the response writer did: it
-// builds the request's Event, hands it to the observer, and writes its one
-// line. Warnings for security events, failed recording updates and store
-// failures let through, errors for the service's failures, info for the
-// rest. The line holds names, counts and outcomes
-// only: nothing the caller typed, and no state token.
-func (f *Flow) logRequest(ctx context.Context, start time.Time, d decision, rec recordingResult, saveErr, writeErr error) {
+// Outcome is what a webhook request came to. Each request's log line
+// carries it in its "outcome" attribute, and its Event in Outcome.
+type Outcome string
+
+// The outcomes, in the order a call meets them. Level gives each one's
+// log level.
+const (
+	OutcomeAsked    Outcome = "asked"    // a call's first request: its first step was asked
+	OutcomeGathered Outcome = "gathered" // a value was accepted and the next step asked
+	OutcomeRetry    Outcome = "retry"    // a step was asked again (see Event.Reason)
+	OutcomeGaveUp   Outcome = "gave_up"  // the last attempt failed: goodbye (see Event.Reason)
+	OutcomeFinished Outcome = "finished" // Finish answered the caller
+	OutcomeDeclined Outcome = "declined" // Finish declined the caller (ErrDeclined): a normal outcome
+	OutcomeRetried  Outcome = "retried"  // an identical request inside the retry window: the first answer again
+
+	OutcomeFinishFailed    Outcome = "finish_failed"    // Finish returned an error
+	OutcomeSealFailed      Outcome = "seal_failed"      // the Sealer refused a value
+	OutcomeBadNext         Outcome = "bad_next"         // a Next function named no step
+	OutcomePanic           Outcome = "panic"            // the service's code panicked
+	OutcomeRecordingFailed Outcome = "recording_failed" // a recording pause failed closed: the apology instead of the step
+	OutcomeStoreFailed     Outcome = "store_failed"     // the single-use store could not answer: the apology
+
+	OutcomeBadSignature Outcome = "bad_signature" // 403: the signature is missing or does not match
+	OutcomeBadRequest   Outcome = "bad_request"   // a malformed body, parameter or CallSid
+	OutcomeBadMethod    Outcome = "bad_method"    // neither GET nor POST
+	OutcomeBadState     Outcome = "bad_state"     // a state token tampered with, or from another call, step or flow
+	OutcomeExpired      Outcome = "expired"       // a state token past its maximum age
+	OutcomeUnknownStep  Outcome = "unknown_step"  // a step parameter that names no step
+	OutcomeWrongAccount Outcome = "wrong_account" // an AccountSid other than the recording pauser's
+	OutcomeReplayed     Outcome = "replayed"      // a state token used before, by another request or past the retry window
+)
+
+// Level is the log level of a request with outcome o: slog.LevelInfo for
+// the normal course of calls, slog.LevelWarn for security events (the
+// request was not Twilio's, or not this call's as it stands now),
+// slog.LevelError for failures of the service's code, configuration or
+// dependencies.
+func (o Outcome) Level() slog.Level {
+	switch o {
+	case OutcomeBadSignature, OutcomeBadState, OutcomeExpired, OutcomeUnknownStep, OutcomeBadRequest, OutcomeBadMethod,
+		OutcomeWrongAccount, OutcomeReplayed:
+		return slog.LevelWarn
+	case OutcomePanic, OutcomeFinishFailed, OutcomeBadNext, OutcomeSealFailed, OutcomeRecordingFailed,
+		OutcomeStoreFailed:
+		return slog.LevelError
+	}
+	return slog.LevelInfo
+}
+
+// RecordingAction is what a request did to the call's recording, as its
+// log line's "recording" attribute and Event.Recording show it.
+type RecordingAction string
+
+// The recording actions; a request that did nothing has "".
+const (
+	RecordingPaused       RecordingAction = "paused"        // paused before a sensitive step
+	RecordingResumed      RecordingAction = "resumed"       // resumed after one
+	RecordingNone         RecordingAction = "none"          // the call has no active recording: nothing to do
+	RecordingPauseFailed  RecordingAction = "pause_failed"  // pausing failed (see Event.Err)
+	RecordingResumeFailed RecordingAction = "resume_failed" // resuming failed (see Event.Err)
+)
+
+// Event is the record of one webhook request, as its log line shows it:
+// names, counts and outcomes, never a value the caller typed nor a state
+// token. A flow hands one to its observer (WithObserver) for every request.
+type Event struct {
+	// CallSid is the request's call; "" when the request had none or was
+	// refused before its signature was checked.
+	CallSid string
+	// Step is the step the request answered, and Attempt which attempt
+	// it was; "" and 0 for a call's first request or a refused one.
+	Step    string
+	Attempt int
+	// NextStep is the step the answer asks; "" when it asks none.
+	NextStep string
+	// Outcome is what the request came to.
+	Outcome Outcome
+	// Reason says why a step was asked again, or given up on.
+	Reason Reason
+	// Recording is what the request did to the call's recording, or "".
+	Recording RecordingAction
+	// Duration is how long the request took, up to its answer.
+	Duration time.Duration
+	// Level classes the request as its log line does: the outcome's
+	// Level, raised to slog.LevelWarn when the recording or the
+	// single-use store failed on the way.
+	Level slog.Level
+	// Err is the cause of a refusal or failure, or nil. It wraps the
+	// package's sentinels (ErrSignature, ErrDeclined, ...) for errors.Is.
+	// The flow's own errors never quote a value; an error a Finish or
+	// Sealer returns is passed on as it is.
+	Err error
+}
+
+// WithObserver makes the flow call observe with the Event of every
+// request, after the answer is written and before it is logged: for
+// counting outcomes in a service's metrics. observe only reads the event;
+// it runs within the request, so it must be quick and safe for concurrent
+// use. A panic in it is recovered and logged like one in Finish.
+func WithObserver(observe func(Event)) Option {
+	return flowOption(func(c *config) error {
+		if observe == nil {
+			return fmt.Errorf("%w: nil observer", ErrDefinition)
+		}
+		c.observer = observe
+		return nil
+	})
+}
+
+// acts is what the handler did with a decision after it was made: errors
+// of saving the answer for a retry and of writing it.
+type acts struct {
+	saveErr, writeErr error
+}
+
+// logRequest reports a request from its decision and what the handler did
+// with it: it builds the request's Event, hands it to the observer, and
+// writes its one line. The line holds names, counts and outcomes only:
+// nothing the caller typed, and no state token.
+func (f *Flow) logRequest(ctx context.Context, start time.Time, d *decision, a acts) {
 	logger := f.cfg.sig.logger
-	level := eventLevel(d, rec, saveErr)
+	level := d.level(a)
 	// Nobody to tell: not even the clock is read.
 	if f.cfg.observer == nil && !logger.Enabled(ctx, level) {
 		return
 	}
-	ev := f.event(start, level, d, rec, saveErr, writeErr)
+	ev := f.event(start, level, d, a)
 	if f.cfg.observer != nil {
 		f.cfg.observer(ev)
 	}
-	if !logger.Enabled(ctx, level) {
+	f.writeLine(ctx, &ev, d.stack)
+}
+
+// writeLine writes ev's line, with a panic's stack when there is one.
+func (f *Flow) writeLine(ctx context.Context, ev *Event, stack []byte) {
+	logger := f.cfg.sig.logger
+	if !logger.Enabled(ctx, ev.Level) {
 		return
 	}
 	attrs := make([]slog.Attr, 0, 11)
 	attrs = append(attrs,
 		slog.String("call_sid", ev.CallSid),
-		slog.String("outcome", ev.Outcome),
+		slog.String("outcome", string(ev.Outcome)),
 		slog.Duration("duration", ev.Duration))
 	if ev.Step != "" {
 		attrs = append(attrs, slog.String("step", ev.Step), slog.Int("attempt", ev.Attempt))
@@ -43,51 +162,43 @@ func (f *Flow) logRequest(ctx context.Context, start time.Time, d decision, rec 
 		attrs = append(attrs, slog.String("next_step", ev.NextStep))
 	}
 	if ev.Recording != "" {
-		attrs = append(attrs, slog.String("recording", ev.Recording))
+		attrs = append(attrs, slog.String("recording", string(ev.Recording)))
 	}
 	if ev.Err != nil {
 		attrs = append(attrs, slog.String("error", ev.Err.Error()))
 	}
-	if d.stack != nil {
-		attrs = append(attrs, slog.String("stack", string(d.stack)))
+	if stack != nil {
+		attrs = append(attrs, slog.String("stack", string(stack)))
 	}
-	writeLog(ctx, logger, ev.Level, "flow request", attrs)
+	logger.LogAttrs(ctx, ev.Level, "flow request", attrs...)
 }
 
 // event reads a request's Event, at level, from its decision and what
 // followed it.
-func (f *Flow) event(start time.Time, level slog.Level, d decision, rec recordingResult, saveErr, writeErr error) Event {
-	out, asked := d.outcome, d.asked
-	if rec.failedClosed {
-		out, asked = outcomeRecordingFailed, noStep
-	}
+func (f *Flow) event(start time.Time, level slog.Level, d *decision, a acts) Event {
 	ev := Event{
 		CallSid:   d.callSid,
-		Outcome:   string(out),
+		Outcome:   d.outcome,
 		Reason:    d.reason,
-		Recording: rec.action,
+		Recording: d.recording.action,
 		Duration:  time.Since(start),
 		Level:     level,
-		Err:       joinErrors(d.err, d.use.storeErr, rec.err, saveErr, writeErr),
+		Err:       joinErrors(d.err, d.use.storeErr, d.recording.err, a.saveErr, a.writeErr),
 	}
 	if d.answered != noStep {
 		ev.Step, ev.Attempt = f.steps[d.answered].Name, d.attempt
 	}
-	if asked != noStep {
-		ev.NextStep = f.steps[asked].Name
+	if d.asked != noStep {
+		ev.NextStep = f.steps[d.asked].Name
 	}
 	return ev
 }
 
-// eventLevel is the level of a request's line: its outcome's, raised to a
+// level is the level of a request's line: its outcome's, raised to a
 // warning when the recording or the single-use store failed on the way.
-func eventLevel(d decision, rec recordingResult, saveErr error) slog.Level {
-	out := d.outcome
-	if rec.failedClosed {
-		out = outcomeRecordingFailed
-	}
-	level := logLevel(out)
-	if level < slog.LevelWarn && (rec.failed() || saveErr != nil || d.use.storeErr != nil) {
+func (d *decision) level(a acts) slog.Level {
+	level := d.outcome.Level()
+	if level < slog.LevelWarn && (d.recording.failed() || a.saveErr != nil || d.use.storeErr != nil) {
 		level = slog.LevelWarn
 	}
 	return level
@@ -106,16 +217,4 @@ func joinErrors(errs ...error) error {
 		}
 	}
 	return one
-}
-
-func logLevel(o outcome) slog.Level {
-	switch o {
-	case outcomeBadSignature, outcomeBadState, outcomeExpired, outcomeUnknownStep, outcomeBadRequest, outcomeBadMethod,
-		outcomeWrongAccount, outcomeReplayed:
-		return slog.LevelWarn
-	case outcomePanic, outcomeFinishFailed, outcomeBadNext, outcomeSealFailed, outcomeRecordingFailed,
-		outcomeStoreFailed:
-		return slog.LevelError
-	}
-	return slog.LevelInfo
 }

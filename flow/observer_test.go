@@ -27,7 +27,7 @@ func (e *events) observe(ev Event) { e.mu.Lock(); e.all = append(e.all, ev); e.m
 func (e *events) outcomes() []string {
 	var out []string
 	for _, ev := range e.all {
-		out = append(out, ev.Outcome)
+		out = append(out, string(ev.Outcome))
 	}
 	return out
 }
@@ -86,13 +86,13 @@ func TestFinishDeclined(t *testing.T) {
 		name      string
 		declines  []int
 		status    int
-		outcome   string
+		outcome   Outcome
 		level     slog.Level
 		wantCause error
 	}{
 		{"404 listed as a decline", []int{http.StatusNotFound}, http.StatusNotFound, "declined", slog.LevelInfo, ErrDeclined},
-		{"404 not listed", nil, http.StatusNotFound, "finish_failed", slog.LevelError, ErrBackend},
-		{"500 with 404 listed", []int{http.StatusNotFound}, http.StatusInternalServerError, "finish_failed", slog.LevelError, ErrBackend},
+		{"404 not listed", nil, http.StatusNotFound, "finish_failed", slog.LevelError, errTestBackend},
+		{"500 with 404 listed", []int{http.StatusNotFound}, http.StatusInternalServerError, "finish_failed", slog.LevelError, errTestBackend},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -101,13 +101,13 @@ func TestFinishDeclined(t *testing.T) {
 			backend := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { http.Error(w, "No data found", tt.status) })
 			srv := httptest.NewServer(backend)
 			t.Cleanup(srv.Close)
-			f := fx.newFlow(t, Backend{URL: srv.URL, Declines: tt.declines}, WithObserver(got.observe))
+			f := fx.newFlow(t, testBackend{URL: srv.URL, Declines: tt.declines}, WithObserver(got.observe))
 			call := fx.caller(f).Call("1111", "2222")
 			if call.LastSaid() != sayFailure {
 				t.Fatalf("last said %q, want the failure sentence", call.LastSaid())
 			}
 			last := got.all[len(got.all)-1]
-			if last.Outcome != tt.outcome || last.Level != tt.level || !errors.Is(last.Err, tt.wantCause) || !errors.Is(last.Err, ErrBackend) {
+			if last.Outcome != tt.outcome || last.Level != tt.level || !errors.Is(last.Err, tt.wantCause) || !errors.Is(last.Err, errTestBackend) {
 				t.Errorf("event %+v, want %s at %v wrapping %v", last, tt.outcome, tt.level, tt.wantCause)
 			}
 			if tt.outcome != "declined" && errors.Is(last.Err, ErrDeclined) {

@@ -20,8 +20,8 @@ const DefaultFinishTimeout = 10 * time.Second
 // twilioWebhookTimeout is how long Twilio waits for a webhook's answer.
 const twilioWebhookTimeout = 15 * time.Second
 
-// Option configures a Flow. Every ValidatorOption is an Option too, and
-// configures the Flow's signature check.
+// Option configures a Flow (New). The CommonOptions (WithPublicURL,
+// WithLogger, ...) are Options too.
 type Option interface {
 	applyFlow(*config) error
 }
@@ -44,8 +44,9 @@ type config struct {
 	sealer       Sealer          // nil: values are sealed by the master cipher
 	boundValues  bool            // the master cipher binds field and CallSid
 	recordings   RecordingPauser // nil: recordings are left alone
-	failOpen     bool            // ask even when a pause failed
-	single       singleUseConfig
+
+	recordingFailOpen bool // ask even when a pause failed
+	single            singleUseConfig
 }
 
 func defaultConfig() config {
@@ -150,7 +151,7 @@ func endingVerbs(what string, verbs []twiml.Verb) ([]twiml.Verb, error) {
 }
 
 // WithFinishTimeout sets the deadline of the context a Finish is given
-// (PostJSON's own Backend.Timeout applies within it). The default is
+// (a backend hand-off's own timeout applies within it). The default is
 // DefaultFinishTimeout; it must be under Twilio's 15 s webhook timeout, so
 // that the caller hears the flow's answer rather than Twilio's error.
 func WithFinishTimeout(d time.Duration) Option {

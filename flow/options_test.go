@@ -10,7 +10,7 @@ import (
 
 func TestNewRefusesOptions(t *testing.T) {
 	fx := newFixture(t)
-	finish := PostJSON(Backend{URL: "http://127.0.0.1:1"})
+	finish := postJSON(testBackend{URL: "http://127.0.0.1:1"})
 	tests := []struct {
 		name string
 		opt  Option
@@ -43,7 +43,7 @@ func TestGoodbyeOverridesSentence(t *testing.T) {
 		"goodbye first":   {WithGoodbye(bye), WithSentences(spanish())},
 	} {
 		t.Run(name, func(t *testing.T) {
-			f := fx.newFlow(t, Backend{URL: fx.server.URL}, opts...)
+			f := fx.newFlow(t, testBackend{URL: fx.server.URL}, opts...)
 			if got := fx.caller(f).Call("", "", "").LastSaid(); got != bye.Text {
 				t.Errorf("last said %q, want %q", got, bye.Text)
 			}

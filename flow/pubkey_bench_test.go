@@ -49,7 +49,7 @@ func newBenchPinStep(b *testing.B, opts ...Option) pinSteps {
 	steps := append(tutorialSteps(), Step{Name: "getZip", Field: "encryptedZip", Digits: Exactly(5),
 		Prompt: []twiml.GatherVerb{twiml.Say{Text: "Please enter your ZIP code."}}})
 	f, err := New(aescrypt.New(aescrypt.GenerateKey()), testAuthToken, steps,
-		PostJSON(Backend{URL: "http://127.0.0.1:1"}), opts...)
+		postJSON(testBackend{URL: "http://127.0.0.1:1"}), opts...)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -65,9 +65,9 @@ func newBenchPinStep(b *testing.B, opts ...Option) pinSteps {
 // request returns a signed request answering the PIN step with a new token.
 func (p pinSteps) request() *http.Request {
 	st := &state{issuedAt: time.Now(), attempt: 1, fields: []field{p.card}}
-	target := testWebhook + "?" + StepParam + "=getPin&" + StateParam + "=" + p.flow.states.seal(st, testCallSid, "getPin")
+	target := testWebhook + "?" + stepParam + "=getPin&" + stateParam + "=" + p.flow.states.seal(st, testCallSid, "getPin")
 	req := httptest.NewRequest(http.MethodPost, target, strings.NewReader(p.body))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set(SignatureHeader, twiliosig.Sign(testAuthToken, target, p.form))
+	req.Header.Set(signatureHeader, twiliosig.Sign(testAuthToken, target, p.form))
 	return req
 }

@@ -35,7 +35,7 @@ func TestPublicURLForms(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			fx := newFixture(t)
 			var logs bytes.Buffer
-			f, err := New(fx.master, testAuthToken, tutorialSteps(), PostJSON(Backend{URL: fx.server.URL, OnSuccess: accountSentence}),
+			f, err := New(fx.master, testAuthToken, tutorialSteps(), postJSON(testBackend{URL: fx.server.URL, OnSuccess: accountSentence}),
 				WithPublicURL(tt.public), WithLogger(slog.New(slog.NewTextHandler(&logs, nil))))
 			if err != nil {
 				t.Fatalf("New: %v", err)
@@ -44,7 +44,7 @@ func TestPublicURLForms(t *testing.T) {
 			signed := strings.TrimSuffix(tt.public, "/") + "/encrypted-gather"
 			req := httptest.NewRequest(http.MethodPost, "/encrypted-gather", strings.NewReader(form.Encode()))
 			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-			req.Header.Set(SignatureHeader, twiliosig.Sign(testAuthToken, signed, form))
+			req.Header.Set(signatureHeader, twiliosig.Sign(testAuthToken, signed, form))
 			rec := httptest.NewRecorder()
 			f.ServeHTTP(rec, req)
 			if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), sayCard) {
@@ -52,7 +52,7 @@ func TestPublicURLForms(t *testing.T) {
 			}
 
 			// A refused request is logged without the password.
-			req.Header.Set(SignatureHeader, twiliosig.Sign("another-token", signed, form))
+			req.Header.Set(signatureHeader, twiliosig.Sign("another-token", signed, form))
 			rec = httptest.NewRecorder()
 			f.ServeHTTP(rec, req)
 			if rec.Code != http.StatusForbidden {

@@ -68,7 +68,9 @@ type RecordingPauser interface {
 // during a sensitive step), the recording ends with the call and keeps
 // nothing of the paused part; no status callback is needed. Should Twilio
 // still post the step's action, its CallStatus says the call is over and
-// the flow attempts a resume, which Twilio may answer "not found".
+// the flow leaves the recording alone. Only a request that holds its
+// token's claim touches the recording: a replay, a retry, an expired or
+// foreign token never does.
 func WithRecordingPause(p RecordingPauser) Option {
 	return flowOption(func(c *config) error {
 		if p == nil {
@@ -90,29 +92,19 @@ func WithRecordingPause(p RecordingPauser) Option {
 // default fails closed: the flow apologises and ends the call without
 // asking.
 func InsecureRecordingFailOpen() Option {
-	return flowOption(func(c *config) error { c.failOpen = true; return nil })
+	return flowOption(func(c *config) error { c.recordingFailOpen = true; return nil })
 }
-
-// What a request did to the call's recording, as logged in the "recording"
-// attribute of its line.
-const (
-	recPaused       = "paused"        // the recording was paused before a sensitive step
-	recResumed      = "resumed"       // the recording was resumed after one
-	recNone         = "none"          // the call has no active recording: nothing to do
-	recPauseFailed  = "pause_failed"  // pausing failed (see "error")
-	recResumeFailed = "resume_failed" // resuming failed (see "error")
-)
 
 // recordingResult is what the recording rule did for one request.
 type recordingResult struct {
-	action       string // one of the rec constants, or "" when nothing was done
+	action       RecordingAction // "" when nothing was done
 	err          error
 	failedClosed bool // the pause failed and the step must not be asked
 }
 
 // failed reports whether the result deserves at least a warning.
 func (r recordingResult) failed() bool {
-	return r.action == recPauseFailed || r.action == recResumeFailed
+	return r.action == RecordingPauseFailed || r.action == RecordingResumeFailed
 }
 
 // checkAccount refuses a request from an account other than the one the
@@ -125,21 +117,20 @@ func (f *Flow) checkAccount(accountSid string) error {
 	return nil
 }
 
-// recordingRule pauses or resumes the call's recording as the decision
-// changes whether the recording must be paused: d.paused says whether it
-// was when the request came, the step asked whether it must be now.
-func (f *Flow) recordingRule(wh *webhook, d *decision) recordingResult {
+// recordingRule pauses or resumes the call's recording when a request
+// changes whether it must be paused: paused says whether it was when the
+// request came, asks whether the step asked next needs it paused. A call
+// that has ended is left alone: its recording ended with it.
+func (f *Flow) recordingRule(wh *webhook, paused, asks bool) recordingResult {
 	p := f.cfg.recordings
-	if p == nil || !validCallSid(d.callSid) {
+	if p == nil || callEnded(wh.callStatus) {
 		return recordingResult{}
 	}
-	asks := f.pausesRecording(d.asked)
-	ended := callEnded(wh.callStatus)
 	switch {
-	case d.paused && (!asks || ended):
-		return f.resume(wh.ctx, p, d.callSid)
-	case asks && !d.paused && !ended:
-		return f.pause(wh.ctx, p, d.callSid)
+	case paused && !asks:
+		return f.resume(wh.ctx, p, wh.callSid)
+	case asks && !paused:
+		return f.pause(wh.ctx, p, wh.callSid)
 	}
 	return recordingResult{}
 }
@@ -152,14 +143,6 @@ func (f *Flow) pausesRecording(idx int) bool {
 	}
 	s := &f.steps[idx]
 	return !s.Plain && !s.InsecureKeepRecording
-}
-
-// pausedFor is what a state issued to ask step idx says about the
-// recording: paused when the flow pauses recordings and the step is asked
-// with the recording paused. If the pause then fails closed, the state is
-// never sent.
-func (f *Flow) pausedFor(idx int) bool {
-	return f.cfg.recordings != nil && f.pausesRecording(idx)
 }
 
 // callEnded reports whether a request's CallStatus says the call is over:
@@ -176,20 +159,20 @@ func (f *Flow) pause(ctx context.Context, p RecordingPauser, callSid string) rec
 	err := p.Pause(ctx, callSid)
 	switch {
 	case err == nil:
-		return recordingResult{action: recPaused}
+		return recordingResult{action: RecordingPaused}
 	case errors.Is(err, ErrNoActiveRecording):
-		return recordingResult{action: recNone}
+		return recordingResult{action: RecordingNone}
 	}
-	return recordingResult{action: recPauseFailed, err: err, failedClosed: !f.cfg.failOpen}
+	return recordingResult{action: RecordingPauseFailed, err: err, failedClosed: !f.cfg.recordingFailOpen}
 }
 
 func (f *Flow) resume(ctx context.Context, p RecordingPauser, callSid string) recordingResult {
 	err := p.Resume(ctx, callSid)
 	switch {
 	case err == nil:
-		return recordingResult{action: recResumed}
+		return recordingResult{action: RecordingResumed}
 	case errors.Is(err, ErrNoActiveRecording):
-		return recordingResult{action: recNone}
+		return recordingResult{action: RecordingNone}
 	}
-	return recordingResult{action: recResumeFailed, err: err}
+	return recordingResult{action: RecordingResumeFailed, err: err}
 }

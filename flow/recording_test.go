@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -118,9 +120,11 @@ func TestRecordingRule(t *testing.T) {
 				return []twiml.Verb{twiml.Say{Text: sayDone}}, errTest
 			},
 			want: []string{"pause", "resume"}, wantLast: sayDone},
-		{name: "finish panicked resumes", kinds: []string{kindSensitive}, keys: []string{"1234"},
+		// A panic ends the call with the apology; the recording ends with
+		// it, so nothing is resumed for the apology alone.
+		{name: "finish panicked leaves it paused", kinds: []string{kindSensitive}, keys: []string{"1234"},
 			finish: func(context.Context, *Result) ([]twiml.Verb, error) { panic("boom") },
-			want:   []string{"pause", "resume"}, wantLast: sayApology},
+			want:   []string{"pause"}, wantLast: sayApology},
 		{name: "step that keeps the recording", kinds: []string{kindKeep, kindSensitive},
 			keys: []string{"1234", "4321"}, want: []string{"pause", "resume"}, wantLast: sayDone},
 		{name: "only a step that keeps the recording", kinds: []string{kindKeep},
@@ -334,5 +338,62 @@ func TestStatePausedBit(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestReplaysLeaveRecordingAlone: only a request that holds its token's
+// claim touches the recording. A token past its age, a tampered one, a
+// replayed one and an action posted after the caller hung up call the
+// pauser neither way: a replay could otherwise stop the recording of a
+// later part of the live call, on the account's credentials.
+func TestReplaysLeaveRecordingAlone(t *testing.T) {
+	finish := func(context.Context, *Result) ([]twiml.Verb, error) {
+		return []twiml.Verb{twiml.Say{Text: sayDone}}, nil
+	}
+	form := func(kv ...string) url.Values {
+		return callForm(testCallSid, append([]string{"AccountSid", pauserAccount}, kv...)...)
+	}
+	tests := []struct {
+		name string
+		send func(t *testing.T, f http.Handler, clock *testClock, action string) *httptest.ResponseRecorder
+	}{
+		{"expired", func(t *testing.T, f http.Handler, clock *testClock, action string) *httptest.ResponseRecorder {
+			clock.advance(3 * time.Minute)
+			return serve(f, action, form("Digits", "1234"))
+		}},
+		{"tampered", func(t *testing.T, f http.Handler, clock *testClock, action string) *httptest.ResponseRecorder {
+			i := strings.Index(action, "state=") + len("state=") + 5
+			b := []byte(action)
+			b[i] ^= 'A' ^ 'B'
+			return serve(f, string(b), form("Digits", "1234"))
+		}},
+		{"replayed", func(t *testing.T, f http.Handler, clock *testClock, action string) *httptest.ResponseRecorder {
+			serve(f, action, form("Digits", "1234"))
+			return serve(f, action, form("Digits", "9999"))
+		}},
+		{"hung up", func(t *testing.T, f http.Handler, clock *testClock, action string) *httptest.ResponseRecorder {
+			return serve(f, action, form("Digits", "1234", "CallStatus", "completed"))
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := &fakePauser{}
+			clock := &testClock{}
+			f, err := New(aescrypt.New(aescrypt.GenerateKey()), testAuthToken, kindSteps(kindSensitive, kindSensitive), finish,
+				WithPublicURL(testPublicURL), WithRecordingPause(p), WithClock(clock.now), WithMaxAge(2*time.Minute),
+				WithLogger(slog.New(slog.DiscardHandler)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			first := serve(f, testWebhook, form())
+			action, err := flowtest.GatherAction(testWebhook, first.Body.Bytes())
+			if err != nil {
+				t.Fatal(err)
+			}
+			tt.send(t, f, clock, action)
+			if got := p.calls(); !slices.Equal(got, []string{"pause"}) {
+				t.Errorf("pauser calls %q, want only the first request's pause", got)
+			}
+		})
 	}
 }

@@ -9,13 +9,13 @@ func TestScrub(t *testing.T) {
 	in := url.Values{
 		"Digits":       {"1234"},
 		"SpeechResult": {"one two"},
-		StateParam:     {"token"},
+		stateParam:     {"token"},
 		"CallSid":      {testCallSid},
 	}
 	out := Scrub(in)
-	for _, k := range []string{"Digits", "SpeechResult", StateParam} {
-		if got := out.Get(k); got != Redacted {
-			t.Errorf("%s = %q, want %q", k, got, Redacted)
+	for _, k := range []string{"Digits", "SpeechResult", stateParam} {
+		if got := out.Get(k); got != redacted {
+			t.Errorf("%s = %q, want %q", k, got, redacted)
 		}
 	}
 	if out.Get("CallSid") != testCallSid {

@@ -65,7 +65,7 @@ func TestWithSealer(t *testing.T) {
 func TestSealerError(t *testing.T) {
 	var logs bytes.Buffer
 	fx := newFixture(t)
-	f, err := New(fx.master, testAuthToken, tutorialSteps(), PostJSON(Backend{URL: fx.server.URL}),
+	f, err := New(fx.master, testAuthToken, tutorialSteps(), postJSON(testBackend{URL: fx.server.URL}),
 		WithPublicURL(testPublicURL), WithSealer(&tagSealer{err: errors.New("sealer down")}),
 		WithLogger(slog.New(slog.NewJSONHandler(&logs, nil))))
 	if err != nil {
@@ -82,7 +82,7 @@ func TestSealerError(t *testing.T) {
 
 func TestWithSealerNil(t *testing.T) {
 	fx := newFixture(t)
-	_, err := New(fx.master, testAuthToken, tutorialSteps(), PostJSON(Backend{URL: fx.server.URL}),
+	_, err := New(fx.master, testAuthToken, tutorialSteps(), postJSON(testBackend{URL: fx.server.URL}),
 		WithPublicURL(testPublicURL), WithSealer(nil))
 	if !errors.Is(err, ErrDefinition) {
 		t.Fatalf("WithSealer(nil): %v, want ErrDefinition", err)

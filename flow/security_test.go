@@ -64,16 +64,16 @@ func TestSignatureChecks(t *testing.T) {
 		want   int
 	}{
 		{"valid", func(*http.Request) {}, http.StatusOK},
-		{"missing", func(r *http.Request) { r.Header.Del(SignatureHeader) }, http.StatusForbidden},
-		{"wrong", func(r *http.Request) { r.Header.Set(SignatureHeader, "AAAAAAAAAAAAAAAAAAAAAAAAAAA=") }, http.StatusForbidden},
+		{"missing", func(r *http.Request) { r.Header.Del(signatureHeader) }, http.StatusForbidden},
+		{"wrong", func(r *http.Request) { r.Header.Set(signatureHeader, "AAAAAAAAAAAAAAAAAAAAAAAAAAA=") }, http.StatusForbidden},
 		{"other token", func(r *http.Request) {
-			r.Header.Set(SignatureHeader, twiliosig.Sign("another-token", testWebhook, form))
+			r.Header.Set(signatureHeader, twiliosig.Sign("another-token", testWebhook, form))
 		}, http.StatusForbidden},
 		{"port 443 variant", func(r *http.Request) {
-			r.Header.Set(SignatureHeader, twiliosig.Sign(testAuthToken, "https://ivr.example.com:443/encrypted-gather", form))
+			r.Header.Set(signatureHeader, twiliosig.Sign(testAuthToken, "https://ivr.example.com:443/encrypted-gather", form))
 		}, http.StatusOK},
 		{"other host", func(r *http.Request) {
-			r.Header.Set(SignatureHeader, twiliosig.Sign(testAuthToken, "https://evil.example.net/encrypted-gather", form))
+			r.Header.Set(signatureHeader, twiliosig.Sign(testAuthToken, "https://evil.example.net/encrypted-gather", form))
 		}, http.StatusForbidden},
 	}
 	for _, tt := range tests {
@@ -94,7 +94,7 @@ func TestSignatureChecks(t *testing.T) {
 
 func TestSecondaryAuthToken(t *testing.T) {
 	fx := newFixture(t)
-	f := fx.newFlow(t, Backend{URL: fx.server.URL}, WithSecondaryAuthToken("secondary-token"))
+	f := fx.newFlow(t, testBackend{URL: fx.server.URL}, WithSecondaryAuthToken("secondary-token"))
 	form := callForm(testCallSid)
 	for _, token := range []string{testAuthToken, "secondary-token"} {
 		rec := httptest.NewRecorder()
@@ -115,7 +115,7 @@ func TestForwardedHeaders(t *testing.T) {
 		req := flowtest.NewRequest(http.MethodPost, "http://internal.example.com/encrypted-gather", form, "")
 		req.Header.Set("X-Forwarded-Proto", "https")
 		req.Header.Set("X-Forwarded-Host", "public.example.org")
-		req.Header.Set(SignatureHeader, twiliosig.Sign(testAuthToken, proxied, form))
+		req.Header.Set(signatureHeader, twiliosig.Sign(testAuthToken, proxied, form))
 		return req
 	}
 	rec := httptest.NewRecorder()
@@ -124,7 +124,7 @@ func TestForwardedHeaders(t *testing.T) {
 		t.Errorf("untrusted forwarded headers: status %d, want 403", rec.Code)
 	}
 
-	trusting, err := New(fx.master, testAuthToken, tutorialSteps(), PostJSON(Backend{URL: fx.server.URL}), WithTrustedProxy())
+	trusting, err := New(fx.master, testAuthToken, tutorialSteps(), postJSON(testBackend{URL: fx.server.URL}), WithTrustedProxy())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,10 +139,10 @@ func TestStateAttacks(t *testing.T) {
 	fx := newFixture(t)
 	action := fx.firstStep(t, fx.flow)
 	u, _ := url.Parse(action)
-	token := u.Query().Get(StateParam)
+	token := u.Query().Get(stateParam)
 
 	withQuery := func(step, state string) string {
-		q := url.Values{StepParam: {step}, StateParam: {state}}
+		q := url.Values{stepParam: {step}, stateParam: {state}}
 		return testWebhook + "?" + q.Encode()
 	}
 	tests := []struct {
@@ -196,7 +196,7 @@ func TestStateExpiry(t *testing.T) {
 	advance := func(d time.Duration) { mu.Lock(); now = now.Add(d); mu.Unlock() }
 
 	fx := newFixture(t)
-	f := fx.newFlow(t, Backend{URL: fx.server.URL}, WithClock(clock), WithMaxAge(2*time.Minute))
+	f := fx.newFlow(t, testBackend{URL: fx.server.URL}, WithClock(clock), WithMaxAge(2*time.Minute))
 	action := fx.firstStep(t, f)
 
 	advance(2 * time.Minute)
@@ -220,7 +220,7 @@ func TestRotationMidCall(t *testing.T) {
 	// The new flow seals with a new key and still holds the old one.
 	rotated.master = aescrypt.New(aescrypt.GenerateKey(), fx.master.Primary())
 	rotated.backend.cipher = rotated.master
-	f := rotated.newFlow(t, Backend{URL: rotated.server.URL})
+	f := rotated.newFlow(t, testBackend{URL: rotated.server.URL})
 	rec := serve(f, action, callForm(testCallSid, "Digits", "1234"))
 	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), sayPin) {
 		t.Fatalf("state sealed before the rotation: got %d %s", rec.Code, rec.Body)
@@ -296,7 +296,7 @@ func TestNoDigitsAnywhere(t *testing.T) {
 		&slog.HandlerOptions{Level: slog.LevelDebug, ReplaceAttr: drop}))
 
 	fx := newFixture(t)
-	f := fx.newFlow(t, Backend{URL: fx.server.URL}, WithLogger(logger))
+	f := fx.newFlow(t, testBackend{URL: fx.server.URL}, WithLogger(logger))
 	// Distinctive entries; the invalid one and the retried ones count too.
 	secrets := []string{"8642", "1357", "5*79"}
 	call := fx.caller(f).Call("", "8642", "5*79", "1357")

@@ -1,23 +1,27 @@
 package flow
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
+	"strings"
 
 	"github.com/encgather/encgather/internal/twiliosig"
 )
 
-// SignatureHeader is the header Twilio signs every webhook request with.
-const SignatureHeader = "X-Twilio-Signature"
+// signatureHeader is the header Twilio signs every webhook request with.
+const signatureHeader = "X-Twilio-Signature"
 
 // ErrSignature is reported for a request whose X-Twilio-Signature is missing
 // or does not match, or whose body cannot be read. The wrapping error says
 // which, never the expected value.
 var ErrSignature = errors.New("flow: invalid Twilio signature")
 
-var errNoSignature = fmt.Errorf("%w: missing %s header", ErrSignature, SignatureHeader)
+var errNoSignature = fmt.Errorf("%w: missing %s header", ErrSignature, signatureHeader)
 
 // Validator checks Twilio's request signature. Flows use one internally; it
 // is exported for handlers that are not flows (status callbacks, say).
@@ -35,7 +39,7 @@ func NewValidator(authToken string, opts ...ValidatorOption) (*Validator, error)
 		if opt == nil {
 			return nil, fmt.Errorf("%w: nil option", ErrDefinition)
 		}
-		if err := opt(&cfg); err != nil {
+		if err := opt.applyValidator(&cfg); err != nil {
 			return nil, err
 		}
 	}
@@ -108,7 +112,7 @@ func (v *Validator) check(r *http.Request) (signed signedRequest, fm *form, err 
 	if err != nil {
 		return signedRequest{}, nil, err
 	}
-	signed = signedRequest{url: fullURL, signature: r.Header.Get(SignatureHeader)}
+	signed = signedRequest{url: fullURL, signature: r.Header.Get(signatureHeader)}
 	if twiliosig.HasBodyHash(fullURL) {
 		if err := v.checkBody(r, signed); err != nil {
 			return signedRequest{}, nil, err
@@ -158,13 +162,210 @@ func (v *Validator) checkForm(r *http.Request, signed signedRequest, fm *form) e
 func (v *Validator) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if err := v.Check(r); err != nil {
-			if logger := v.cfg.logger; logger.Enabled(r.Context(), slog.LevelWarn) {
-				writeLog(r.Context(), logger, slog.LevelWarn, "flow: request refused",
-					[]slog.Attr{slog.String("reason", err.Error()), slog.String("remote", r.RemoteAddr)})
-			}
+			v.cfg.logger.LogAttrs(r.Context(), slog.LevelWarn, "flow: request refused",
+				slog.String("reason", err.Error()), slog.String("remote", r.RemoteAddr))
 			http.Error(w, "forbidden", http.StatusForbidden)
 			return
 		}
 		next.ServeHTTP(w, r)
+	})
+}
+
+// errUnsignedBody is the cause of refusing a body that no signature covers:
+// one that is neither a POST form nor hashed into the signed URL.
+var errUnsignedBody = errors.New("flow: a body that is not a POST form is signed only through " + twiliosig.BodyHashParam)
+
+// checkBody checks a request whose signed URL carries bodySHA256, as Twilio
+// signs a body that is not a form (JSON): the signature covers the URL
+// alone, and the raw body, read within the size limit, must hash to the
+// value in the URL. The body is then put back, so the handler reads it
+// whole, and a form body is also parsed into r.PostForm.
+func (v *Validator) checkBody(r *http.Request, signed signedRequest) error {
+	body, err := readBody(r, v.cfg.maxBodyBytes)
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrSignature, err)
+	}
+	if signed.signature == "" {
+		return errNoSignature
+	}
+	ok := false
+	for _, c := range v.checkers {
+		ok = c.ValidBody(signed.url, body, signed.signature) || ok
+	}
+	if !ok {
+		return fmt.Errorf("%w: signature or %s does not match %s", ErrSignature, twiliosig.BodyHashParam, twiliosig.Redacted(signed.url))
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	if err := parseForm(r, v.cfg.maxBodyBytes); err != nil {
+		return fmt.Errorf("%w: %w", ErrSignature, err)
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	return nil
+}
+
+// readBody reads r's whole body, refusing one over maxBytes.
+func readBody(r *http.Request, maxBytes int64) ([]byte, error) {
+	if r.Body == nil {
+		return nil, nil
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, maxBytes))
+	if err != nil {
+		return nil, errBody
+	}
+	return body, nil
+}
+
+// checkFormBody refuses a request whose body the form signature does not
+// cover: any body but a POST's application/x-www-form-urlencoded one.
+// Twilio signs a form's parameters, and any other body only through
+// bodySHA256 (checkBody).
+func checkFormBody(r *http.Request) error {
+	if r.Method == http.MethodPost && isForm(r) || !hasBody(r) {
+		return nil
+	}
+	return fmt.Errorf("%w: %w", ErrSignature, errUnsignedBody)
+}
+
+// isForm reports whether r's media type is a URL-encoded form. Its
+// parameters, if any, are left to r.ParseForm, which refuses bad ones.
+func isForm(r *http.Request) bool {
+	mediaType, _, _ := strings.Cut(r.Header.Get("Content-Type"), ";")
+	return strings.EqualFold(strings.TrimSpace(mediaType), "application/x-www-form-urlencoded")
+}
+
+// hasBody reports whether r has a body of at least one byte. A body of
+// unknown length is read one byte into; it is refused anyway if it has
+// one.
+func hasBody(r *http.Request) bool {
+	switch {
+	case r.Body == nil || r.Body == http.NoBody || r.ContentLength == 0:
+		return false
+	case r.ContentLength > 0:
+		return true
+	}
+	var b [1]byte
+	n, _ := io.ReadFull(r.Body, b[:])
+	return n > 0
+}
+
+// DefaultMaxBodyBytes bounds a webhook request body. Twilio's voice webhooks
+// are a few hundred bytes to a few kilobytes.
+const DefaultMaxBodyBytes = 64 << 10
+
+// ValidatorOption configures a Validator (NewValidator).
+type ValidatorOption interface {
+	applyValidator(*sigConfig) error
+}
+
+// CommonOption is an option that New and NewValidator both take, with one
+// meaning for both: it configures the signature check, or says where
+// refused requests are logged. It is an Option and a ValidatorOption.
+type CommonOption struct {
+	apply func(*sigConfig) error
+}
+
+func (o CommonOption) applyFlow(c *config) error         { return o.apply(&c.sig) }
+func (o CommonOption) applyValidator(c *sigConfig) error { return o.apply(c) }
+
+// commonOption makes a CommonOption of apply.
+func commonOption(apply func(*sigConfig) error) CommonOption { return CommonOption{apply: apply} }
+
+// sigConfig is what CommonOptions set. It holds the secondary auth token
+// and the public URL, which may hold a password: it never prints (see
+// Validator.Format).
+type sigConfig struct {
+	publicURL       *url.URL
+	publicBase      string // the public URL as written, without a final '/'
+	secondaryToken  string
+	trustProxy      bool
+	insecureNoCheck bool
+	maxBodyBytes    int64
+	logger          *slog.Logger
+}
+
+func defaultSigConfig() sigConfig {
+	return sigConfig{maxBodyBytes: DefaultMaxBodyBytes, logger: slog.Default()}
+}
+
+// WithPublicURL sets the base URL Twilio calls, such as
+// "https://ivr.example.com". Signatures are checked against it joined with
+// the request's path and query, so it must be what Twilio has configured,
+// not what the server sees behind a proxy. A path, if any, is the prefix a
+// proxy strips before the request reaches the service.
+//
+// The URL is signed as written, as Twilio signs it: a port that is not the
+// default, percent escapes in the path ("/my%20ivr") and the credentials
+// of HTTP authentication ("https://user:password@host") are kept. The
+// password is never logged or quoted in an error.
+func WithPublicURL(base string) CommonOption {
+	return commonOption(func(c *sigConfig) error {
+		u, err := url.Parse(base)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" ||
+			u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.Contains(base, "#") {
+			quoted := "" // an unparsed URL may hold a password: not quoted
+			if err == nil {
+				quoted = fmt.Sprintf(" %q", u.Redacted())
+			}
+			return fmt.Errorf("%w: public URL%s must be http(s)://[user[:password]@]host[:port][/prefix]", ErrDefinition, quoted)
+		}
+		c.publicURL = u
+		c.publicBase = strings.TrimSuffix(base, "/")
+		return nil
+	})
+}
+
+// WithTrustedProxy says the service sits behind a proxy that sets
+// X-Forwarded-Proto and X-Forwarded-Host and removes any a client sent. The
+// public URL is then read from those headers when WithPublicURL is not set.
+// Without this option they are ignored: anyone can send them.
+func WithTrustedProxy() CommonOption {
+	return commonOption(func(c *sigConfig) error { c.trustProxy = true; return nil })
+}
+
+// WithSecondaryAuthToken accepts signatures made with a second auth token,
+// Twilio's secondary token, so the primary can be rotated without dropping
+// calls.
+func WithSecondaryAuthToken(token string) CommonOption {
+	return commonOption(func(c *sigConfig) error {
+		if token == "" {
+			return fmt.Errorf("%w: empty secondary auth token", ErrDefinition)
+		}
+		c.secondaryToken = token
+		return nil
+	})
+}
+
+// InsecureSkipSignatureCheck turns off the X-Twilio-Signature check, for
+// local development only: anyone who can reach the service can then drive
+// it. A warning is logged at start.
+func InsecureSkipSignatureCheck() CommonOption {
+	return commonOption(func(c *sigConfig) error { c.insecureNoCheck = true; return nil })
+}
+
+// WithMaxBodyBytes bounds the size of a webhook request body. The default is
+// DefaultMaxBodyBytes.
+func WithMaxBodyBytes(n int64) CommonOption {
+	return commonOption(func(c *sigConfig) error {
+		if n < 1024 {
+			return fmt.Errorf("%w: max body bytes %d is under 1024", ErrDefinition, n)
+		}
+		c.maxBodyBytes = n
+		return nil
+	})
+}
+
+// WithLogger sets where logging goes: for a Flow, its one line per
+// request (refusals included); for a Validator, the requests Middleware
+// refuses. The default is slog.Default() as it is when New or
+// NewValidator is called, so that a refused request is never silent; pass
+// a logger with slog.DiscardHandler to log nothing. Nothing the caller
+// typed is ever logged, at any level.
+func WithLogger(l *slog.Logger) CommonOption {
+	return commonOption(func(c *sigConfig) error {
+		if l == nil {
+			return fmt.Errorf("%w: nil logger", ErrDefinition)
+		}
+		c.logger = l
+		return nil
 	})
 }

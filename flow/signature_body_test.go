@@ -21,7 +21,7 @@ func bodyRequest(method, target, contentType, body, signedURL string) *http.Requ
 	if contentType != "" {
 		r.Header.Set("Content-Type", contentType)
 	}
-	r.Header.Set(SignatureHeader, twiliosig.Sign(testAuthToken, signedURL, nil))
+	r.Header.Set(signatureHeader, twiliosig.Sign(testAuthToken, signedURL, nil))
 	return r
 }
 
@@ -40,7 +40,7 @@ func TestValidatorBodies(t *testing.T) {
 	formRequest := func() *http.Request {
 		r := httptest.NewRequest(http.MethodPost, statusURL, strings.NewReader(form.Encode()))
 		r.Header.Set("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
-		r.Header.Set(SignatureHeader, twiliosig.Sign(testAuthToken, statusURL, form))
+		r.Header.Set(signatureHeader, twiliosig.Sign(testAuthToken, statusURL, form))
 		return r
 	}
 	tests := []struct {
@@ -158,7 +158,7 @@ func FuzzValidatorBody(f *testing.F) {
 		if hashed || !isForm(r) || formErr != nil {
 			form = nil
 		}
-		r.Header.Set(SignatureHeader, twiliosig.Sign(testAuthToken, target, form))
+		r.Header.Set(signatureHeader, twiliosig.Sign(testAuthToken, target, form))
 		var read []byte
 		rec := httptest.NewRecorder()
 		v.Middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -9,14 +9,6 @@ import (
 	"github.com/encgather/encgather/aescrypt"
 )
 
-// What single use makes of a request, as logged in the "outcome" attribute
-// of its line.
-const (
-	outcomeReplayed    outcome = "replayed"     // the state token was used before: security event
-	outcomeRetried     outcome = "retried"      // an identical retry got the saved answer again
-	outcomeStoreFailed outcome = "store_failed" // the single-use store could not answer: the apology
-)
-
 // How a request waits for the answer to an identical request that holds
 // its token's claim and is still running: eight looks over two seconds.
 const (
@@ -61,7 +53,7 @@ func newSingleUse(states *aescrypt.Cipher, cfg *config) (*singleUse, error) {
 		store:     store,
 		answers:   states,
 		window:    cfg.single.retryWindow,
-		failOpen:  cfg.single.failOpen,
+		failOpen:  cfg.single.storeFailOpen,
 		polls:     defaultClaimPolls,
 		pollEvery: defaultClaimPollEvery,
 	}, nil
@@ -106,7 +98,7 @@ func (f *Flow) consume(wh *webhook, d decision, st *state) (decision, bool) {
 		d.use.storeErr = fmt.Errorf("%w: claim: %w", errStore, err)
 		return d, true
 	case err != nil:
-		return f.fail(d, outcomeStoreFailed, fmt.Errorf("%w: claim: %w", errStore, err)), false
+		return f.fail(d, OutcomeStoreFailed, fmt.Errorf("%w: claim: %w", errStore, err)), false
 	case claimed:
 		d.use.claimed = true
 		return d, true
@@ -118,16 +110,16 @@ func (f *Flow) consume(wh *webhook, d decision, st *state) (decision, bool) {
 		return f.replayed(d, err), false
 	}
 	// The first answer paused or resumed the recording already.
-	d.answered, d.paused, d.outcome, d.use.answer = noStep, false, outcomeRetried, answer
+	d.answered, d.outcome, d.use.answer = noStep, OutcomeRetried, answer
 	return d, false
 }
 
 // replayed completes d as a refused reuse of a token. It answers no step
-// and leaves the call's recording alone: the request is not the live
-// call's, which may be at a sensitive step now.
+// and leaves the call's recording alone (d.paused stays false): the
+// request is not the live call's, which may be at a sensitive step now.
 func (f *Flow) replayed(d decision, err error) decision {
-	d = f.fail(d, outcomeReplayed, err)
-	d.answered, d.paused = noStep, false
+	d = f.fail(d, OutcomeReplayed, err)
+	d.answered = noStep
 	return d
 }
 
@@ -145,6 +137,77 @@ func (f *Flow) saveAnswer(ctx context.Context, d *decision, answer []byte) error
 	record := f.single.sealAnswer(d.use.id, d.use.request, d.use.now, answer)
 	if err := f.single.store.Save(context.WithoutCancel(ctx), d.use.id, record); err != nil {
 		return fmt.Errorf("%w: save: %w", errStore, err)
+	}
+	return nil
+}
+
+// DefaultRetryWindow is how long after a request is answered an identical
+// request (a retry: Twilio sends a webhook again when the first attempt
+// failed or timed out) gets the same answer instead of a refusal. It is
+// Twilio's own webhook timeout.
+const DefaultRetryWindow = 15 * time.Second
+
+// DefaultMemoryStoreEntries bounds the MemoryStore a Flow makes for itself
+// when no WithStore is given: enough for about 50 steps a second with the
+// default maximum age, in at most about 80 MB.
+const DefaultMemoryStoreEntries = 50_000
+
+// WithStore sets where a flow records the state tokens it has answered. The
+// default is a MemoryStore of DefaultMemoryStoreEntries, private to the
+// Flow: it protects one replica only. Replicas behind a load balancer need
+// one store they all share (package flow/redisstore), or a token answered
+// by one could be replayed to another.
+func WithStore(s Store) Option {
+	return flowOption(func(c *config) error {
+		if s == nil {
+			return fmt.Errorf("%w: nil Store", ErrDefinition)
+		}
+		c.single.store = s
+		return nil
+	})
+}
+
+// WithRetryWindow sets how long after an answer an identical request gets
+// the same answer again; the default is DefaultRetryWindow, or the maximum
+// age if that is shorter. Zero refuses every second use of a token, retries
+// included. The window cannot exceed the maximum age (WithMaxAge).
+func WithRetryWindow(d time.Duration) Option {
+	return flowOption(func(c *config) error {
+		if d < 0 {
+			return fmt.Errorf("%w: negative retry window %v", ErrDefinition, d)
+		}
+		c.single.retryWindow, c.single.retryWindowSet = d, true
+		return nil
+	})
+}
+
+// InsecureStoreFailOpen makes a flow run a step even when the single-use
+// store cannot say whether the step's token was used before (the store is
+// unreachable, slow past its timeout, or full), logging a warning. A replay
+// may then succeed. The default fails closed: the flow apologises, ends the
+// call and logs an error.
+func InsecureStoreFailOpen() Option {
+	return flowOption(func(c *config) error { c.single.storeFailOpen = true; return nil })
+}
+
+// singleUseConfig is what the options above set.
+type singleUseConfig struct {
+	store          Store         // nil: a MemoryStore of the Flow's own
+	retryWindow    time.Duration // see WithRetryWindow
+	retryWindowSet bool
+	storeFailOpen  bool // run a step even when the store failed
+}
+
+// checkRetryWindow refuses a retry window longer than the maximum age, and
+// shortens the default one to it.
+func (c *config) checkRetryWindow() error {
+	s := &c.single
+	if !s.retryWindowSet {
+		s.retryWindow = min(DefaultRetryWindow, c.maxAge)
+		return nil
+	}
+	if s.retryWindow > c.maxAge {
+		return fmt.Errorf("%w: retry window %v is longer than the max age %v", ErrDefinition, s.retryWindow, c.maxAge)
 	}
 	return nil
 }

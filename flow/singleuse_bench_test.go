@@ -32,10 +32,10 @@ func cardSteps(f *Flow) *freshSteps {
 	body := form.Encode()
 	return &freshSteps{f: f, make: func() *http.Request {
 		st := &state{issuedAt: f.cfg.clock(time.Now()), attempt: 1}
-		target := testWebhook + "?" + StepParam + "=getLast4CC&" + StateParam + "=" + f.states.seal(st, testCallSid, "getLast4CC")
+		target := testWebhook + "?" + stepParam + "=getLast4CC&" + stateParam + "=" + f.states.seal(st, testCallSid, "getLast4CC")
 		req := httptest.NewRequest(http.MethodPost, target, strings.NewReader(body))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.Header.Set(SignatureHeader, twiliosig.Sign(testAuthToken, target, form))
+		req.Header.Set(signatureHeader, twiliosig.Sign(testAuthToken, target, form))
 		return req
 	}}
 }
@@ -107,7 +107,7 @@ func BenchmarkStepRetried(b *testing.B) {
 	body := form.Encode()
 	template := httptest.NewRequest(http.MethodPost, target, nil)
 	template.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	template.Header.Set(SignatureHeader, twiliosig.Sign(testAuthToken, target, form))
+	template.Header.Set(signatureHeader, twiliosig.Sign(testAuthToken, target, form))
 	rec := httptest.NewRecorder()
 	serveCopy := func() {
 		req := *template

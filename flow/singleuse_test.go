@@ -56,7 +56,7 @@ func TestReplayRefused(t *testing.T) {
 				fx := newFixture(t)
 				var logs logBuffer
 				clock := &testClock{}
-				f := fx.newFlow(t, Backend{URL: fx.server.URL}, WithLogger(logs.logger()), WithClock(clock.now))
+				f := fx.newFlow(t, testBackend{URL: fx.server.URL}, WithLogger(logs.logger()), WithClock(clock.now))
 				call := capturedCall(t, fx, f)
 				clock.advance(rp.advance)
 
@@ -85,7 +85,7 @@ func TestRetryGetsSavedAnswer(t *testing.T) {
 			var logs logBuffer
 			clock := &testClock{}
 			store := newSpyStore(t)
-			f := fx.newFlow(t, Backend{URL: fx.server.URL}, WithLogger(logs.logger()), WithClock(clock.now), WithStore(store))
+			f := fx.newFlow(t, testBackend{URL: fx.server.URL}, WithLogger(logs.logger()), WithClock(clock.now), WithStore(store))
 			call := capturedCall(t, fx, f)
 			saves := len(store.saved)
 			clock.advance(DefaultRetryWindow - time.Second)
@@ -128,7 +128,7 @@ func TestRetryWindow(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			fx := newFixture(t)
 			clock := &testClock{}
-			f := fx.newFlow(t, Backend{URL: fx.server.URL}, append(tt.opts, WithClock(clock.now))...)
+			f := fx.newFlow(t, testBackend{URL: fx.server.URL}, append(tt.opts, WithClock(clock.now))...)
 			call := capturedCall(t, fx, f)
 			clock.advance(tt.after)
 			rec := resend(f, call.Requests[2], nil)
@@ -176,7 +176,7 @@ func TestConcurrentDuplicate(t *testing.T) {
 			t.Cleanup(server.Close)
 			store := newSpyStore(t)
 			var logs logBuffer
-			f := fx.newFlow(t, Backend{URL: server.URL}, WithStore(store), WithLogger(logs.logger()))
+			f := fx.newFlow(t, testBackend{URL: server.URL}, WithStore(store), WithLogger(logs.logger()))
 			f.single.polls, f.single.pollEvery = tt.polls, time.Millisecond
 			action := pinAction(t, fx, f)
 			form := callForm(testCallSid, "Digits", "4321")
@@ -240,7 +240,7 @@ func TestStoreFailures(t *testing.T) {
 			fx := newFixture(t)
 			store := newSpyStore(t)
 			var logs logBuffer
-			f := fx.newFlow(t, Backend{URL: fx.server.URL}, append(tt.opts, WithStore(store), WithLogger(logs.logger()))...)
+			f := fx.newFlow(t, testBackend{URL: fx.server.URL}, append(tt.opts, WithStore(store), WithLogger(logs.logger()))...)
 			action := pinAction(t, fx, f)
 			if tt.claimErr != nil {
 				store.claimErr.Store(&tt.claimErr)
@@ -270,7 +270,7 @@ func TestStoreFull(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := fx.newFlow(t, Backend{URL: fx.server.URL}, WithStore(store))
+	f := fx.newFlow(t, testBackend{URL: fx.server.URL}, WithStore(store))
 	action := pinAction(t, fx, f) // the card step holds the one entry
 	if rec := serve(f, action, callForm(testCallSid, "Digits", "4321")); !apologized(rec) {
 		t.Errorf("full store: %s, want the apology", rec.Body)
@@ -285,7 +285,7 @@ func TestStoreFull(t *testing.T) {
 func TestReplayLeavesRecordingAlone(t *testing.T) {
 	fx := newFixture(t)
 	pauser := &fakePauser{}
-	f := fx.newFlow(t, Backend{URL: fx.server.URL}, WithRecordingPause(pauser))
+	f := fx.newFlow(t, testBackend{URL: fx.server.URL}, WithRecordingPause(pauser))
 	caller := fx.caller(f)
 	caller.Params.Set("AccountSid", pauserAccount)
 	call := caller.Call("", "1234", "4321")
@@ -320,7 +320,7 @@ func TestSingleUseOptions(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			fx := &fixture{master: newFixture(t).master}
-			_, err := New(fx.master, testAuthToken, tutorialSteps(), PostJSON(Backend{URL: "http://127.0.0.1:1"}),
+			_, err := New(fx.master, testAuthToken, tutorialSteps(), postJSON(testBackend{URL: "http://127.0.0.1:1"}),
 				append(tt.opts, WithPublicURL(testPublicURL))...)
 			if !errors.Is(err, ErrDefinition) {
 				t.Errorf("New = %v, want ErrDefinition", err)
@@ -424,9 +424,9 @@ func TestSingleUseAcrossKeyRotation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	first := fx.newFlow(t, Backend{URL: fx.server.URL}, WithStore(store))
+	first := fx.newFlow(t, testBackend{URL: fx.server.URL}, WithStore(store))
 	rotated := &fixture{master: aescrypt.New(aescrypt.GenerateKey(), fx.master.Primary()), backend: fx.backend, server: fx.server}
-	second := rotated.newFlow(t, Backend{URL: fx.server.URL}, WithStore(store))
+	second := rotated.newFlow(t, testBackend{URL: fx.server.URL}, WithStore(store))
 	call := capturedCall(t, fx, first)
 	card := call.Requests[2]
 
@@ -443,7 +443,7 @@ func TestSingleUseAcrossKeyRotation(t *testing.T) {
 // gets the saved answer, a changed one is a replay.
 func TestSingleUseWithoutSignatures(t *testing.T) {
 	fx := newFixture(t)
-	f := fx.newFlow(t, Backend{URL: fx.server.URL}, InsecureSkipSignatureCheck())
+	f := fx.newFlow(t, testBackend{URL: fx.server.URL}, InsecureSkipSignatureCheck())
 	call := capturedCall(t, fx, f)
 	card := call.Requests[2]
 	if rec := resend(f, card, nil); rec.Code != http.StatusOK || !bytes.Equal(rec.Body.Bytes(), card.Body) {

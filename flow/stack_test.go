@@ -21,7 +21,7 @@ func TestPanicStackHasNoArguments(t *testing.T) {
 	fx := newFixture(t)
 	steps := tutorialSteps()
 	steps[0].Validate = func(digits string) error { panicWithDigits(digits, len(digits)); return nil }
-	f, err := New(fx.master, testAuthToken, steps, PostJSON(Backend{URL: fx.server.URL, OnSuccess: accountSentence}),
+	f, err := New(fx.master, testAuthToken, steps, postJSON(testBackend{URL: fx.server.URL, OnSuccess: accountSentence}),
 		WithPublicURL(testPublicURL), WithLogger(slog.New(slog.NewJSONHandler(&logs, nil))))
 	if err != nil {
 		t.Fatal(err)
@@ -35,8 +35,8 @@ func TestPanicStackHasNoArguments(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if line.Outcome != string(outcomePanic) {
-		t.Fatalf("last log line's outcome %q, want %q", line.Outcome, outcomePanic)
+	if line.Outcome != string(OutcomePanic) {
+		t.Fatalf("last log line's outcome %q, want %q", line.Outcome, OutcomePanic)
 	}
 	if !strings.Contains(line.Stack, "panicWithDigits(") {
 		t.Fatalf("the stack is not the panic's own:\n%s", line.Stack)

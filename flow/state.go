@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"time"
 
 	"golang.org/x/crypto/cryptobyte"
@@ -125,9 +126,9 @@ func (c *stateCodec) additionalData(dst []byte, callSid, step string) []byte {
 // plaintext and the sealed bytes share one pooled buffer, so the token
 // costs no allocation beyond dst's growth.
 func (c *stateCodec) appendToken(dst []byte, st *state, callSid, step string) []byte {
-	size := 1 + 8 + 1 + 1
+	size := stateHeaderLen
 	for _, f := range st.fields {
-		size += 4 + len(f.value)
+		size += fieldHeaderLen + len(f.value)
 	}
 	adSize := len(stateAAD) + len(c.fingerprint) + len(callSid) + 1 + len(step)
 	bp := getScratch(2*size + adSize + aescrypt.NonceSize + aescrypt.Overhead)
@@ -158,7 +159,7 @@ func (c *stateCodec) appendToken(dst []byte, st *state, callSid, step string) []
 
 var errState = errors.New("flow: invalid state")
 
-// open reverses seal. Every failure is errState: a caller learns nothing
+// open opens a token that appendToken made. Every failure is errState: a caller learns nothing
 // about why a token was refused.
 func (c *stateCodec) open(token, callSid, step string, stepCount int) (*state, error) {
 	if len(token) == 0 || len(token) > maxTokenLen {
@@ -264,4 +265,122 @@ func decodeState(plaintext []byte, stepCount int) (*state, error) {
 		return nil, errState
 	}
 	return st, nil
+}
+
+// sealedActionURL is where Twilio sends the answer to a step: base (the
+// public URL of the current document, with WithAbsoluteURLs) or, by
+// default, relative to the current document, so the flow works under any
+// mount point; its query names the step and carries st, sealed for it. The
+// URL is built in a pooled buffer, so the string is its one allocation.
+func (f *Flow) sealedActionURL(base, step string, st *state, callSid string) string {
+	bp := getScratch(0)
+	b := appendActionPrefix(*bp, base, step)
+	b = f.states.appendToken(b, st, callSid, step)
+	action := string(b)
+	*bp = b
+	putScratch(bp, nil) // nothing secret: a URL
+	return action
+}
+
+// appendActionPrefix appends an action URL up to its token.
+func appendActionPrefix(dst []byte, base, step string) []byte {
+	dst = append(dst, base...)
+	dst = append(dst, '?')
+	dst = append(dst, stepParam...)
+	dst = append(dst, '=')
+	dst = append(dst, step...) // names are [A-Za-z0-9_-]: nothing to escape
+	dst = append(dst, '&')
+	dst = append(dst, stateParam...)
+	dst = append(dst, '=')
+	return dst // a token is base64url: nothing to escape
+}
+
+// twilioURLLimit is the longest URL Twilio documents that it accepts for a
+// callback: 4,000 characters (error 21609, "The URL exceeds the
+// 4000-character limit", https://www.twilio.com/docs/api/errors/21609).
+// Twilio documents no other figure for a <Gather> action or <Redirect>
+// URL, so a flow keeps its action URLs within this one.
+const twilioURLLimit = 4000
+
+// urlReserve is what an action URL may hold besides the token: the public
+// URL and path of the webhook (Twilio resolves a relative action against
+// it) and "?step=NAME&state=". maxTokenLen + urlReserve = twilioURLLimit.
+const urlReserve = 500
+
+// maxFieldLen is the most bytes one field's value may take in a state:
+// what a token of maxTokenLen characters holds with nothing else in it
+// (2,582 bytes). Its length is written in two bytes.
+const maxFieldLen = maxTokenLen*3/4 - stateHeaderLen - fieldHeaderLen - aescrypt.NonceSize - aescrypt.Overhead
+
+// State layout sizes (see appendToken): version, issue time, attempt and
+// field count; then per field its step, flags and length.
+const (
+	stateHeaderLen = 1 + 8 + 1 + 1
+	fieldHeaderLen = 4
+)
+
+// SizedSealer is a Sealer that tells how long its sealed values are. New
+// uses it to refuse, at start, a flow whose state tokens could outgrow
+// what fits in a URL. A Sealer that does not implement it is assumed to
+// seal as AES-GCM does: aescrypt.NonceSize + n + aescrypt.Overhead bytes.
+// A flow fails a request, with the apology, whose sealed value is longer
+// than a state token can hold (2,582 bytes).
+type SizedSealer interface {
+	Sealer
+	// SealedLen returns the most bytes SealValue appends for an n-byte
+	// value.
+	SealedLen(n int) int
+}
+
+// SealedLen is the AES-GCM size of the default Sealer.
+func (cipherSealer) SealedLen(n int) int { return aesSealedLen(n) }
+
+func aesSealedLen(n int) int { return aescrypt.NonceSize + n + aescrypt.Overhead }
+
+// sealedLen is how many bytes step's value takes in a state at most.
+func sealedLen(step *Step, sealer Sealer) int {
+	n := step.Digits.Max
+	if step.Plain {
+		return n
+	}
+	if s, ok := sealer.(SizedSealer); ok {
+		return s.SealedLen(n)
+	}
+	return aesSealedLen(n)
+}
+
+// checkTokenSize refuses a flow that could issue a state token longer than
+// maxTokenLen, counting every field at its most digits. A token carries the
+// fields gathered before the step it asks: in a flow without Next, at most
+// every step's but the last; with a Next that may lead back, every step's.
+func checkTokenSize(steps []Step, sealer Sealer) error {
+	carried := len(steps) - 1
+	for i := range steps {
+		if steps[i].Plain && steps[i].Next != nil {
+			carried = len(steps)
+		}
+	}
+	size := stateHeaderLen + aescrypt.NonceSize + aescrypt.Overhead
+	for i := range steps {
+		n := sealedLen(&steps[i], sealer)
+		if n > maxFieldLen {
+			return fmt.Errorf("%w: step %q: a sealed value of %d bytes, over the %d a state holds", ErrDefinition, steps[i].Name, n, maxFieldLen)
+		}
+		if i < carried {
+			size += fieldHeaderLen + n
+		}
+	}
+	if n := tokenEncoding.EncodedLen(size); n > maxTokenLen {
+		return fmt.Errorf("%w: a state token of up to %d characters, over the limit of %d: ask for fewer or shorter values", ErrDefinition, n, maxTokenLen)
+	}
+	return nil
+}
+
+// checkSealedLen is the check at run time for a Sealer that does not keep
+// to its size: a field longer than a state holds fails the request.
+func checkSealedLen(step *Step, sealed []byte) error {
+	if len(sealed) > maxFieldLen {
+		return fmt.Errorf("flow: sealing step %q: a sealed value of %d bytes, over the %d a state holds", step.Name, len(sealed), maxFieldLen)
+	}
+	return nil
 }

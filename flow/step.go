@@ -31,7 +31,7 @@ type Step struct {
 	Name string
 
 	// Field is the name the value is handed to the Finish function under
-	// (for PostJSON, the JSON field name). Empty means Name.
+	// (for package flow/backend, the JSON field name). Empty means Name.
 	Field string
 
 	// Prompt is said or played while the caller may already type.

@@ -54,11 +54,11 @@ func tamperedActions(t *testing.T, action string) []string {
 		t.Fatal(err)
 	}
 	q := u.Query()
-	token := q.Get(StateParam)
+	token := q.Get(stateParam)
 	var out []string
 	for i := range token {
 		for _, c := range replacements(token, i) {
-			q.Set(StateParam, token[:i]+string(c)+token[i+1:])
+			q.Set(stateParam, token[:i]+string(c)+token[i+1:])
 			u.RawQuery = q.Encode()
 			out = append(out, u.String())
 		}

@@ -102,7 +102,7 @@ func TestNewRefusesTokensOverLimit(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				longestToken = max(longestToken, len(u.Query().Get(StateParam)))
+				longestToken = max(longestToken, len(u.Query().Get(stateParam)))
 			}
 			if longest > twilioURLLimit {
 				t.Errorf("%d steps: a %d-character action URL, over Twilio's %d", n, longest, twilioURLLimit)
@@ -193,7 +193,7 @@ func TestNewSizesCustomSealers(t *testing.T) {
 func TestOversizedSealedValueFails(t *testing.T) {
 	fx := newFixture(t)
 	s := sizedPaddedSealer{paddedSealer{c: fx.master, pad: maxFieldLen, lie: true}}
-	f := fx.newFlow(t, Backend{URL: fx.server.URL}, WithSealer(s))
+	f := fx.newFlow(t, testBackend{URL: fx.server.URL}, WithSealer(s))
 	rec := serve(f, fx.firstStep(t, f), callForm(testCallSid, "Digits", "1234"))
 	if !apologized(rec) {
 		t.Fatalf("got %d %s, want the apology", rec.Code, rec.Body)

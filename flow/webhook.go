@@ -80,9 +80,9 @@ func (wh *webhook) field(name string, inQuery bool) (uint8, *string) {
 		return 0, nil
 	}
 	switch name {
-	case StepParam:
+	case stepParam:
 		return 1 << 4, &wh.step
-	case StateParam:
+	case stateParam:
 		return 1 << 5, &wh.token
 	}
 	return 0, nil

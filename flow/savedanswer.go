@@ -1,11 +1,15 @@
 package flow
 
 import (
+	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/binary"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/encgather/encgather/aescrypt"
+	"github.com/encgather/encgather/internal/twiliosig"
 )
 
 // A saved answer is what the store keeps for a claimed token, sealed with
@@ -19,7 +23,9 @@ import (
 
 // answerVersion is the first byte of a saved answer's plaintext. Version 2
 // holds the hash of the request's signature, where version 1 held a keyed
-// hash of its contents; a version 1 answer no longer opens.
+// hash of its contents; a version 1 answer no longer opens. It is apart
+// from answerAAD's "v1", which names the domain of the additional data and
+// has not changed.
 const answerVersion = 2
 
 // answerAAD is the fixed prefix of a saved answer's additional data, so it
@@ -28,6 +34,9 @@ const answerAAD = "encgather flow saved answer v1\x00"
 
 // answerHeader is the size of the plaintext before the TwiML.
 const answerHeader = 1 + 8 + len(requestHash{})
+
+// maxSavedAnswer is the longest TwiML answer that can be saved for a retry.
+const maxSavedAnswer = aescrypt.MaxPlaintextSize - answerHeader
 
 // sealAnswer seals answer, for the request that claimed id, saved at now.
 func (u *singleUse) sealAnswer(id TokenID, req requestHash, now time.Time, answer []byte) []byte {
@@ -44,9 +53,6 @@ func (u *singleUse) sealAnswer(id TokenID, req requestHash, now time.Time, answe
 	putScratch(bp, plain)
 	return record
 }
-
-// maxSavedAnswer is the longest TwiML answer that can be saved for a retry.
-const maxSavedAnswer = aescrypt.MaxPlaintextSize - answerHeader
 
 // openAnswer opens a saved answer for id and returns its TwiML if req is
 // the request that saved it and now is within the retry window of it.
@@ -66,4 +72,55 @@ func (u *singleUse) openAnswer(record []byte, id TokenID, req requestHash, now t
 		return nil, errRetryLate
 	}
 	return plain[answerHeader:], nil
+}
+
+// requestHash identifies what a request asked, so that a retry is told
+// from a replay. It is kept only inside the sealed saved answer, so a
+// store reader never sees it, and it needs no key of its own.
+type requestHash [sha256.Size]byte
+
+// Domain separation between the two ways a requestHash is made.
+const (
+	hashSigned   = "encgather flow signed request\x00"
+	hashUnsigned = "encgather flow unsigned request\x00"
+)
+
+// hashRequest returns wh's requestHash. A checked signature already is a
+// MAC over everything Twilio signed (the URL and every parameter), so a
+// signed request is named by it: a Twilio retry carries the same one. With
+// checks off there is none, and the request's contents are hashed instead.
+func hashRequest(wh *webhook) requestHash {
+	if wh.signed.signature != "" {
+		var buf [128]byte
+		return sha256.Sum256(append(append(buf[:0], hashSigned...), wh.signed.signature...))
+	}
+	return hashContents(wh.signed.url, wh.params)
+}
+
+// hashContents hashes a URL and a body's parameters, every name and value
+// length-prefixed and the pairs sorted, as Twilio's signature covers them:
+// two requests hash the same exactly when they carry the same parameters.
+// It serves only flows whose signature checks are off, so it allocates
+// freely.
+func hashContents(url string, params []twiliosig.Param) requestHash {
+	sorted := slices.Clone(params)
+	slices.SortFunc(sorted, func(a, b twiliosig.Param) int {
+		if c := strings.Compare(a.Name, b.Name); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Value, b.Value)
+	})
+	buf := appendPrefixed([]byte(hashUnsigned), url)
+	buf = binary.AppendUvarint(buf, uint64(len(sorted)))
+	for _, p := range sorted {
+		buf = appendPrefixed(buf, p.Name)
+		buf = appendPrefixed(buf, p.Value)
+	}
+	rh := requestHash(sha256.Sum256(buf))
+	clear(buf) // it held the digits
+	return rh
+}
+
+func appendPrefixed(dst []byte, s string) []byte {
+	return append(binary.AppendUvarint(dst, uint64(len(s))), s...)
 }
