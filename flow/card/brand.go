@@ -144,8 +144,9 @@ var prefixes = []prefixRule{
 //   - diners-club: <Pay> gives 16–19, or 14–19 when the number starts
 //     with 36. Carte Blanche's 300–305 and the 38 range were issued with
 //     14 digits (Wikipedia, CyberSource: "Valid length: 14 digits"), and
-//     processors' test numbers say so too (Braintree's 30569309025904,
-//     Stripe's 38520000023237). Chosen: 14–19 for every diners prefix.
+//     processors' test numbers say so too (Braintree's Carte Blanche
+//     30569309025904 and Diners 38520000023237). Chosen: 14–19 for every
+//     diners prefix.
 //   - discover: <Pay> 16–19, Wikipedia 16–19, CyberSource 16: <Pay>'s.
 //   - jcb: <Pay> and CyberSource 16–19, an older Wikipedia table 16:
 //     <Pay>'s.
