@@ -108,6 +108,8 @@ type prefixRule struct {
 //     CyberSource's 309500–309599). Same prefixes; see the lengths below.
 //   - mastercard (222100–272099, 510000–559999), amex (34, 37),
 //     jcb (3528–3589), enroute (2014, 2149) and visa (4): all three agree.
+//     Wikipedia's Diners Club United States & Canada (54, 55) cards are
+//     processed as Mastercard, and are mastercard here.
 //
 // Overlaps are settled by the most specific prefix: discover's 6011 and
 // 644–649 and 65 win over maestro's 6, so 6011… is discover and 6012… is

@@ -6,26 +6,26 @@ import "errors"
 // cause of one of <Pay>'s error types (ErrorTypeOf). Their text never holds
 // the value checked.
 var (
-	// ErrInvalidNumber reports a card number of the wrong form, check digit or
-	// length (invalid-card-number).
+	// ErrInvalidNumber reports a card number of the wrong form, check digit
+	// or length (invalid-card-number).
 	ErrInvalidNumber = errors.New("card: invalid card number")
-	// ErrBrandNotAccepted reports a card number of a brand not accepted, or of
-	// no known brand (invalid-card-type).
+	// ErrBrandNotAccepted reports a card number of a brand not accepted, or
+	// of no known brand (invalid-card-type).
 	ErrBrandNotAccepted = errors.New("card: card brand not accepted")
-	// ErrInvalidDate reports an expiry date of the wrong form, in the past or too
-	// far ahead (invalid-date).
+	// ErrInvalidDate reports an expiry date of the wrong form, in the past
+	// or too far ahead (invalid-date).
 	ErrInvalidDate = errors.New("card: invalid expiry date")
-	// ErrInvalidSecurityCode reports a security code of the wrong form or length
-	// for the brand (invalid-security-code).
+	// ErrInvalidSecurityCode reports a security code of the wrong form or
+	// length for the brand (invalid-security-code).
 	ErrInvalidSecurityCode = errors.New("card: invalid security code")
 	// ErrInvalidPostalCode reports a postal code of the wrong form or length
 	// (invalid-postal-code).
 	ErrInvalidPostalCode = errors.New("card: invalid postal code")
-	// ErrInvalidRoutingNumber reports a routing number of the wrong form, prefix
-	// or check digit (invalid-bank-routing-number).
+	// ErrInvalidRoutingNumber reports a routing number of the wrong form,
+	// prefix or check digit (invalid-bank-routing-number).
 	ErrInvalidRoutingNumber = errors.New("card: invalid bank routing number")
-	// ErrInvalidAccountNumber reports a bank account number of the wrong form or
-	// length (invalid-bank-account-number).
+	// ErrInvalidAccountNumber reports a bank account number of the wrong
+	// form or length (invalid-bank-account-number).
 	ErrInvalidAccountNumber = errors.New("card: invalid bank account number")
 )
 
