@@ -63,3 +63,28 @@ func TestFromEnv(t *testing.T) {
 		t.Fatalf("FromEnv = %v, %v", c, err)
 	}
 }
+
+// TestFromLookupNamed: a state secret under a name of the service's own,
+// with its previous keys; errors name the variable, never the value.
+func TestFromLookupNamed(t *testing.T) {
+	k1, k2 := GenerateKey(), GenerateKey()
+	c, err := FromLookupNamed(lookupFrom(map[string]string{
+		"STATE_SECRET":          k1.ExportHex(),
+		"STATE_SECRET_PREVIOUS": k2.ExportHex(),
+		EnvSecret:               GenerateKey().ExportHex(), // not read
+	}), "STATE_SECRET")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if keys := c.Keys(); len(keys) != 2 || !keys[0].Equal(k1) || !keys[1].Equal(k2) {
+		t.Fatalf("keys %v, want STATE_SECRET then STATE_SECRET_PREVIOUS", keys)
+	}
+	bad := "0123456789abcdefzz"
+	_, err = FromLookupNamed(lookupFrom(map[string]string{"STATE_SECRET": k1.ExportHex(), "STATE_SECRET_PREVIOUS": bad}), "STATE_SECRET")
+	if err == nil || !strings.Contains(err.Error(), "STATE_SECRET_PREVIOUS") || strings.Contains(err.Error(), bad) {
+		t.Errorf("error %v, want one naming STATE_SECRET_PREVIOUS and not its value", err)
+	}
+	if _, err := FromLookupNamed(lookupFrom(nil), "STATE_SECRET"); err == nil || !strings.Contains(err.Error(), "STATE_SECRET is not set") {
+		t.Errorf("unset: %v", err)
+	}
+}
