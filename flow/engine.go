@@ -25,18 +25,22 @@ const noStep = -1
 // returns it: the handler renders, saves, writes and logs it, and none of
 // them changes it.
 type decision struct {
-	callSid   string
-	answered  int // index of the step the request answered, or noStep
-	attempt   int // attempt of the answered step
-	asked     int // index of the step asked next, or noStep
-	outcome   Outcome
-	reason    Reason // why the asked step asks again, when it does
-	err       error  // the cause of a refusal or failure; never holds a value
-	verbs     []twiml.Verb
-	status    int    // the HTTP status of a refusal answered without TwiML; 0 for TwiML
-	stack     []byte // where a panic happened, for the log
-	use       tokenUse
-	recording recordingResult // what the recording rule did
+	callSid  string
+	answered int // index of the step the request answered, or noStep
+	attempt  int // attempt of the answered step
+	asked    int // index of the step asked next, or noStep
+	outcome  Outcome
+	reason   Reason // why the asked step asks again, when it does
+	err      error  // the cause of a refusal or failure; never holds a value
+	verbs    []twiml.Verb
+	status   int // the HTTP status of a refusal answered without TwiML; 0 for TwiML
+	// unverifiedCallSid is the CallSid a request refused for its
+	// signature claims: logged under a name that says no one vouched
+	// for it.
+	unverifiedCallSid string
+	stack             []byte // where a panic happened, for the log
+	use               tokenUse
+	recording         recordingResult // what the recording rule did
 
 	// paused says the call's recording was paused when the request came,
 	// as the request's state says; only a request that holds its token's

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/encgather/encgather/twiml"
@@ -44,13 +45,28 @@ func (f *Flow) admit(r *http.Request) (signedRequest, *form, *decision) {
 	signed, fm, err := f.validator.check(r)
 	if err != nil {
 		d := refused("", OutcomeBadSignature, err, nil)
-		d.status = http.StatusForbidden
+		d.status, d.unverifiedCallSid = http.StatusForbidden, unverifiedCallSid(fm)
 		if errors.Is(err, errBody) {
 			d.outcome, d.status = OutcomeBadRequest, http.StatusBadRequest
 		}
 		return signedRequest{}, fm, &d
 	}
 	return signed, fm, nil
+}
+
+// unverifiedCallSid returns the CallSid a refused request's form claims,
+// if it has a CallSid's shape: for the operator finding which call a
+// misconfiguration refused, never for trusting.
+func unverifiedCallSid(fm *form) string {
+	if fm == nil {
+		return ""
+	}
+	for _, p := range fm.params {
+		if p.Name == "CallSid" && validCallSid(p.Value) {
+			return strings.Clone(p.Value)
+		}
+	}
+	return ""
 }
 
 // serveSigned answers a request whose signature checked. One recover

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
+	"strings"
 	"time"
 )
 
@@ -57,6 +59,16 @@ func (o Outcome) Level() slog.Level {
 	return slog.LevelInfo
 }
 
+// fromServiceCode reports whether a request with outcome o failed in the
+// service's code or dependencies, whose error is then its cause.
+func (o Outcome) fromServiceCode() bool {
+	switch o {
+	case OutcomeFinishFailed, OutcomeDeclined, OutcomeSealFailed, OutcomeStoreFailed:
+		return true
+	}
+	return false
+}
+
 // RecordingAction is what a request did to the call's recording, as its
 // log line's "recording" attribute and Event.Recording show it.
 type RecordingAction string
@@ -75,8 +87,13 @@ const (
 // token. A flow hands one to its observer (WithObserver) for every request.
 type Event struct {
 	// CallSid is the request's call; "" when the request had none or was
-	// refused before its signature was checked.
+	// refused for its signature.
 	CallSid string
+	// UnverifiedCallSid is, for a request refused for its signature, the
+	// CallSid its form claims (when it has a CallSid's shape): nothing
+	// vouches for it, but it helps find which calls a wrong auth token or
+	// public URL refused.
+	UnverifiedCallSid string
 	// Step is the step the request answered, and Attempt which attempt
 	// it was; "" and 0 for a call's first request or a refused one.
 	Step    string
@@ -96,10 +113,19 @@ type Event struct {
 	// single-use store failed on the way.
 	Level slog.Level
 	// Err is the cause of a refusal or failure, or nil. It wraps the
-	// package's sentinels (ErrSignature, ErrDeclined, ...) for errors.Is.
-	// The flow's own errors never quote a value; an error a Finish or
-	// Sealer returns is passed on as it is.
+	// package's sentinels (ErrSignature, ErrDeclined, ...) and the
+	// service's own errors for errors.Is and errors.As. The flow's own
+	// errors never quote a value; in the text of the service's (from
+	// Finish, a Sealer, a Store, a RecordingPauser) every run of four or
+	// more decimal digits is masked as "####", except within a Twilio SID
+	// (two capital letters and 32 lowercase hex digits), unless the flow
+	// has InsecureRawErrorText. A date of birth written with separators or
+	// a 3-digit code would survive the mask: errors still must not quote
+	// a value.
 	Err error
+	// ErrType is the Go type of the cause (%T), for telling failures apart
+	// when the text is masked; "" when there is no cause.
+	ErrType string
 }
 
 // WithObserver makes the flow call observe with the Event of every
@@ -147,11 +173,14 @@ func (f *Flow) writeLine(ctx context.Context, ev *Event, stack []byte) {
 	if !logger.Enabled(ctx, ev.Level) {
 		return
 	}
-	attrs := make([]slog.Attr, 0, 11)
+	attrs := make([]slog.Attr, 0, 13)
 	attrs = append(attrs,
 		slog.String("call_sid", ev.CallSid),
 		slog.String("outcome", string(ev.Outcome)),
 		slog.Duration("duration", ev.Duration))
+	if ev.UnverifiedCallSid != "" {
+		attrs = append(attrs, slog.String("unverified_call_sid", ev.UnverifiedCallSid))
+	}
 	if ev.Step != "" {
 		attrs = append(attrs, slog.String("step", ev.Step), slog.Int("attempt", ev.Attempt))
 	}
@@ -167,6 +196,9 @@ func (f *Flow) writeLine(ctx context.Context, ev *Event, stack []byte) {
 	if ev.Err != nil {
 		attrs = append(attrs, slog.String("error", ev.Err.Error()))
 	}
+	if ev.ErrType != "" {
+		attrs = append(attrs, slog.String("error_type", ev.ErrType))
+	}
 	if stack != nil {
 		attrs = append(attrs, slog.String("stack", string(stack)))
 	}
@@ -177,13 +209,20 @@ func (f *Flow) writeLine(ctx context.Context, ev *Event, stack []byte) {
 // followed it.
 func (f *Flow) event(start time.Time, level slog.Level, d *decision, a acts) Event {
 	ev := Event{
-		CallSid:   d.callSid,
-		Outcome:   d.outcome,
-		Reason:    d.reason,
-		Recording: d.recording.action,
-		Duration:  time.Since(start),
-		Level:     level,
-		Err:       joinErrors(d.err, d.use.storeErr, d.recording.err, a.saveErr, a.writeErr),
+		CallSid:           d.callSid,
+		UnverifiedCallSid: d.unverifiedCallSid,
+		Outcome:           d.outcome,
+		Reason:            d.reason,
+		Recording:         d.recording.action,
+		Duration:          time.Since(start),
+		Level:             level,
+		Err:               joinErrors(d.err, d.use.storeErr, d.recording.err, a.saveErr, a.writeErr),
+	}
+	if d.outcome.fromServiceCode() {
+		ev.ErrType = fmt.Sprintf("%T", d.err)
+	}
+	if !f.cfg.rawErrorText {
+		ev.Err = redactErr(ev.Err)
 	}
 	if d.answered != noStep {
 		ev.Step, ev.Attempt = f.steps[d.answered].Name, d.attempt
@@ -217,4 +256,145 @@ func joinErrors(errs ...error) error {
 		}
 	}
 	return one
+}
+
+// Format prints a Flow as its step names and public URL, password
+// redacted, for every verb: a Flow holds the auth tokens and the public
+// URL's password, which no %v, %+v or %#v may print (nor slog, which
+// prints through fmt; encoding/json sees no exported field).
+func (f *Flow) Format(s fmt.State, _ rune) {
+	if f == nil {
+		io.WriteString(s, "flow.Flow(nil)")
+		return
+	}
+	names := make([]string, len(f.steps))
+	for i := range f.steps {
+		names[i] = f.steps[i].Name
+	}
+	fmt.Fprintf(s, "flow.Flow{steps: %s; public URL: %s}", strings.Join(names, ", "), f.cfg.sig.shownURL())
+}
+
+// Format prints a Validator as its public URL, password redacted, for
+// every verb: it holds the auth tokens, which nothing may print.
+func (v *Validator) Format(s fmt.State, _ rune) {
+	if v == nil {
+		io.WriteString(s, "flow.Validator(nil)")
+		return
+	}
+	fmt.Fprintf(s, "flow.Validator{public URL: %s}", v.cfg.shownURL())
+}
+
+// shownURL is the public URL as it may be shown: its password redacted,
+// or how the URL is found when none is set.
+func (c *sigConfig) shownURL() string {
+	switch {
+	case c.publicURL != nil:
+		return c.publicURL.Redacted()
+	case c.trustProxy:
+		return "(from a trusted proxy's headers)"
+	}
+	return "(none)"
+}
+
+// InsecureRawErrorText makes a flow log the text of errors from the
+// service's code (Finish, Sealer, Store, RecordingPauser) as it is, for
+// development. By default runs of four or more decimal digits in it are
+// masked (see Event.Err): a Finish that returns
+// fmt.Errorf("no account for pin %s", pin) must not put the PIN in a log
+// line. A Validate error is never logged either way.
+func InsecureRawErrorText() Option {
+	return flowOption(func(c *config) error { c.rawErrorText = true; return nil })
+}
+
+// digitMask replaces a run of four or more decimal digits in logged error
+// text.
+const digitMask = "####"
+
+// redactedError is an error from the service's code as a flow logs it:
+// its text with digit runs masked, and the error itself behind Unwrap, so
+// errors.Is and errors.As still see the sentinels it wraps.
+type redactedError struct {
+	text string
+	err  error
+}
+
+func (e *redactedError) Error() string { return e.text }
+func (e *redactedError) Unwrap() error { return e.err }
+
+// redactErr returns err with its text masked by maskDigits, or err itself
+// when there is nothing to mask.
+func redactErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	text := err.Error()
+	masked := maskDigits(text)
+	if masked == text {
+		return err
+	}
+	return &redactedError{text: masked, err: err}
+}
+
+// maskDigits replaces every run of four or more decimal digits in s with
+// digitMask, except inside a Twilio SID: two capital letters and 32
+// lowercase hex digits standing alone as a word (a CallSid "CA…", an
+// AccountSid "AC…"), which names a call, not its caller's input.
+func maskDigits(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		j := i
+		for j < len(s) && isWordByte(s[j]) {
+			j++
+		}
+		if j == i {
+			b.WriteByte(s[i])
+			i++
+			continue
+		}
+		word := s[i:j]
+		if isSID(word) {
+			b.WriteString(word)
+		} else {
+			maskWord(&b, word)
+		}
+		i = j
+	}
+	return b.String()
+}
+
+// maskWord writes word with its runs of four or more digits masked.
+func maskWord(b *strings.Builder, word string) {
+	for i := 0; i < len(word); {
+		j := i
+		for j < len(word) && '0' <= word[j] && word[j] <= '9' {
+			j++
+		}
+		switch {
+		case j-i >= 4:
+			b.WriteString(digitMask)
+		case j > i:
+			b.WriteString(word[i:j])
+		default:
+			b.WriteByte(word[i])
+			j = i + 1
+		}
+		i = j
+	}
+}
+
+func isWordByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+}
+
+// isSID reports whether word has a Twilio SID's shape.
+func isSID(word string) bool {
+	if len(word) != 34 || word[0] < 'A' || word[0] > 'Z' || word[1] < 'A' || word[1] > 'Z' {
+		return false
+	}
+	for i := 2; i < len(word); i++ {
+		if c := word[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return true
 }

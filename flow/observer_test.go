@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/encgather/encgather/aescrypt"
 	"github.com/encgather/encgather/flow/flowtest"
 	"github.com/encgather/encgather/twiml"
 )
@@ -146,6 +147,65 @@ func TestFinishDeadline(t *testing.T) {
 			}
 			if left <= 0 || left > want {
 				t.Errorf("finish had %v left, want at most %v", left, want)
+			}
+		})
+	}
+}
+
+// TestMaskDigits: runs of four or more digits are masked, a Twilio SID's
+// hex is kept whole.
+func TestMaskDigits(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"no account for pin 4321", "no account for pin ####"},
+		{"card 4111111111111111 declined", "card #### declined"},
+		{"status 404", "status 404"},
+		{"dob 01-02-1980", "dob 01-02-####"},
+		{"pin4321x", "pin####x"},
+		{"call CA0123456789abcdef0123456789abcdef failed", "call CA0123456789abcdef0123456789abcdef failed"},
+		{"not a sid CA0123456789abcdef0123456789abcdeF", "not a sid CA####abcdef####abcdeF"},
+		{"1234", "####"},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := maskDigits(tt.in); got != tt.want {
+			t.Errorf("maskDigits(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// errNoAccount is a Finish's own sentinel, for errors.Is through the mask.
+var errNoAccount = errors.New("no account")
+
+// TestFinishErrorTextMasked: a Finish whose error quotes the PIN does not
+// put it in a log line or an Event; errors.Is still sees through, and
+// InsecureRawErrorText logs the text as it is.
+func TestFinishErrorTextMasked(t *testing.T) {
+	finish := func(_ context.Context, r *Result) ([]twiml.Verb, error) {
+		return nil, fmt.Errorf("%w for pin %s", errNoAccount, "4321")
+	}
+	for _, raw := range []bool{false, true} {
+		t.Run(fmt.Sprintf("raw=%v", raw), func(t *testing.T) {
+			var logs logBuffer
+			var got events
+			opts := []Option{WithPublicURL(testPublicURL), WithLogger(logs.logger()), WithObserver(got.observe)}
+			if raw {
+				opts = append(opts, InsecureRawErrorText())
+			}
+			f, err := New(aescrypt.New(aescrypt.GenerateKey()), testAuthToken, tutorialSteps(), finish, opts...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			flowtest.NewCaller(f, testWebhook, testAuthToken).Call("1234", "4321")
+			last := got.all[len(got.all)-1]
+			if last.Outcome != OutcomeFinishFailed || !errors.Is(last.Err, errNoAccount) {
+				t.Fatalf("last event %+v, want finish_failed wrapping errNoAccount", last)
+			}
+			if last.ErrType != "*fmt.wrapError" || logs.count(`"error_type":"*fmt.wrapError"`) != 1 {
+				t.Errorf("error type %q; log %s", last.ErrType, logs.String())
+			}
+			leaked := strings.Contains(logs.String(), "4321") || strings.Contains(last.Err.Error(), "4321")
+			if leaked != raw {
+				t.Errorf("PIN in the log or event: %v, want %v\n%s", leaked, raw, logs.String())
 			}
 		})
 	}

@@ -41,6 +41,7 @@ type config struct {
 	apology      []twiml.Verb // nil: sentences.Apology
 	finishTime   time.Duration
 	observer     func(Event)     // nil: no observer
+	rawErrorText bool            // log the service's error text unmasked
 	sealer       Sealer          // nil: values are sealed by the master cipher
 	boundValues  bool            // the master cipher binds field and CallSid
 	recordings   RecordingPauser // nil: recordings are left alone

@@ -3,6 +3,8 @@ package flow
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -246,6 +248,7 @@ func TestBadRequests(t *testing.T) {
 	t.Run("malformed body", func(t *testing.T) {
 		req := httptest.NewRequest(http.MethodPost, testWebhook, strings.NewReader("a=%zz"))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set(signatureHeader, strings.Repeat("A", 27)+"=") // well-formed, so the body is read
 		rec := httptest.NewRecorder()
 		fx.flow.ServeHTTP(rec, req)
 		if rec.Code != http.StatusBadRequest {
@@ -261,6 +264,42 @@ func TestBadRequests(t *testing.T) {
 			}
 		}
 	})
+}
+
+// countingReader counts the bytes read from it.
+type countingReader struct {
+	r io.Reader
+	n int
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += n
+	return n, err
+}
+
+// TestSignatureHeaderBeforeBody: a request whose X-Twilio-Signature is
+// missing or cannot be one is refused before a byte of its body is read,
+// so an unsigned flood costs no parsing. It once read and parsed the
+// whole body (64 KiB in about 120 µs) first.
+func TestSignatureHeaderBeforeBody(t *testing.T) {
+	fx := newFixture(t)
+	body := callForm(testCallSid, "Padding", strings.Repeat("x", 60<<10)).Encode()
+	for _, sig := range []string{"", "not-a-signature", strings.Repeat("A", 28), strings.Repeat("A", 26) + "=="} {
+		t.Run(fmt.Sprintf("%q", sig), func(t *testing.T) {
+			cr := &countingReader{r: strings.NewReader(body)}
+			req := httptest.NewRequest(http.MethodPost, testWebhook, cr)
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			if sig != "" {
+				req.Header.Set(signatureHeader, sig)
+			}
+			rec := httptest.NewRecorder()
+			fx.flow.ServeHTTP(rec, req)
+			if rec.Code != http.StatusForbidden || cr.n != 0 {
+				t.Errorf("status %d after reading %d bytes of the body, want 403 after none", rec.Code, cr.n)
+			}
+		})
+	}
 }
 
 // digitsLeak finds a secret digit string in text once every long run of
@@ -341,4 +380,39 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.w.Write(p)
+}
+
+// TestRefusalSaysWhatToCheck: a request signed with another auth token, or
+// for another public URL, is refused with a line that names what to check
+// (the auth token and the public URL) and carries the CallSid the request
+// claims, under a name that says it is unverified. Refused lines once said
+// only "signature does not match" with call_sid="".
+func TestRefusalSaysWhatToCheck(t *testing.T) {
+	form := callForm(testCallSid)
+	tests := []struct {
+		name     string
+		token    string
+		url      string
+		wantText string
+	}{
+		{"wrong auth token", "another-token", testWebhook, "check the auth token and the public URL (WithPublicURL)"},
+		{"wrong public URL", testAuthToken, "https://other.example.com/encrypted-gather", "matches neither https://ivr.example.com/encrypted-gather"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var logs logBuffer
+			fx := newFixture(t)
+			f := fx.newFlow(t, testBackend{URL: fx.server.URL}, WithLogger(logs.logger()))
+			req := flowtest.NewRequest(http.MethodPost, testWebhook, form, testAuthToken)
+			req.Header.Set(signatureHeader, twiliosig.Sign(tt.token, tt.url, form))
+			rec := httptest.NewRecorder()
+			f.ServeHTTP(rec, req)
+			if rec.Code != http.StatusForbidden {
+				t.Fatalf("status %d, want 403", rec.Code)
+			}
+			if logs.count(`"outcome":"bad_signature"`, tt.wantText, `"unverified_call_sid":"`+testCallSid+`"`) != 1 {
+				t.Errorf("log %s\nwant a line saying %q with the unverified CallSid", logs.String(), tt.wantText)
+			}
+		})
+	}
 }

@@ -21,7 +21,24 @@ const signatureHeader = "X-Twilio-Signature"
 // which, never the expected value.
 var ErrSignature = errors.New("flow: invalid Twilio signature")
 
-var errNoSignature = fmt.Errorf("%w: missing %s header", ErrSignature, signatureHeader)
+var errNoSignature = fmt.Errorf("%w: missing or malformed %s header (Twilio sends 28 characters of base64)", ErrSignature, signatureHeader)
+
+// wellFormedSignature reports whether s could be an X-Twilio-Signature:
+// 28 characters of padded standard base64, an HMAC-SHA1. The checker
+// decodes it strictly later; this only spares reading the body of a
+// request that cannot be signed.
+func wellFormedSignature(s string) bool {
+	if len(s) != 28 || s[27] != '=' {
+		return false
+	}
+	for i := 0; i < 27; i++ {
+		c := s[i]
+		if !('A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '+' || c == '/') {
+			return false
+		}
+	}
+	return true
+}
 
 // Validator checks Twilio's request signature. Flows use one internally; it
 // is exported for handlers that are not flows (status callbacks, say).
@@ -113,6 +130,11 @@ func (v *Validator) check(r *http.Request) (signed signedRequest, fm *form, err 
 		return signedRequest{}, nil, err
 	}
 	signed = signedRequest{url: fullURL, signature: r.Header.Get(signatureHeader)}
+	if !wellFormedSignature(signed.signature) {
+		// Refused before the body is read: a request without a signature
+		// costs no parsing.
+		return signedRequest{}, nil, errNoSignature
+	}
 	if twiliosig.HasBodyHash(fullURL) {
 		if err := v.checkBody(r, signed); err != nil {
 			return signedRequest{}, nil, err
@@ -154,11 +176,39 @@ func (v *Validator) checkForm(r *http.Request, signed signedRequest, fm *form) e
 			return nil
 		}
 	}
-	return fmt.Errorf("%w: signature does not match %s", ErrSignature, twiliosig.Redacted(signed.url))
+	return v.mismatch(signed.url, "")
+}
+
+// mismatch is the error for a well-formed signature that matches nothing
+// tried, in words a service's operator can act on: a wrong auth token and
+// a wrong public URL look the same from here, so it names both. what
+// names a further part of the request the signature covered ("" for
+// none).
+func (v *Validator) mismatch(signedURL, what string) error {
+	source := "the public URL (WithPublicURL)"
+	if v.cfg.publicURL == nil {
+		source = "the URL rebuilt from the proxy's X-Forwarded-Proto and X-Forwarded-Host"
+	}
+	tokens := "the auth token"
+	if len(v.checkers) > 1 {
+		tokens = "either auth token"
+	}
+	return fmt.Errorf("%w: the signature%s matches neither %s nor its port variants under %s; check the auth token and %s, which must be the URL Twilio calls",
+		ErrSignature, what, twiliosig.Redacted(signedURL), tokens, source)
 }
 
 // Middleware returns a handler that answers 403 to requests without a valid
 // signature, logging why, and passes the others to next.
+//
+// What Twilio's signature binds, and what it does not: it covers the URL
+// (scheme, host, port, path and query) and every form parameter's name
+// and value, but not the HTTP method, not the other headers, and not the
+// boundaries between parameters: names and values are concatenated
+// sorted by name, so "Digits12=34" signs like "Digits=1234" (and "a=bc"
+// like "ab=c"). A handler behind Middleware must not give a parameter a
+// meaning that depends on where one ends, and must not let the method
+// change what a request does; a signed request may also be replayed (a
+// flow's own single use prevents that for flows).
 func (v *Validator) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if err := v.Check(r); err != nil {
@@ -193,7 +243,7 @@ func (v *Validator) checkBody(r *http.Request, signed signedRequest) error {
 		ok = c.ValidBody(signed.url, body, signed.signature) || ok
 	}
 	if !ok {
-		return fmt.Errorf("%w: signature or %s does not match %s", ErrSignature, twiliosig.BodyHashParam, twiliosig.Redacted(signed.url))
+		return v.mismatch(signed.url, " (or the body's "+twiliosig.BodyHashParam+")")
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	if err := parseForm(r, v.cfg.maxBodyBytes); err != nil {
