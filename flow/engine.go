@@ -81,7 +81,11 @@ func (f *Flow) serve(wh *webhook) decision {
 	if wh.token == "" {
 		// A new call. Anything else in the query is ignored: without a
 		// state nothing can be skipped or carried over.
-		return f.ask(wh, decision{answered: noStep, outcome: OutcomeAsked}, 0, &state{attempt: 1})
+		d, ok := f.consumeEntry(wh, decision{callSid: wh.callSid, answered: noStep, asked: noStep, outcome: OutcomeAsked})
+		if !ok {
+			return d
+		}
+		return f.ask(wh, d, 0, &state{attempt: 1})
 	}
 
 	idx, ok := f.index[wh.step]
@@ -97,7 +101,7 @@ func (f *Flow) serve(wh *webhook) decision {
 	if err := f.checkAge(st, wh.now); err != nil {
 		return f.fail(d, OutcomeExpired, err)
 	}
-	if d, ok = f.consume(wh, d, st); !ok {
+	if d, ok = f.consume(wh, d, st.id, st.issuedAt.Add(f.cfg.maxAge)); !ok {
 		return d
 	}
 	d.paused = st.paused

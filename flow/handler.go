@@ -13,7 +13,7 @@ import (
 )
 
 // ServeHTTP answers one Twilio webhook request: it decides, renders the
-// decision's answer, saves it for a retry, writes it and logs it. Only
+// decision's answer, writes it, saves it for a retry and logs it. Only
 // deciding changes anything; the rest read the decision.
 func (f *Flow) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if f.unusable() {
@@ -86,9 +86,9 @@ func (f *Flow) serveSigned(w http.ResponseWriter, wh *webhook, start time.Time) 
 	}()
 	d := f.decide(wh)
 	answer, buf := f.render(&d)
-	saveErr := f.saveAnswer(wh.ctx, &d, answer)
 	written = true
 	writeErr := writeAnswer(w, answer)
+	saveErr := f.saveAnswer(wh.ctx, &d, answer) // Twilio has its answer: the save costs it no wait
 	if buf != nil {
 		putRenderBuffer(buf)
 	}

@@ -140,6 +140,7 @@ func postJSON(b testBackend) Finish {
 }
 
 type fixture struct {
+	entries int // first requests sent by firstStep
 	master  *aescrypt.Cipher
 	backend *tutorialBackend
 	server  *httptest.Server

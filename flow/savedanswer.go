@@ -15,36 +15,45 @@ import (
 // A saved answer is what the store keeps for a claimed token, sealed with
 // the state key and bound to the TokenID:
 //
-//	version (1) | saved at, Unix nanoseconds (8) | requestHash (32) | the TwiML answer
+//	version (1) | flags (1) | saved at, Unix nanoseconds (8) | requestHash (32) | the TwiML answer
 //
 // The answer holds no plaintext digits (no TwiML the flow writes does), and
 // the store sees only the sealed form, so it cannot read a backend's answer
 // either.
 
-// answerVersion is the first byte of a saved answer's plaintext. Version 2
-// holds the hash of the request's signature, where version 1 held a keyed
-// hash of its contents; a version 1 answer no longer opens. It is apart
-// from answerAAD's "v1", which names the domain of the additional data and
-// has not changed.
-const answerVersion = 2
+// answerVersion is the first byte of a saved answer's plaintext. Version 3
+// adds the flags byte; version 2 held the hash of the request's signature,
+// where version 1 held a keyed hash of its contents. An older answer no
+// longer opens (it is a retry's, kept seconds). The version is apart from
+// answerAAD's "v1", which names the domain of the additional data and has
+// not changed.
+const answerVersion = 3
+
+// answerFinished is the flag of an answer that Finish gave.
+const answerFinished = 1 << 0
 
 // answerAAD is the fixed prefix of a saved answer's additional data, so it
 // can never be mistaken for a state token or a sealed field.
 const answerAAD = "encgather flow saved answer v1\x00"
 
 // answerHeader is the size of the plaintext before the TwiML.
-const answerHeader = 1 + 8 + len(requestHash{})
+const answerHeader = 1 + 1 + 8 + len(requestHash{})
 
 // maxSavedAnswer is the longest TwiML answer that can be saved for a retry.
 const maxSavedAnswer = aescrypt.MaxPlaintextSize - answerHeader
 
-// sealAnswer seals answer, for the request that claimed id, saved at now.
-func (u *singleUse) sealAnswer(id TokenID, req requestHash, now time.Time, answer []byte) []byte {
+// sealAnswer seals answer, for the request that claimed id, saved at now;
+// finished says Finish gave it.
+func (u *singleUse) sealAnswer(id TokenID, req requestHash, now time.Time, finished bool, answer []byte) []byte {
 	// The plaintext and the additional data in pooled scratch; the
 	// sealed record, which the store may keep, in its own buffer.
 	n := answerHeader + len(answer)
 	bp := getScratch(n + len(answerAAD) + len(id))
-	plain := append(*bp, answerVersion)
+	var flags byte
+	if finished {
+		flags |= answerFinished
+	}
+	plain := append(*bp, answerVersion, flags)
 	plain = binary.BigEndian.AppendUint64(plain, uint64(now.UnixNano()))
 	plain = append(plain, req[:]...)
 	plain = append(plain, answer...)
@@ -54,24 +63,25 @@ func (u *singleUse) sealAnswer(id TokenID, req requestHash, now time.Time, answe
 	return record
 }
 
-// openAnswer opens a saved answer for id and returns its TwiML if req is
-// the request that saved it and now is within the retry window of it.
-// Anything else is a replay.
-func (u *singleUse) openAnswer(record []byte, id TokenID, req requestHash, now time.Time) ([]byte, error) {
+// openAnswer opens a saved answer for id and returns its TwiML, and
+// whether Finish gave it, if req is the request that saved it and now is
+// within the retry window of it. Anything else is a replay.
+func (u *singleUse) openAnswer(record []byte, id TokenID, req requestHash, now time.Time) ([]byte, bool, error) {
 	ad := make([]byte, 0, len(answerAAD)+len(id))
 	ad = append(append(ad, answerAAD...), id[:]...)
 	plain, err := u.answers.OpenBytes(record, ad)
 	if err != nil || len(plain) < answerHeader || plain[0] != answerVersion {
-		return nil, errSavedReply
+		return nil, false, errSavedReply
 	}
-	saved := time.Unix(0, int64(binary.BigEndian.Uint64(plain[1:9])))
-	if subtle.ConstantTimeCompare(plain[9:answerHeader], req[:]) != 1 {
-		return nil, errReplayed
+	finished := plain[1]&answerFinished != 0
+	saved := time.Unix(0, int64(binary.BigEndian.Uint64(plain[2:10])))
+	if subtle.ConstantTimeCompare(plain[10:answerHeader], req[:]) != 1 {
+		return nil, false, errReplayed
 	}
 	if age := now.Sub(saved); age > u.window || age < -clockSkew {
-		return nil, errRetryLate
+		return nil, false, errRetryLate
 	}
-	return plain[answerHeader:], nil
+	return plain[answerHeader:], finished, nil
 }
 
 // requestHash identifies what a request asked, so that a retry is told

@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -43,10 +44,13 @@ func apologized(rec *httptest.ResponseRecorder) bool {
 		strings.Contains(rec.Body.String(), "<Hangup")
 }
 
-// firstStep answers the first webhook and returns the card step's action.
+// firstStep answers a first webhook and returns the card step's action.
+// Each call is a new entry into the flow (a first request answers once
+// too), told apart by a parameter of its own.
 func (fx *fixture) firstStep(t *testing.T, h http.Handler) string {
 	t.Helper()
-	rec := serve(h, testWebhook, callForm(testCallSid))
+	fx.entries++
+	rec := serve(h, testWebhook, callForm(testCallSid, "Entry", strconv.Itoa(fx.entries)))
 	if rec.Code != http.StatusOK {
 		t.Fatalf("first request: %d %s", rec.Code, rec.Body)
 	}

@@ -2,11 +2,13 @@ package flow
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"time"
 
 	"github.com/encgather/encgather/aescrypt"
+	"github.com/encgather/encgather/twiml"
 )
 
 // How a request waits for the answer to an identical request that holds
@@ -29,12 +31,13 @@ var (
 // the store before the step runs, and keeps the answer, sealed, for an
 // identical retry.
 type singleUse struct {
-	store     Store
-	answers   *aescrypt.Cipher // the state cipher: saved answers are state too
-	window    time.Duration
-	failOpen  bool
-	polls     int
-	pollEvery time.Duration
+	store         Store
+	answers       *aescrypt.Cipher // the state cipher: saved answers are state too
+	window        time.Duration
+	failOpen      bool
+	retriedFinish []twiml.Verb // nil: a retried Finish gets its saved answer
+	polls         int
+	pollEvery     time.Duration
 }
 
 func newSingleUse(states *aescrypt.Cipher, cfg *config) (*singleUse, error) {
@@ -50,12 +53,13 @@ func newSingleUse(states *aescrypt.Cipher, cfg *config) (*singleUse, error) {
 		store = m
 	}
 	return &singleUse{
-		store:     store,
-		answers:   states,
-		window:    cfg.single.retryWindow,
-		failOpen:  cfg.single.storeFailOpen,
-		polls:     defaultClaimPolls,
-		pollEvery: defaultClaimPollEvery,
+		store:         store,
+		answers:       states,
+		window:        cfg.single.retryWindow,
+		failOpen:      cfg.single.storeFailOpen,
+		retriedFinish: cfg.single.retriedFinish,
+		polls:         defaultClaimPolls,
+		pollEvery:     defaultClaimPollEvery,
 	}, nil
 }
 
@@ -70,24 +74,25 @@ type tokenUse struct {
 	storeErr error     // a store failure let through by InsecureStoreFailOpen
 }
 
-// consume claims the request's state token, opened and within its age, in
-// the store. It returns d ready for the step to run and true, or the
-// decision to answer with instead (a retry's saved answer, a replay's or a
-// store failure's apology) and false.
-func (f *Flow) consume(wh *webhook, d decision, st *state) (decision, bool) {
+// consume claims id, a token opened and within its age (or a call's
+// entry, see consumeEntry), in the store until expires, the last moment a
+// replica would answer it. It returns d ready for the step to run and
+// true, or the decision to answer with instead (a retry's saved answer, a
+// replay's or a store failure's apology) and false.
+func (f *Flow) consume(wh *webhook, d decision, id TokenID, expires time.Time) (decision, bool) {
 	u := f.single
-	d.use.id = st.id
+	d.use.id = id
 	d.use.request = hashRequest(wh)
 	d.use.now = wh.now
 	// The claim lasts as long as any replica, its clock up to clockSkew
 	// behind, would accept the token.
-	ttl := st.issuedAt.Add(f.cfg.maxAge + clockSkew).Sub(wh.now)
-	claimed, saved, err := u.store.Claim(wh.ctx, d.use.id, ttl)
+	ttl := expires.Add(clockSkew).Sub(wh.now)
+	claimed, saved, err := u.store.Claim(wh.ctx, id, ttl)
 	for i := 0; err == nil && !claimed && saved == nil && i < u.polls; i++ {
 		if !sleep(wh.ctx, u.pollEvery) {
 			break
 		}
-		claimed, saved, err = u.store.Claim(wh.ctx, d.use.id, ttl)
+		claimed, saved, err = u.store.Claim(wh.ctx, id, ttl)
 		if claimed {
 			// The store forgot the first request's claim while it ran.
 			return f.replayed(d, errTokenBusy), false
@@ -104,14 +109,38 @@ func (f *Flow) consume(wh *webhook, d decision, st *state) (decision, bool) {
 		return d, true
 	case saved == nil:
 		return f.replayed(d, errTokenBusy), false
+	case len(saved) == 0:
+		return f.replayed(d, errRetryLate), false // answered; the answer is no longer kept
 	}
-	answer, err := u.openAnswer(saved, d.use.id, d.use.request, wh.now)
+	answer, finished, err := u.openAnswer(saved, id, d.use.request, wh.now)
 	if err != nil {
 		return f.replayed(d, err), false
 	}
 	// The first answer paused or resumed the recording already.
-	d.answered, d.outcome, d.use.answer = noStep, OutcomeRetried, answer
+	d.answered, d.outcome = noStep, OutcomeRetried
+	if finished && u.retriedFinish != nil {
+		d.verbs = u.retriedFinish
+		return d, false
+	}
+	d.use.answer = answer
 	return d, false
+}
+
+// entryDomain separates the TokenID of a call's entry from any other.
+const entryDomain = "encgather flow entry v1\x00"
+
+// consumeEntry makes a call's first request (it has no token) answer once
+// too: it is claimed under a TokenID made from the request's own hash,
+// which covers its signature, so Twilio's retry of it gets the first
+// answer again and a later copy the apology, without asking anything or
+// pausing the recording. A deliberate new entry in the same call (a Studio
+// flow that loops back with its own query parameters) is signed
+// differently and starts afresh. The claim lasts the flow's maximum age.
+func (f *Flow) consumeEntry(wh *webhook, d decision) (decision, bool) {
+	req := hashRequest(wh)
+	buf := make([]byte, 0, len(entryDomain)+len(req))
+	sum := sha256.Sum256(append(append(buf, entryDomain...), req[:]...))
+	return f.consume(wh, d, TokenID(sum[:len(TokenID{})]), wh.now.Add(f.cfg.maxAge))
 }
 
 // replayed completes d as a refused reuse of a token. It answers no step
@@ -124,21 +153,33 @@ func (f *Flow) replayed(d decision, err error) decision {
 }
 
 // saveAnswer keeps answer, sealed, for the token the request claimed, so
-// that an identical retry gets it again. The store bounds its own time; the
-// request's cancellation is ignored, since a caller that went away is the
-// one most likely to retry.
+// that an identical retry gets it again within the retry window. It runs
+// after the answer is written (a retry that comes first waits for it, as
+// for a request still running); the request's cancellation is ignored,
+// since a caller that went away is the one most likely to retry. A failed
+// save leaves the token claimed: a later retry gets the apology, never a
+// second run.
 func (f *Flow) saveAnswer(ctx context.Context, d *decision, answer []byte) error {
-	if !d.use.claimed {
+	if !d.use.claimed || f.single.window == 0 {
 		return nil
 	}
 	if len(answer) > maxSavedAnswer {
 		return errSavedSize
 	}
-	record := f.single.sealAnswer(d.use.id, d.use.request, d.use.now, answer)
-	if err := f.single.store.Save(context.WithoutCancel(ctx), d.use.id, record); err != nil {
+	record := f.single.sealAnswer(d.use.id, d.use.request, d.use.now, d.finished(), answer)
+	if err := f.single.store.Save(context.WithoutCancel(ctx), d.use.id, record, f.single.window); err != nil {
 		return fmt.Errorf("%w: save: %w", errStore, err)
 	}
 	return nil
+}
+
+// finished reports whether d's answer came from Finish.
+func (d *decision) finished() bool {
+	switch d.outcome {
+	case OutcomeFinished, OutcomeDeclined, OutcomeFinishFailed:
+		return true
+	}
+	return false
 }
 
 // DefaultRetryWindow is how long after a request is answered an identical
@@ -181,6 +222,24 @@ func WithRetryWindow(d time.Duration) Option {
 	})
 }
 
+// WithRetriedFinishAnswer makes an identical retry of the request that
+// ran Finish get verbs instead of Finish's answer again. By default a
+// retry inside the window gets the saved answer byte for byte: Twilio
+// retries a webhook whose answer it did not get, and the caller must hear
+// the same thing. The cost is that whoever holds a copy of that request
+// (it carries Twilio's signature, so it was captured between Twilio and
+// the service) also gets what Finish said, an account or a balance, until
+// the window ends; these verbs (a neutral "Thank you, goodbye") close that
+// at the price of a caller whose answer was lost hearing them instead.
+// A <Hangup> is added if the verbs do not end the call.
+func WithRetriedFinishAnswer(verbs ...twiml.Verb) Option {
+	return flowOption(func(c *config) error {
+		v, err := endingVerbs("retried finish answer", verbs)
+		c.single.retriedFinish = v
+		return err
+	})
+}
+
 // InsecureStoreFailOpen makes a flow run a step even when the single-use
 // store cannot say whether the step's token was used before (the store is
 // unreachable, slow past its timeout, or full), logging a warning. A replay
@@ -195,7 +254,8 @@ type singleUseConfig struct {
 	store          Store         // nil: a MemoryStore of the Flow's own
 	retryWindow    time.Duration // see WithRetryWindow
 	retryWindowSet bool
-	storeFailOpen  bool // run a step even when the store failed
+	storeFailOpen  bool         // run a step even when the store failed
+	retriedFinish  []twiml.Verb // nil: a retried Finish gets its saved answer
 }
 
 // checkRetryWindow refuses a retry window longer than the maximum age, and

@@ -63,7 +63,7 @@ type nopStore struct{}
 func (nopStore) Claim(context.Context, TokenID, time.Duration) (bool, []byte, error) {
 	return true, nil, nil
 }
-func (nopStore) Save(context.Context, TokenID, []byte) error { return nil }
+func (nopStore) Save(context.Context, TokenID, []byte, time.Duration) error { return nil }
 
 // BenchmarkStep is one full step in-process: a signed POST with Digits and
 // a fresh token, whose signature is checked, state opened and claimed,
@@ -137,6 +137,6 @@ func BenchmarkSingleUseWork(b *testing.B) {
 	now := time.Now()
 	b.ReportAllocs()
 	for b.Loop() {
-		_ = u.sealAnswer(TokenID{1}, hashRequest(wh), now, answer)
+		_ = u.sealAnswer(TokenID{1}, hashRequest(wh), now, false, answer)
 	}
 }

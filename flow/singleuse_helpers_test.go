@@ -110,14 +110,14 @@ func (s *spyStore) Claim(ctx context.Context, id TokenID, ttl time.Duration) (bo
 	return s.Store.Claim(ctx, id, ttl)
 }
 
-func (s *spyStore) Save(ctx context.Context, id TokenID, record []byte) error {
+func (s *spyStore) Save(ctx context.Context, id TokenID, record []byte, keep time.Duration) error {
 	if err := s.saveErr.Load(); err != nil {
 		return *err
 	}
 	s.mu.Lock()
 	s.saved = append(s.saved, bytes.Clone(record))
 	s.mu.Unlock()
-	return s.Store.Save(ctx, id, record)
+	return s.Store.Save(ctx, id, record, keep)
 }
 
 // blockingBackend is the tutorial's backend held at each request until

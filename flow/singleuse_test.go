@@ -2,17 +2,22 @@ package flow
 
 import (
 	"bytes"
+	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/encgather/encgather/aescrypt"
 	"github.com/encgather/encgather/flow/flowtest"
+	"github.com/encgather/encgather/twiml"
 
 	"github.com/encgather/encgather/internal/twiliosig"
 )
@@ -266,12 +271,12 @@ func TestStoreFailures(t *testing.T) {
 // forgets, and the flow fails closed.
 func TestStoreFull(t *testing.T) {
 	fx := newFixture(t)
-	store, err := NewMemoryStore(1)
+	store, err := NewMemoryStore(2)
 	if err != nil {
 		t.Fatal(err)
 	}
 	f := fx.newFlow(t, testBackend{URL: fx.server.URL}, WithStore(store))
-	action := pinAction(t, fx, f) // the card step holds the one entry
+	action := pinAction(t, fx, f) // the call's entry and the card step hold the two entries
 	if rec := serve(f, action, callForm(testCallSid, "Digits", "4321")); !apologized(rec) {
 		t.Errorf("full store: %s, want the apology", rec.Body)
 	}
@@ -352,7 +357,7 @@ func TestSavedAnswer(t *testing.T) {
 	req := hashContents(testWebhook+"?step=getPin", []twiliosig.Param{{Name: "Digits", Value: "4321"}})
 	otherReq := hashContents(testWebhook+"?step=getPin", []twiliosig.Param{{Name: "Digits", Value: "4322"}})
 	answer := []byte("<Response><Say>Thank you. Your account number is AC12345678</Say></Response>")
-	record := u.sealAnswer(id, req, now, answer)
+	record := u.sealAnswer(id, req, now, false, answer)
 	if bytes.Contains(record, []byte("AC12345678")) || bytes.Contains(record, []byte("Thank")) {
 		t.Fatal("saved answer is readable")
 	}
@@ -375,7 +380,7 @@ func TestSavedAnswer(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := u.openAnswer(tt.record, tt.id, tt.req, tt.at)
+			got, _, err := u.openAnswer(tt.record, tt.id, tt.req, tt.at)
 			if !errors.Is(err, tt.wantErr) {
 				t.Fatalf("openAnswer error = %v, want %v", err, tt.wantErr)
 			}
@@ -451,5 +456,161 @@ func TestSingleUseWithoutSignatures(t *testing.T) {
 	}
 	if rec := resend(f, card, func(f url.Values) { f.Set("Digits", "9999") }); !apologized(rec) {
 		t.Errorf("changed request answered %d %s, want the apology", rec.Code, rec.Body)
+	}
+}
+
+// TestEntryAnswersOnce: a call's first request carries no token, and
+// answers once too. Twilio's retry of it inside the window gets the first
+// answer byte for byte; an identical copy after the window gets the
+// apology and leaves the recording alone (it used to ask again and pause
+// the recording every time); a new entry with parameters of its own (a
+// Studio flow looping back into this one) starts afresh.
+func TestEntryAnswersOnce(t *testing.T) {
+	fx := newFixture(t)
+	p := &fakePauser{}
+	clock := &testClock{}
+	var logs logBuffer
+	f := fx.newFlow(t, testBackend{URL: fx.server.URL}, WithClock(clock.now), WithRecordingPause(p), WithLogger(logs.logger()))
+	entry := callForm(testCallSid, "AccountSid", pauserAccount, "lang", "en")
+	first := serve(f, testWebhook, entry)
+	if _, err := flowtest.GatherAction(testWebhook, first.Body.Bytes()); err != nil {
+		t.Fatalf("first entry: %v", err)
+	}
+
+	retry := serve(f, testWebhook, entry)
+	if !bytes.Equal(retry.Body.Bytes(), first.Body.Bytes()) || logs.count(`"outcome":"retried"`) != 1 {
+		t.Errorf("a retry inside the window got %s, want the first answer again, logged retried", retry.Body)
+	}
+
+	again := callForm(testCallSid, "AccountSid", pauserAccount, "lang", "es")
+	fresh := serve(f, testWebhook, again)
+	action, err := flowtest.GatherAction(testWebhook, fresh.Body.Bytes())
+	if err != nil || bytes.Equal(fresh.Body.Bytes(), first.Body.Bytes()) {
+		t.Fatalf("a new entry with its own parameters: %v %s, want a new first step", err, fresh.Body)
+	}
+	if rec := serve(f, action, callForm(testCallSid, "AccountSid", pauserAccount, "Digits", "1234")); !strings.Contains(rec.Body.String(), sayPin) {
+		t.Errorf("the new entry's token did not work: %s", rec.Body)
+	}
+
+	clock.advance(DefaultRetryWindow + time.Second)
+	if late := serve(f, testWebhook, entry); !apologized(late) {
+		t.Errorf("an identical entry after the window got %s, want the apology", late.Body)
+	}
+	if n := logs.count(`"level":"WARN"`, `"outcome":"replayed"`); n != 1 {
+		t.Errorf("%d replayed warnings, want 1:\n%s", n, logs.String())
+	}
+	if got := p.calls(); !slices.Equal(got, []string{"pause", "pause"}) {
+		t.Errorf("pauser calls %q, want one pause per real entry", got)
+	}
+}
+
+// TestRetriedFinishAnswer: by default an identical retry of the request
+// that ran Finish gets Finish's answer again; WithRetriedFinishAnswer
+// gives it neutral verbs instead, and Finish still runs once.
+func TestRetriedFinishAnswer(t *testing.T) {
+	const neutral = "Thank you for calling. Goodbye."
+	for _, withNeutral := range []bool{false, true} {
+		t.Run(fmt.Sprintf("neutral=%v", withNeutral), func(t *testing.T) {
+			fx := newFixture(t)
+			var opts []Option
+			if withNeutral {
+				opts = append(opts, WithRetriedFinishAnswer(twiml.Say{Text: neutral}))
+			}
+			f := fx.newFlow(t, testBackend{URL: fx.server.URL}, opts...)
+			call := capturedCall(t, fx, f)
+			rec := resend(f, call.Requests[3], nil)
+			want := saySuccess
+			if withNeutral {
+				want = neutral
+			}
+			if !strings.Contains(rec.Body.String(), want) || !strings.Contains(rec.Body.String(), "<Hangup") {
+				t.Errorf("retried finish answered %s, want %q and a hang-up", rec.Body, want)
+			}
+			if withNeutral && strings.Contains(rec.Body.String(), "AC12345678") {
+				t.Errorf("the neutral answer holds the account: %s", rec.Body)
+			}
+			if n := fx.backendHits(); n != 1 {
+				t.Errorf("backend called %d times, want 1", n)
+			}
+		})
+	}
+	fx := newFixture(t)
+	if _, err := New(fx.master, testAuthToken, tutorialSteps(), postJSON(testBackend{URL: fx.server.URL}),
+		WithPublicURL(testPublicURL), WithRetriedFinishAnswer(twiml.Say{})); !errors.Is(err, ErrDefinition) {
+		t.Errorf("an empty Say as the retried answer: %v, want ErrDefinition", err)
+	}
+}
+
+// orderStore records, beside a ResponseWriter, whether the answer was
+// written when Save ran.
+type orderStore struct {
+	Store
+	written *atomic.Bool
+	saves   atomic.Int32
+	early   atomic.Int32 // saves that ran before the answer was written
+}
+
+func (s *orderStore) Save(ctx context.Context, id TokenID, record []byte, keep time.Duration) error {
+	s.saves.Add(1)
+	if !s.written.Load() {
+		s.early.Add(1)
+	}
+	return s.Store.Save(ctx, id, record, keep)
+}
+
+// writeWatcher marks when the answer is written.
+type writeWatcher struct {
+	http.ResponseWriter
+	written *atomic.Bool
+}
+
+func (w writeWatcher) Write(b []byte) (int, error) {
+	n, err := w.ResponseWriter.Write(b)
+	w.written.Store(true)
+	return n, err
+}
+
+// TestSaveAfterWrite: a step's answer is written before it is saved, so
+// Twilio waits for one store round trip, not two; a save that fails is
+// logged, and leaves the token claimed: a later identical retry gets the
+// apology, never a second run.
+func TestSaveAfterWrite(t *testing.T) {
+	fx := newFixture(t)
+	var written atomic.Bool
+	mem, err := NewMemoryStore(100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	store := &orderStore{Store: mem, written: &written}
+	f := fx.newFlow(t, testBackend{URL: fx.server.URL}, WithStore(store))
+	watched := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		written.Store(false)
+		f.ServeHTTP(writeWatcher{w, &written}, r)
+	})
+	if call := fx.caller(watched).Call("1234", "4321"); call.LastSaid() != saySuccess {
+		t.Fatalf("call failed:\n%s", call.Transcript())
+	}
+	if store.saves.Load() != 3 || store.early.Load() != 0 {
+		t.Errorf("%d saves, %d before the answer was written; want 3, none early", store.saves.Load(), store.early.Load())
+	}
+
+	spy := newSpyStore(t)
+	saveErr := errors.New("store down")
+	spy.saveErr.Store(&saveErr)
+	var logs logBuffer
+	g := fx.newFlow(t, testBackend{URL: fx.server.URL}, WithStore(spy), WithLogger(logs.logger()))
+	g.single.polls, g.single.pollEvery = 1, time.Millisecond
+	call := fx.caller(g).Call("1234", "4321")
+	if call.LastSaid() != saySuccess {
+		t.Fatalf("a failed save changed the answer:\n%s", call.Transcript())
+	}
+	if logs.count(`"level":"WARN"`, "store down") != 3 {
+		t.Errorf("want a warning per failed save:\n%s", logs.String())
+	}
+	if rec := resend(g, call.Requests[2], nil); !apologized(rec) {
+		t.Errorf("a retry after a failed save got %s, want the apology", rec.Body)
+	}
+	if n := fx.backendHits(); n != 2 {
+		t.Errorf("backend called %d times, want once per call", n)
 	}
 }

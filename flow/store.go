@@ -14,17 +14,34 @@ import (
 //
 // A Store keeps only what the flow hands it: a TokenID (the token's
 // authentication tag, never the token) and a record the flow has already
-// sealed. It never
-// sees digits, tokens or readable backend answers. MemoryStore serves one
-// replica; the redisstore package shares one Redis between replicas.
+// sealed. It never sees digits, tokens or readable backend answers.
+// MemoryStore serves one replica; the redisstore package shares one Redis
+// between replicas.
+//
+// A claim and its record live for different times: the claim as long as
+// the token could be answered (a few dozen bytes), the record only for
+// the retry window (it holds the whole answer).
 type Store interface {
-	// Claim records id as answered for ttl. It reports claimed=true when id
-	// was new. Otherwise it returns the record Save stored for id (nil while
-	// the first request is still running).
+	// Claim records id as answered until ttl has passed. It reports
+	// claimed=true when id was new. Otherwise it returns the record Save
+	// stored for id: nil while the first request is still running (nothing
+	// saved yet), and an empty, non-nil record once the record's keep time
+	// has passed (answered; its answer is no longer kept).
 	Claim(ctx context.Context, id TokenID, ttl time.Duration) (claimed bool, record []byte, err error)
 	// Save stores the record (already sealed by the flow; opaque to the
-	// store) for a claimed id, keeping the expiry Claim set.
-	Save(ctx context.Context, id TokenID, record []byte) error
+	// store) for a claimed id, for Claim to return until keep has passed,
+	// leaving the claim's own expiry as Claim set it.
+	Save(ctx context.Context, id TokenID, record []byte, keep time.Duration) error
+}
+
+// ReadyStore is a Store that can say whether it is ready to answer: the
+// Redis store pings its server. A flow with WithReadinessCheck asks it
+// before a call's first question, and a service's readiness probe may
+// too.
+type ReadyStore interface {
+	Store
+	// Ready returns nil when the store can answer claims now.
+	Ready(ctx context.Context) error
 }
 
 // TokenID identifies a state token in a store: the GCM tag that ends the
@@ -53,41 +70,68 @@ var errStoreTTL = errors.New("flow: single-use store claim needs a positive ttl"
 // and are lost when it exits. It is safe for concurrent use.
 //
 // It is bounded in time and in size. A claim is dropped once its ttl has
-// passed; at most maxEntries unexpired claims are held at once, and when
-// all are in use Claim fails with ErrStoreFull rather than evict one, since
-// evicting an unexpired claim would reopen its token to replay. Size it for
-// the steps answered within one ttl: with the default 15-minute maximum age,
-// 10 calls a second of 3 steps each need 27,000 entries. Each entry costs
-// about 150 bytes plus the largest record saved in it; memory grows as
-// entries are first used and is reused after they expire.
+// passed, and its record once its keep time has; at most maxEntries
+// unexpired claims are held at once, and when all are in use Claim fails
+// with ErrStoreFull rather than evict one, since evicting an unexpired
+// claim would reopen its token to replay. Size it for the claims made
+// within one token's life (see DefaultMemoryStoreEntries). A bare claim
+// costs about 150 bytes; a record about its own size while it is kept
+// (about 1 KB for an AES flow's answer, more with a post-quantum Sealer).
 type MemoryStore struct {
 	mu       sync.Mutex
 	max      int
 	slots    int // entries made so far: in index or in free
 	index    map[TokenID]*memSlot
-	free     []*memSlot // entries no longer in use, kept with their record's room
-	byExpiry expiryHeap
+	free     []*memSlot // entries no longer in use
+	byExpiry claimHeap  // every claim, soonest expiry first
+	byRecord recordHeap // every kept record, soonest expiry first
 	now      func() time.Time
+	dropped  int // records dropped at their keep time, for tests
 }
 
-// memSlot is one claim: its id, when it expires and the record saved for it
-// (empty while the first request runs). The record's capacity is reused by
-// the next claim to take the slot.
+// memSlot is one claim: its id, when it expires, and the record saved for
+// it until recordExpires. Its heap positions let a claim that expires
+// take its record out of byRecord.
 type memSlot struct {
-	id      TokenID
-	expires time.Time
-	record  []byte
+	id            TokenID
+	expires       time.Time
+	record        []byte
+	saved         bool // Save ran: an empty record then means "no longer kept"
+	recordExpires time.Time
+	claimAt       int // position in byExpiry
+	recordAt      int // position in byRecord, or -1
 }
 
-// expiryHeap orders claims by expiry, soonest first, for container/heap,
-// so that expired claims are found without scanning.
-type expiryHeap []*memSlot
+// claimHeap orders claims by expiry for container/heap.
+type claimHeap []*memSlot
 
-func (h expiryHeap) Len() int           { return len(h) }
-func (h expiryHeap) Less(i, j int) bool { return h[i].expires.Before(h[j].expires) }
-func (h expiryHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
-func (h *expiryHeap) Push(x any)        { *h = append(*h, x.(*memSlot)) }
-func (h *expiryHeap) Pop() any {
+func (h claimHeap) Len() int           { return len(h) }
+func (h claimHeap) Less(i, j int) bool { return h[i].expires.Before(h[j].expires) }
+func (h claimHeap) Swap(i, j int) {
+	h[i], h[j] = h[j], h[i]
+	h[i].claimAt, h[j].claimAt = i, j
+}
+func (h *claimHeap) Push(x any) { s := x.(*memSlot); s.claimAt = len(*h); *h = append(*h, s) }
+func (h *claimHeap) Pop() any   { return popSlot((*[]*memSlot)(h)) }
+
+// recordHeap orders kept records by their keep time for container/heap.
+type recordHeap []*memSlot
+
+func (h recordHeap) Len() int           { return len(h) }
+func (h recordHeap) Less(i, j int) bool { return h[i].recordExpires.Before(h[j].recordExpires) }
+func (h recordHeap) Swap(i, j int) {
+	h[i], h[j] = h[j], h[i]
+	h[i].recordAt, h[j].recordAt = i, j
+}
+func (h *recordHeap) Push(x any) { s := x.(*memSlot); s.recordAt = len(*h); *h = append(*h, s) }
+func (h *recordHeap) Pop() any {
+	s := popSlot((*[]*memSlot)(h))
+	s.recordAt = -1
+	return s
+}
+
+// popSlot removes the last slot of a heap's slice, as heap.Pop needs.
+func popSlot(h *[]*memSlot) *memSlot {
 	old := *h
 	s := old[len(old)-1]
 	old[len(old)-1] = nil
@@ -97,6 +141,9 @@ func (h *expiryHeap) Pop() any {
 
 // errMemoryStoreSize reports a NewMemoryStore bound that holds nothing.
 var errMemoryStoreSize = errors.New("flow: memory store needs at least one entry")
+
+// errStoreKeep reports a Save whose keep is not positive.
+var errStoreKeep = errors.New("flow: single-use store save needs a positive keep time")
 
 // NewMemoryStore returns an empty MemoryStore holding at most maxEntries
 // unexpired claims.
@@ -108,8 +155,9 @@ func NewMemoryStore(maxEntries int) (*MemoryStore, error) {
 }
 
 // Claim records id as answered for ttl. It reports claimed=true when id was
-// new. Otherwise it returns a copy of the record Save stored for id, or nil
-// while the first request is still running. It fails with ErrStoreFull when
+// new. Otherwise it returns a copy of the record Save stored for id, nil
+// while the first request is still running, or an empty record once the
+// record's keep time has passed. It fails with ErrStoreFull when
 // maxEntries claims are unexpired.
 func (m *MemoryStore) Claim(ctx context.Context, id TokenID, ttl time.Duration) (bool, []byte, error) {
 	if ttl <= 0 {
@@ -123,33 +171,46 @@ func (m *MemoryStore) Claim(ctx context.Context, id TokenID, ttl time.Duration) 
 	now := m.now()
 	m.expire(now)
 	if s, ok := m.index[id]; ok {
-		return false, cloneRecord(s.record), nil
+		if s.saved && len(s.record) == 0 {
+			return false, []byte{}, nil
+		}
+		return false, bytes.Clone(s.record), nil
 	}
 	s := m.take()
 	if s == nil {
 		return false, nil, ErrStoreFull
 	}
-	s.id, s.expires, s.record = id, now.Add(ttl), s.record[:0]
+	*s = memSlot{id: id, expires: now.Add(ttl), recordAt: -1}
 	m.index[id] = s
 	heap.Push(&m.byExpiry, s)
 	return true, nil, nil
 }
 
-// Save stores a copy of record for a claimed id, keeping the expiry Claim
-// set. It fails with ErrNotClaimed when id has no unexpired claim. An empty
-// record reads back as nil, like a request still running.
-func (m *MemoryStore) Save(ctx context.Context, id TokenID, record []byte) error {
+// Save stores a copy of record for a claimed id, for Claim to return
+// until keep has passed, keeping the claim's expiry. It fails with
+// ErrNotClaimed when id has no unexpired claim.
+func (m *MemoryStore) Save(ctx context.Context, id TokenID, record []byte, keep time.Duration) error {
+	if keep <= 0 {
+		return errStoreKeep
+	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.expire(m.now())
+	now := m.now()
+	m.expire(now)
 	s, ok := m.index[id]
 	if !ok {
 		return ErrNotClaimed
 	}
 	s.record = append(s.record[:0], record...)
+	s.saved, s.recordExpires = true, now.Add(keep)
+	if s.recordAt >= 0 {
+		heap.Fix(&m.byRecord, s.recordAt)
+	} else {
+		heap.Push(&m.byRecord, s)
+	}
 	return nil
 }
 
@@ -159,14 +220,6 @@ func (m *MemoryStore) Len() int {
 	defer m.mu.Unlock()
 	m.expire(m.now())
 	return len(m.index)
-}
-
-// cloneRecord copies a saved record for a caller, or returns nil for none.
-func cloneRecord(r []byte) []byte {
-	if len(r) == 0 {
-		return nil
-	}
-	return bytes.Clone(r)
 }
 
 // take returns a free entry, making one while fewer than max exist, or nil.
@@ -183,11 +236,20 @@ func (m *MemoryStore) take() *memSlot {
 	return new(memSlot)
 }
 
-// expire drops every claim whose expiry is not after now.
+// expire drops every record whose keep time is not after now, then every
+// claim whose expiry is not, with its record if still kept.
 func (m *MemoryStore) expire(now time.Time) {
+	for len(m.byRecord) > 0 && !m.byRecord[0].recordExpires.After(now) {
+		s := heap.Pop(&m.byRecord).(*memSlot)
+		s.record = nil // the bulk of the memory: given back now
+	}
 	for len(m.byExpiry) > 0 && !m.byExpiry[0].expires.After(now) {
 		s := heap.Pop(&m.byExpiry).(*memSlot)
+		if s.recordAt >= 0 {
+			heap.Remove(&m.byRecord, s.recordAt)
+		}
 		delete(m.index, s.id)
+		*s = memSlot{recordAt: -1}
 		m.free = append(m.free, s)
 	}
 }

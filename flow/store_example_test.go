@@ -29,7 +29,7 @@ func ExampleMemoryStore() {
 
 	claimed, _, err := store.Claim(ctx, id, 15*time.Minute)
 	fmt.Println("first request claims:", claimed, err)
-	if err := store.Save(ctx, id, []byte("sealed answer")); err != nil {
+	if err := store.Save(ctx, id, []byte("sealed answer"), 15*time.Second); err != nil {
 		log.Fatal(err)
 	}
 	claimed, record, err := store.Claim(ctx, id, 15*time.Minute)

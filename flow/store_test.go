@@ -44,9 +44,11 @@ type storeOp struct {
 	id      uint64        // testID(id)
 	advance time.Duration // clock moved before the call
 	record  string        // Save's record
+	keep    time.Duration // Save's keep time; zero means an hour
 	// Claim's answer; Save's and Claim's error.
 	wantClaimed bool
 	wantRecord  string
+	wantGone    bool // Claim answers an empty, non-nil record: saved, no longer kept
 	wantErr     error
 }
 
@@ -56,6 +58,10 @@ func claimOp(id uint64, wantClaimed bool, wantRecord string) storeOp {
 
 func saveOp(id uint64, record string) storeOp {
 	return storeOp{id: id, record: record}
+}
+
+func goneOp(id uint64, advance time.Duration) storeOp {
+	return storeOp{claim: true, id: id, advance: advance, wantGone: true}
 }
 
 func TestMemoryStore(t *testing.T) {
@@ -77,8 +83,18 @@ func TestMemoryStore(t *testing.T) {
 		{name: "ids are independent", max: 4, ops: []storeOp{
 			claimOp(1, true, ""), saveOp(1, "sealed-1"), claimOp(2, true, ""), claimOp(1, false, "sealed-1"), claimOp(2, false, ""),
 		}},
-		{name: "empty record reads as nil", max: 4, ops: []storeOp{
-			claimOp(1, true, ""), saveOp(1, ""), claimOp(1, false, ""),
+		{name: "empty record reads as saved, not kept", max: 4, ops: []storeOp{
+			claimOp(1, true, ""), saveOp(1, ""), goneOp(1, 0),
+		}},
+		{name: "record kept until its keep time", max: 4, ops: []storeOp{
+			claimOp(1, true, ""), {id: 1, record: "r", keep: time.Second},
+			{claim: true, id: 1, advance: time.Second - time.Nanosecond, wantRecord: "r"},
+			goneOp(1, time.Nanosecond), goneOp(1, ttl-time.Second-time.Nanosecond),
+			{claim: true, id: 1, advance: time.Nanosecond, wantClaimed: true},
+		}},
+		{name: "claim outlives a later save's keep", max: 4, ops: []storeOp{
+			claimOp(1, true, ""), {id: 1, record: "a", keep: time.Minute}, {id: 1, record: "b", keep: time.Second},
+			goneOp(1, time.Second),
 		}},
 		{name: "later save replaces record", max: 4, ops: []storeOp{
 			claimOp(1, true, ""), saveOp(1, "a longer first record"), saveOp(1, "short"), claimOp(1, false, "short"),
@@ -123,7 +139,11 @@ func TestMemoryStore(t *testing.T) {
 			for n, op := range tt.ops {
 				clock.advance(op.advance)
 				if !op.claim {
-					err := m.Save(t.Context(), testID(op.id), []byte(op.record))
+					keep := op.keep
+					if keep == 0 {
+						keep = time.Hour
+					}
+					err := m.Save(t.Context(), testID(op.id), []byte(op.record), keep)
 					if !errors.Is(err, op.wantErr) {
 						t.Fatalf("op %d: Save(%d) error = %v, want %v", n, op.id, err, op.wantErr)
 					}
@@ -132,6 +152,12 @@ func TestMemoryStore(t *testing.T) {
 				claimed, record, err := m.Claim(t.Context(), testID(op.id), ttl)
 				if !errors.Is(err, op.wantErr) {
 					t.Fatalf("op %d: Claim(%d) error = %v, want %v", n, op.id, err, op.wantErr)
+				}
+				if op.wantGone {
+					if claimed || record == nil || len(record) != 0 {
+						t.Fatalf("op %d: Claim(%d) = %v, %q (nil %v); want saved, not kept", n, op.id, claimed, record, record == nil)
+					}
+					continue
 				}
 				if claimed != op.wantClaimed || string(record) != op.wantRecord || (op.wantRecord == "") != (record == nil) {
 					t.Fatalf("op %d: Claim(%d) = %v, %q; want %v, %q", n, op.id, claimed, record, op.wantClaimed, op.wantRecord)
@@ -155,7 +181,8 @@ func TestMemoryStoreRejects(t *testing.T) {
 		{name: "canceled claim", want: context.Canceled,
 			call: func() error { _, _, err := m.Claim(canceled, testID(1), time.Second); return err }},
 		{name: "canceled save", want: context.Canceled,
-			call: func() error { return m.Save(canceled, testID(1), []byte("r")) }},
+			call: func() error { return m.Save(canceled, testID(1), []byte("r"), time.Second) }},
+		{name: "zero keep", call: func() error { return m.Save(t.Context(), testID(1), []byte("r"), 0) }},
 		{name: "zero entries", call: func() error { _, err := NewMemoryStore(0); return err }},
 		{name: "negative entries", call: func() error { _, err := NewMemoryStore(-1); return err }},
 	}
@@ -181,7 +208,7 @@ func TestMemoryStoreCopies(t *testing.T) {
 		t.Fatal(err)
 	}
 	rec := []byte("sealed")
-	if err := m.Save(t.Context(), id, rec); err != nil {
+	if err := m.Save(t.Context(), id, rec, time.Hour); err != nil {
 		t.Fatal(err)
 	}
 	rec[0] = 'X'
@@ -225,7 +252,7 @@ func TestMemoryStoreExpiryOrder(t *testing.T) {
 					t.Fatalf("at %dms: Len() = %d, want %d", step, got, live)
 				}
 				for i := range n {
-					err := m.Save(t.Context(), testID(uint64(i)), []byte("r"))
+					err := m.Save(t.Context(), testID(uint64(i)), []byte("r"), time.Hour)
 					if want := expires[i].After(clock.t); want != (err == nil) {
 						t.Fatalf("at %dms: Save(%d) error = %v, claim live = %v", step, i, err, want)
 					}
@@ -269,7 +296,7 @@ func TestMemoryStoreConcurrentClaims(t *testing.T) {
 							errs <- err
 						case claimed:
 							wins[i].Add(1)
-							if err := m.Save(t.Context(), id, want); err != nil {
+							if err := m.Save(t.Context(), id, want, time.Hour); err != nil {
 								errs <- err
 							}
 						case record != nil && !bytes.Equal(record, want):
@@ -309,7 +336,7 @@ func BenchmarkMemoryStoreClaimSave(b *testing.B) {
 		if claimed, _, err := m.Claim(ctx, id, ttl); !claimed || err != nil {
 			b.Fatalf("Claim = %v, %v", claimed, err)
 		}
-		if err := m.Save(ctx, id, record); err != nil {
+		if err := m.Save(ctx, id, record, time.Hour); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -331,7 +358,7 @@ func BenchmarkMemoryStoreReplay(b *testing.B) {
 	if _, _, err := m.Claim(ctx, id, time.Minute); err != nil {
 		b.Fatal(err)
 	}
-	if err := m.Save(ctx, id, bytes.Repeat([]byte{0xA5}, 512)); err != nil {
+	if err := m.Save(ctx, id, bytes.Repeat([]byte{0xA5}, 512), time.Hour); err != nil {
 		b.Fatal(err)
 	}
 	b.ReportAllocs()
