@@ -84,3 +84,48 @@ func TestPublicURLErrorsHideThePassword(t *testing.T) {
 		}
 	}
 }
+
+// TestPrefixStrippedByProxyOrInProcess: Twilio calls
+// https://ivr.example.com/ivr/voice/verify in both cases. Behind a proxy
+// that strips /ivr, the server sees /voice/verify and the public URL
+// carries /ivr; with http.StripPrefix("/ivr", …) inside the server, the
+// request line still says /ivr/voice/verify and the public URL has no
+// path. Either way the signature checks, and the other setting refuses.
+func TestPrefixStrippedByProxyOrInProcess(t *testing.T) {
+	const twilioCalls = "https://ivr.example.com/ivr/voice/verify"
+	tests := []struct {
+		name     string
+		public   string
+		mount    func(f *Flow) http.Handler
+		path     string // the request line's path, as the server sees it
+		wantCode int
+	}{
+		{"proxy strips, public URL has the prefix", "https://ivr.example.com/ivr",
+			func(f *Flow) http.Handler { return f }, "/voice/verify", http.StatusOK},
+		{"StripPrefix in process, public URL without it", "https://ivr.example.com",
+			func(f *Flow) http.Handler { return http.StripPrefix("/ivr", f) }, "/ivr/voice/verify", http.StatusOK},
+		{"StripPrefix in process, prefix written twice", "https://ivr.example.com/ivr",
+			func(f *Flow) http.Handler { return http.StripPrefix("/ivr", f) }, "/ivr/voice/verify", http.StatusForbidden},
+		{"proxy strips, prefix left out", "https://ivr.example.com",
+			func(f *Flow) http.Handler { return f }, "/voice/verify", http.StatusForbidden},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fx := newFixture(t)
+			f, err := New(fx.master, testAuthToken, tutorialSteps(), postJSON(testBackend{URL: fx.server.URL}),
+				WithPublicURL(tt.public), WithLogger(slog.New(slog.DiscardHandler)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			form := callForm(testCallSid)
+			req := httptest.NewRequest(http.MethodPost, tt.path, strings.NewReader(form.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.Header.Set(signatureHeader, twiliosig.Sign(testAuthToken, twilioCalls, form))
+			rec := httptest.NewRecorder()
+			tt.mount(f).ServeHTTP(rec, req)
+			if rec.Code != tt.wantCode {
+				t.Errorf("status %d, want %d", rec.Code, tt.wantCode)
+			}
+		})
+	}
+}

@@ -339,9 +339,20 @@ func defaultSigConfig() sigConfig {
 
 // WithPublicURL sets the base URL Twilio calls, such as
 // "https://ivr.example.com". Signatures are checked against it joined with
-// the request's path and query, so it must be what Twilio has configured,
-// not what the server sees behind a proxy. A path, if any, is the prefix a
-// proxy strips before the request reaches the service.
+// the path and query of the request as it reached this server, so it must
+// be what Twilio has configured, not what the server sees behind a proxy.
+//
+// Its path, if any, is only what a proxy in front strips before the
+// request reaches this server. The two ways a prefix "/ivr" disappears
+// differ:
+//
+//   - A proxy strips it (Twilio calls https://ivr.example.com/ivr/verify,
+//     the server sees /verify): WithPublicURL("https://ivr.example.com/ivr").
+//   - http.StripPrefix strips it inside this server (the server sees
+//     /ivr/verify, and StripPrefix hands /verify to the flow): the flow
+//     reads the path as the request line carried it, before StripPrefix,
+//     so WithPublicURL("https://ivr.example.com"), without /ivr; adding it
+//     would check https://ivr.example.com/ivr/ivr/verify.
 //
 // The URL is signed as written, as Twilio signs it: a port that is not the
 // default, percent escapes in the path ("/my%20ivr") and the credentials

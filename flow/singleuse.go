@@ -25,6 +25,7 @@ var (
 	errSavedReply = errors.New("flow: saved answer does not open")
 	errStore      = errors.New("flow: single-use store failed")
 	errSavedSize  = errors.New("flow: answer too long to save for a retry")
+	errUnusable   = errors.New("flow: a nil or zero Flow; build it with flow.New")
 )
 
 // singleUse makes every state token answer once: it claims the token in
@@ -268,6 +269,22 @@ func (c *config) checkRetryWindow() error {
 	}
 	if s.retryWindow > c.maxAge {
 		return fmt.Errorf("%w: retry window %v is longer than the max age %v", ErrDefinition, s.retryWindow, c.maxAge)
+	}
+	return nil
+}
+
+// Ready reports whether the flow can answer calls now: nil, or the error
+// of a single-use store that can tell (a ReadyStore, such as the Redis
+// store's) and is not ready. A service's readiness probe calls it, so that
+// no call is sent to a replica whose shared store is out of reach.
+func (f *Flow) Ready(ctx context.Context) error {
+	if f.unusable() {
+		return errUnusable
+	}
+	if rs, ok := f.single.store.(ReadyStore); ok {
+		if err := rs.Ready(ctx); err != nil {
+			return fmt.Errorf("%w: not ready: %w", errStore, err)
+		}
 	}
 	return nil
 }

@@ -34,10 +34,12 @@ type Store interface {
 	Save(ctx context.Context, id TokenID, record []byte, keep time.Duration) error
 }
 
-// ReadyStore is a Store that can say whether it is ready to answer: the
-// Redis store pings its server. A flow with WithReadinessCheck asks it
-// before a call's first question, and a service's readiness probe may
-// too.
+// ReadyStore is a Store that can say whether it is ready to answer, as
+// the Redis store does by pinging its server: Flow.Ready asks it, for a
+// service's readiness probe. A flow needs no check of its own before it
+// asks a question: every request claims in the store first, a call's
+// entry included, so with the store unreachable the caller hears the
+// apology before any question, never after typing a secret.
 type ReadyStore interface {
 	Store
 	// Ready returns nil when the store can answer claims now.

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -366,5 +367,31 @@ func BenchmarkMemoryStoreReplay(b *testing.B) {
 		if claimed, record, err := m.Claim(ctx, id, time.Minute); claimed || record == nil || err != nil {
 			b.Fatalf("Claim = %v, %d bytes, %v", claimed, len(record), err)
 		}
+	}
+}
+
+// downStore is a ReadyStore whose server is out of reach.
+type downStore struct{ *MemoryStore }
+
+func (downStore) Ready(context.Context) error { return errors.New("dial tcp: connection refused") }
+
+// TestFlowReady: a flow is ready with its own memory store, and reports a
+// ReadyStore that is not, for a readiness probe.
+func TestFlowReady(t *testing.T) {
+	fx := newFixture(t)
+	if err := fx.flow.Ready(t.Context()); err != nil {
+		t.Errorf("memory store: %v", err)
+	}
+	m, err := NewMemoryStore(10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	down := fx.newFlow(t, testBackend{URL: fx.server.URL}, WithStore(downStore{m}))
+	if err := down.Ready(t.Context()); err == nil || !strings.Contains(err.Error(), "connection refused") {
+		t.Errorf("a store that is down: %v, want its error", err)
+	}
+	var nilFlow *Flow
+	if err := nilFlow.Ready(t.Context()); err == nil {
+		t.Error("a nil Flow is ready")
 	}
 }
