@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/encgather/encgather/flow"
 	"github.com/encgather/encgather/flow/redisstore"
 	"github.com/encgather/encgather/flow/redisstore/redistest"
 )
@@ -90,5 +91,33 @@ func TestEvictionPolicyLater(t *testing.T) {
 				t.Fatalf("Claim = %v, %v; want claimed %v, error %v", claimed, err, tt.wantErr == nil, tt.wantErr)
 			}
 		})
+	}
+}
+
+// TestFullRedis fills Redis's memory under noeviction (maxmemory far below
+// what it uses): claims fail with ErrUnavailable, so the flow fails
+// closed, and the claims made before are all still there once Redis has
+// room again.
+func TestFullRedis(t *testing.T) {
+	srv := redistest.NewServer(t)
+	admin := srv.NewClient()
+	s := newStore(t, srv)
+	before := testID(1)
+	if claimed, _ := claim(t, s, before, time.Minute); !claimed {
+		t.Fatal("first Claim not claimed")
+	}
+	if err := admin.ConfigSet(t.Context(), "maxmemory", "1").Err(); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []flow.TokenID{testID(2), before} {
+		if claimed, _, err := s.Claim(t.Context(), id, time.Minute); claimed || !errors.Is(err, redisstore.ErrUnavailable) || !strings.Contains(err.Error(), "OOM") {
+			t.Fatalf("Claim in a full Redis = %v, %v; want %v for OOM", claimed, err, redisstore.ErrUnavailable)
+		}
+	}
+	if err := admin.ConfigSet(t.Context(), "maxmemory", "0").Err(); err != nil {
+		t.Fatal(err)
+	}
+	if claimed, _ := claim(t, s, before, time.Minute); claimed {
+		t.Fatal("a claim made before Redis was full was lost")
 	}
 }
