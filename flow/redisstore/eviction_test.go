@@ -83,7 +83,13 @@ func TestEvictionPolicyLater(t *testing.T) {
 				t.Fatalf("Claim while Redis is down: error = %v, want %v", err, redisstore.ErrUnavailable)
 			}
 			srv.Start()
-			if err := s.Ready(t.Context()); !errors.Is(err, tt.wantErr) {
+			// The client may take a moment to dial again.
+			var err error
+			waitUntil(t, func() bool {
+				err = s.Ready(t.Context())
+				return !errors.Is(err, redisstore.ErrUnavailable)
+			})
+			if !errors.Is(err, tt.wantErr) {
 				t.Errorf("Ready: error = %v, want %v", err, tt.wantErr)
 			}
 			claimed, _, err := s.Claim(t.Context(), testID(1), time.Minute)

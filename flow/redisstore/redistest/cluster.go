@@ -6,6 +6,7 @@ import (
 	"net"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -35,14 +36,15 @@ type Cluster struct {
 // create, waits until every node reports cluster_state:ok with all slots
 // assigned and every node known, and stops them when t ends.
 //
-// It skips t when redis-server or redis-cli is not installed, or fails it
-// when CI is "true".
+// It skips t when redis-server (7.0 or later, for --cluster-port) or
+// redis-cli is not installed, or fails it when CI is "true".
 func NewCluster(t testing.TB, n int) *Cluster {
 	t.Helper()
 	if n < 3 {
 		t.Fatalf("redistest: a cluster needs at least 3 masters, not %d", n)
 	}
 	cli := lookPath(t, "redis-cli")
+	needVersion(t, 7) // --cluster-port
 	c := &Cluster{t: t}
 	for range n {
 		c.Nodes = append(c.Nodes, newServer(t, func(dir string) []string {
@@ -126,5 +128,21 @@ func (c *Cluster) waitOK(ctx context.Context) error {
 			return fmt.Errorf("%w (last: %s)", ctx.Err(), last)
 		case <-time.After(50 * time.Millisecond):
 		}
+	}
+}
+
+// needVersion skips t (fails it when CI is "true") unless redis-server's
+// major version is at least major.
+func needVersion(t testing.TB, major int) {
+	t.Helper()
+	out, err := exec.Command(lookPath(t, "redis-server"), "--version").Output()
+	if err != nil {
+		t.Fatalf("redistest: redis-server --version: %v", err)
+	}
+	// "Redis server v=7.0.15 sha=..."
+	_, v, _ := strings.Cut(string(out), " v=")
+	got, _, _ := strings.Cut(v, ".")
+	if n, err := strconv.Atoi(got); err != nil || n < major {
+		skipOrFail(t, fmt.Sprintf("redis-server %d.0 or later needed, found %q", major, strings.TrimSpace(string(out))))
 	}
 }
