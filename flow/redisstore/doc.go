@@ -14,25 +14,59 @@
 //	store, err := redisstore.New(redis.NewClient(opt))
 //
 // It needs Redis 6.0 or later (KEEPTTL), and works with a single server,
-// Sentinel failover and Cluster (each script touches one key).
+// Sentinel failover and Cluster: each script touches one key, so it runs
+// on the node that owns the key's slot. Pass a *redis.ClusterClient for a
+// cluster.
 //
-// # Timeouts
+// # Eviction
+//
+// A claim must outlive its token, so Redis must never delete one early.
+// Under any maxmemory-policy but noeviction it does exactly that when
+// memory runs short, and the volatile-* policies choose among keys with a
+// time to live, which every claim is: a token whose claim was evicted can
+// be answered again, and its step or backend run a second time. New
+// therefore reads maxmemory-policy with CONFIG GET (on every master and
+// replica of a cluster) and refuses anything else with ErrEvictionPolicy.
+// With noeviction, a full Redis refuses every Claim instead (an OOM error,
+// so ErrUnavailable): the flow fails closed, and the claims it holds stay.
+//
+// Managed Redis services often refuse CONFIG; New then fails with
+// ErrPolicyUnknown. Check the policy in the service's settings and pass
+// AssumeNoEviction, which skips the check. The check is made once: a
+// policy changed later with CONFIG SET, or a node added to a cluster
+// later, is not seen. New bounds it by the store's timeout; when Redis
+// does not answer (it may start after the service), New succeeds and the
+// check runs before the first Claim, which fails as New would have.
+//
+// # Timeouts and readiness
 //
 // Every call is bounded by the store's timeout (DefaultTimeout unless
 // WithTimeout says otherwise), applied through its context. go-redis honours
 // a context's deadline on the socket only when the client's options set
 // ContextTimeoutEnabled, so New refuses the go-redis clients that do not. A
 // store that cannot answer within the bound fails with ErrUnavailable, and
-// the flow fails closed.
+// the flow fails closed. Store.Ready answers a readiness probe within the
+// same bound.
 //
 // # Restarts and persistence
 //
-// A claim is only as durable as the Redis holding it. A Redis restarted
-// without persistence (or a failover to a replica that had not yet received
-// the claim) forgets the tokens answered before it: until their maximum age
-// passes, each of those tokens could be answered once more, and a Save for
-// a claim made before the restart fails with flow.ErrNotClaimed. The store
-// itself recovers as soon as Redis answers again. Where that window matters,
-// run Redis with append-only persistence (appendonly yes, with appendfsync
-// always for no loss at all, or everysec for at most a second's).
+// A claim is only as durable as the Redis holding it, and what Redis keeps
+// across a crash depends on its persistence:
+//
+//   - appendonly yes with appendfsync always: Redis syncs each claim to
+//     its append-only file before answering it, so a crash (even a SIGKILL
+//     or a power cut, given a disk that honours fsync) loses none. Each
+//     write waits for the disk.
+//   - appendonly yes with appendfsync everysec (Redis's default once
+//     appendonly is on): Redis syncs about once a second, so a crash loses
+//     up to about a second of claims (more if the disk stalls). A clean
+//     shutdown loses none.
+//   - no persistence (or RDB snapshots only, which lose everything since
+//     the last snapshot): a restart forgets every claim.
+//
+// A forgotten claim's token can be answered once more until its maximum
+// age passes, and a Save for a claim made before the restart fails with
+// flow.ErrNotClaimed. A failover to a replica that had not yet received a
+// claim forgets it the same way. The store itself recovers as soon as
+// Redis answers again.
 package redisstore

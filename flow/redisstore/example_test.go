@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log"
+	"net/http"
 	"os"
 	"time"
 
@@ -47,5 +48,47 @@ func ExampleStore_unavailable() {
 	fmt.Println("unavailable:", errors.Is(err, redisstore.ErrUnavailable))
 	// Output:
 	// claimed: false
+	// unavailable: true
+}
+
+// A managed Redis that refuses CONFIG: New cannot read maxmemory-policy
+// and fails with ErrPolicyUnknown, unless the caller, having checked the
+// service's settings, vouches that the policy is noeviction.
+func ExampleAssumeNoEviction() {
+	opt, err := redis.ParseURL(os.Getenv("REDIS_URL"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	opt.ContextTimeoutEnabled = true
+	client := redis.NewClient(opt)
+	defer client.Close()
+
+	// The service's parameter group sets maxmemory-policy noeviction.
+	store, err := redisstore.New(client, redisstore.AssumeNoEviction())
+	if err != nil {
+		log.Fatal(err)
+	}
+	var _ flow.Store = store
+}
+
+// A readiness probe asks the store whether Redis answers; a replica whose
+// Redis does not is better out of the load balancer's rotation than
+// apologising to every caller.
+func ExampleStore_Ready() {
+	client := redis.NewClient(&redis.Options{Addr: "127.0.0.1:1", ContextTimeoutEnabled: true})
+	defer client.Close()
+	store, err := redisstore.New(client, redisstore.WithTimeout(100*time.Millisecond))
+	if err != nil {
+		log.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/readyz", func(w http.ResponseWriter, r *http.Request) {
+		if err := store.Ready(r.Context()); err != nil {
+			http.Error(w, "single-use store unavailable", http.StatusServiceUnavailable)
+		}
+	})
+	err = store.Ready(context.Background())
+	fmt.Println("unavailable:", errors.Is(err, redisstore.ErrUnavailable))
+	// Output:
 	// unavailable: true
 }

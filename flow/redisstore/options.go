@@ -16,8 +16,9 @@ const DefaultTimeout = 500 * time.Millisecond
 type Option func(*config) error
 
 type config struct {
-	prefix  string
-	timeout time.Duration
+	prefix           string
+	timeout          time.Duration
+	assumeNoEviction bool
 }
 
 // errTimeout reports a WithTimeout that would never let a call finish.
@@ -39,6 +40,20 @@ func WithTimeout(d time.Duration) Option {
 			return errTimeout
 		}
 		c.timeout = d
+		return nil
+	}
+}
+
+// AssumeNoEviction makes New take the caller's word that Redis runs with
+// maxmemory-policy noeviction, instead of reading the policy with CONFIG
+// GET. It is for a Redis that refuses CONFIG, as managed services often
+// do: check the policy in the service's own settings before using it.
+// With any other policy, Redis evicts claims under memory pressure (the
+// volatile-* policies pick exactly such keys, which have a time to live)
+// and the tokens they stood for can be answered again.
+func AssumeNoEviction() Option {
+	return func(c *config) error {
+		c.assumeNoEviction = true
 		return nil
 	}
 }

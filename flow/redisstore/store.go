@@ -38,13 +38,25 @@ type Store struct {
 	client  redis.UniversalClient
 	prefix  string
 	timeout time.Duration
+	policy  policyCheck
 }
 
 var _ flow.Store = (*Store)(nil)
 
-// New returns a Store on client. It refuses a go-redis client whose options
-// leave ContextTimeoutEnabled unset, since its calls would outlast the
-// store's timeout. The caller keeps ownership of client and closes it.
+// New returns a Store on client. The caller keeps ownership of client and
+// closes it.
+//
+// New refuses a Redis that may evict claims: it reads maxmemory-policy
+// with CONFIG GET (on every node of a cluster), within the store's
+// timeout, and fails with ErrEvictionPolicy for anything but noeviction,
+// or with ErrPolicyUnknown when Redis refuses CONFIG; AssumeNoEviction
+// skips the check. A Redis that does not answer yet is not an error: the
+// store checks the policy before its first Claim instead, and fails
+// closed until it has.
+//
+// New also refuses a go-redis client whose options leave
+// ContextTimeoutEnabled unset, since its calls would outlast the store's
+// timeout.
 func New(client redis.UniversalClient, opts ...Option) (*Store, error) {
 	if client == nil {
 		return nil, errNilClient
@@ -58,7 +70,17 @@ func New(client redis.UniversalClient, opts ...Option) (*Store, error) {
 			return nil, err
 		}
 	}
-	return &Store{client: client, prefix: c.prefix, timeout: c.timeout}, nil
+	s := &Store{client: client, prefix: c.prefix, timeout: c.timeout}
+	if c.assumeNoEviction {
+		s.policy.done.Store(true)
+		return s, nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), s.timeout)
+	defer cancel()
+	if err := s.policy.check(ctx, client); err != nil && !errors.Is(err, ErrUnavailable) {
+		return nil, err
+	}
+	return s, nil
 }
 
 // ignoresContextDeadlines reports whether client is one of go-redis's own
@@ -77,13 +99,18 @@ func ignoresContextDeadlines(client redis.UniversalClient) bool {
 
 // Claim records id as answered for ttl (rounded up to a millisecond). It
 // reports claimed=true when id was new. Otherwise it returns the record Save
-// stored for id, or nil while the first request is still running.
+// stored for id, or nil while the first request is still running. Until
+// the store has seen Redis's maxmemory-policy (New could not reach Redis),
+// Claim checks it first, and fails as New would have.
 func (s *Store) Claim(ctx context.Context, id flow.TokenID, ttl time.Duration) (bool, []byte, error) {
 	if ttl <= 0 {
 		return false, nil, errTTL
 	}
 	ctx, cancel := context.WithTimeout(ctx, s.timeout)
 	defer cancel()
+	if err := s.policy.check(ctx, s.client); err != nil {
+		return false, nil, err
+	}
 	reply, err := claimScript.Run(ctx, s.client, []string{s.key(id)}, milliseconds(ttl)).Result()
 	if err != nil {
 		return false, nil, fmt.Errorf("%w: claim: %w", ErrUnavailable, err)
@@ -113,6 +140,36 @@ func (s *Store) Save(ctx context.Context, id flow.TokenID, record []byte) error 
 		return fmt.Errorf("redisstore: save: %w", flow.ErrNotClaimed)
 	case err != nil:
 		return fmt.Errorf("%w: save: %w", ErrUnavailable, err)
+	}
+	return nil
+}
+
+// Ready reports whether the store can serve claims now: nil when Redis
+// answers PING (every master of a cluster) within the store's timeout, or
+// sooner if ctx says so, and its maxmemory-policy has been seen to be
+// noeviction; otherwise an error wrapping ErrUnavailable,
+// ErrEvictionPolicy or ErrPolicyUnknown. It is what a readiness probe
+// calls, and what a flow's readiness check calls on a store that has it:
+// a replica whose Redis does not answer fails every step, and should be
+// taken out of the load balancer's rotation rather than apologise to
+// callers.
+func (s *Store) Ready(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, s.timeout)
+	defer cancel()
+	if err := s.policy.check(ctx, s.client); err != nil {
+		return err
+	}
+	var err error
+	switch c := s.client.(type) {
+	case *redis.ClusterClient:
+		err = c.ForEachMaster(ctx, func(ctx context.Context, node *redis.Client) error {
+			return node.Ping(ctx).Err()
+		})
+	default:
+		err = c.Ping(ctx).Err()
+	}
+	if err != nil {
+		return fmt.Errorf("%w: ping: %w", ErrUnavailable, err)
 	}
 	return nil
 }

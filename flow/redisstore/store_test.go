@@ -28,7 +28,13 @@ func testID(n uint64) flow.TokenID {
 // newStore returns a Store on its own client of srv.
 func newStore(t testing.TB, srv *redistest.Server, opts ...redisstore.Option) *redisstore.Store {
 	t.Helper()
-	s, err := redisstore.New(srv.NewClient(), opts...)
+	return storeOn(t, srv.NewClient(), opts...)
+}
+
+// storeOn returns a Store on client.
+func storeOn(t testing.TB, client redis.UniversalClient, opts ...redisstore.Option) *redisstore.Store {
+	t.Helper()
+	s, err := redisstore.New(client, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -183,12 +189,13 @@ func TestExpiry(t *testing.T) {
 	}
 }
 
-// waitUntil polls cond until it holds, failing t after five seconds.
+// waitUntil polls cond until it holds, failing t after 20 seconds: far
+// more than a loaded machine needs, and no cost when cond holds at once.
 func waitUntil(t *testing.T, cond func() bool) {
 	t.Helper()
-	for deadline := time.Now().Add(5 * time.Second); !cond(); {
+	for deadline := time.Now().Add(20 * time.Second); !cond(); {
 		if time.Now().After(deadline) {
-			t.Fatal("condition not met within 5s")
+			t.Fatal("condition not met within 20s")
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
@@ -395,4 +402,83 @@ func TestNewRejects(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestReady checks the readiness check against a Redis that is up, then
+// stopped, then up again: nil, an ErrUnavailable within the timeout, nil.
+func TestReady(t *testing.T) {
+	const timeout = 200 * time.Millisecond
+	srv := redistest.NewServer(t)
+	s := newStore(t, srv, redisstore.WithTimeout(timeout))
+	steps := []struct {
+		name    string
+		do      func()
+		wantErr error
+	}{
+		{name: "up", do: func() {}},
+		{name: "stopped", do: srv.Stop, wantErr: redisstore.ErrUnavailable},
+		{name: "started again", do: srv.Start},
+	}
+	for _, st := range steps {
+		t.Run(st.name, func(t *testing.T) {
+			st.do()
+			if st.wantErr == nil {
+				// A client may need a moment to drop connections to the
+				// stopped server and dial again.
+				waitUntil(t, func() bool { return s.Ready(t.Context()) == nil })
+				return
+			}
+			checkFailsWithin(t, s.Ready, 10*timeout)
+		})
+	}
+}
+
+// TestCrash kills Redis (SIGKILL) in the middle of a call, with one token
+// answered (its record saved) and one still running (claimed, nothing
+// saved), and starts it again on the same port and directory. With
+// appendfsync always both claims survive, so a replay is refused; without
+// persistence both are gone, as the package documents.
+func TestCrash(t *testing.T) {
+	tests := []struct {
+		name     string
+		start    func(testing.TB, ...string) *redistest.Server
+		survives bool
+	}{
+		{name: "appendfsync always", start: redistest.NewAOFServer, survives: true},
+		{name: "no persistence", start: redistest.NewServer},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := tt.start(t)
+			s := newStore(t, srv)
+			answered, running := testID(1), testID(2)
+			for _, id := range []flow.TokenID{answered, running} {
+				if claimed, _ := claim(t, s, id, time.Minute); !claimed {
+					t.Fatal("first Claim not claimed")
+				}
+			}
+			if err := s.Save(t.Context(), answered, []byte("sealed")); err != nil {
+				t.Fatal(err)
+			}
+
+			srv.Kill()
+			srv.Start()
+			waitUntil(t, func() bool { return s.Ready(t.Context()) == nil })
+
+			claimed, record := claim(t, s, answered, time.Minute)
+			if tt.survives && (claimed || string(record) != "sealed") {
+				t.Fatalf("answered token after the crash: Claim = %v, %q; want false, %q", claimed, record, "sealed")
+			}
+			if !tt.survives && !claimed {
+				t.Fatal("a claim survived a crash without persistence; update the package doc")
+			}
+			err := s.Save(t.Context(), running, []byte("sealed later"))
+			if tt.survives && err != nil {
+				t.Fatalf("Save of the running token after the crash: %v", err)
+			}
+			if !tt.survives && !errors.Is(err, flow.ErrNotClaimed) {
+				t.Fatalf("Save of the running token after the crash: error = %v, want %v", err, flow.ErrNotClaimed)
+			}
+		})
+	}
 }

@@ -16,39 +16,94 @@ import (
 )
 
 // startTimeout bounds how long a redis-server may take to answer PING, and
-// to exit once asked to stop.
-const startTimeout = 10 * time.Second
+// to exit once asked to stop. It is generous: a busy machine may take
+// seconds to start a process and replay its append-only file.
+const startTimeout = 30 * time.Second
+
+// startAttempts is how many free ports NewServer tries: another process
+// may take a port between the moment it is found free and the moment the
+// server binds it.
+const startAttempts = 3
 
 // Server is a redis-server process serving one test.
 type Server struct {
 	// Addr is the server's host:port on loopback. It stays the same across
-	// Stop and Start.
+	// Stop, Kill and Start.
 	Addr string
 
 	t    testing.TB
 	bin  string
 	dir  string
+	args []string // the command line after the binary
 	cmd  *exec.Cmd
 	done chan struct{} // closed when cmd has exited
 	log  *syncBuffer   // the server's output, shown when it fails to start
 }
 
-// NewServer starts a redis-server for t and stops it when t ends. It skips
-// t when redis-server is not installed, or fails it when CI is "true".
-func NewServer(t testing.TB) *Server {
+// NewServer starts a redis-server for t on a free loopback port, in a
+// temporary directory, with no persistence, and stops it when t ends. Each
+// of args is added to its command line after the defaults, and so
+// overrides them: NewServer(t, "--maxmemory-policy", "volatile-lru").
+//
+// It skips t when redis-server is not installed, or fails it when CI is
+// "true".
+func NewServer(t testing.TB, args ...string) *Server {
 	t.Helper()
-	bin, err := exec.LookPath("redis-server")
-	if err != nil {
-		msg := "redis-server not found on PATH; install it (apt-get install redis-server) to run the Redis tests"
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
+	return newServer(t, func(string) []string { return args })
+}
+
+// NewAOFServer starts a redis-server like NewServer that writes every
+// change to its append-only file and syncs it to disk before answering
+// (appendonly yes, appendfsync always). A claim it has answered survives
+// Kill and Start.
+func NewAOFServer(t testing.TB, args ...string) *Server {
+	t.Helper()
+	aof := []string{"--appendonly", "yes", "--appendfsync", "always"}
+	return NewServer(t, append(aof, args...)...)
+}
+
+// newServer starts a server whose extra arguments extra makes for its
+// temporary directory, on a fresh free port (and fresh arguments) for each
+// attempt.
+func newServer(t testing.TB, extra func(dir string) []string) *Server {
+	t.Helper()
+	bin := lookPath(t, "redis-server")
+	var err error
+	for range startAttempts {
+		s := &Server{Addr: freeAddr(t), t: t, bin: bin, dir: t.TempDir()}
+		_, port, _ := net.SplitHostPort(s.Addr)
+		s.args = append([]string{
+			"--port", port, "--bind", "127.0.0.1", "--dir", s.dir,
+			"--save", "", "--appendonly", "no", "--daemonize", "no",
+		}, extra(s.dir)...)
+		if err = s.launch(); err == nil {
+			t.Cleanup(s.Stop)
+			return s
 		}
-		t.Skip(msg)
 	}
-	s := &Server{Addr: freeAddr(t), t: t, bin: bin, dir: t.TempDir()}
-	t.Cleanup(s.Stop)
-	s.Start()
-	return s
+	t.Fatalf("redistest: %v", err)
+	return nil
+}
+
+// lookPath finds a Redis program on PATH, or skips t (fails it when CI is
+// "true") with a message saying how to install it.
+func lookPath(t testing.TB, name string) string {
+	t.Helper()
+	bin, err := exec.LookPath(name)
+	if err != nil {
+		skipOrFail(t, name+" not found on PATH; install it (apt-get install redis-server redis-tools) to run the Redis tests")
+	}
+	return bin
+}
+
+// skipOrFail skips t with msg, or fails it when CI is "true", so that a
+// continuous-integration run never passes by skipping.
+func skipOrFail(t testing.TB, msg string) {
+	t.Helper()
+	if os.Getenv("CI") == "true" {
+		t.Fatal(msg)
+	}
+	t.Skip(msg)
 }
 
 // NewClient returns a client of s that lets context deadlines reach its
@@ -60,24 +115,31 @@ func (s *Server) NewClient() *redis.Client {
 	return c
 }
 
-// Start starts the server again on the same address after Stop, with no
-// data: nothing persists across a restart. It waits until the server
-// answers PING.
+// Start starts the server again after Stop or Kill, on the same address,
+// directory and command line, and waits until it answers PING (after
+// loading its data). It keeps what the server's persistence wrote:
+// nothing for NewServer's defaults, every answered write for
+// NewAOFServer's.
 func (s *Server) Start() {
 	s.t.Helper()
 	if s.cmd != nil {
 		s.t.Fatal("redistest: Start of a running server")
 	}
-	_, port, _ := net.SplitHostPort(s.Addr)
+	if err := s.launch(); err != nil {
+		s.t.Fatalf("redistest: %v", err)
+	}
+}
+
+// launch starts the process and waits until it answers PING. On failure
+// it leaves no process behind and returns an error holding its output.
+func (s *Server) launch() error {
 	s.log = &syncBuffer{}
-	s.cmd = exec.Command(s.bin,
-		"--port", port, "--bind", "127.0.0.1", "--dir", s.dir,
-		"--save", "", "--appendonly", "no", "--daemonize", "no")
+	s.cmd = exec.Command(s.bin, s.args...)
 	s.cmd.Stdout, s.cmd.Stderr = s.log, s.log
 	setParentDeathSignal(s.cmd)
 	if err := s.cmd.Start(); err != nil {
 		s.cmd = nil
-		s.t.Fatalf("redistest: starting redis-server: %v", err)
+		return &startError{addr: s.Addr, err: err}
 	}
 	s.done = make(chan struct{})
 	go func(cmd *exec.Cmd, done chan struct{}) {
@@ -85,18 +147,33 @@ func (s *Server) Start() {
 		close(done)
 	}(s.cmd, s.done)
 	if err := s.waitReady(); err != nil {
-		s.Stop()
-		s.t.Fatalf("redistest: redis-server on %s: %v\n%s", s.Addr, err, s.log.String())
+		s.Kill()
+		return &startError{addr: s.Addr, err: err, log: s.log.String()}
 	}
+	return nil
 }
 
-// Stop stops the server and waits for it to exit. Stopping a stopped
-// server does nothing.
+// Stop stops the server (SIGTERM, so that it saves what its configuration
+// asks it to) and waits for it to exit. Stopping a stopped server does
+// nothing.
 func (s *Server) Stop() {
+	s.end(syscall.SIGTERM)
+}
+
+// Kill kills the server at once (SIGKILL), as a crash or an out-of-memory
+// kill would: it saves nothing on its way out. It waits for the process
+// to exit. Killing a stopped server does nothing.
+func (s *Server) Kill() {
+	s.end(syscall.SIGKILL)
+}
+
+// end sends sig and waits for the process to exit, killing it if it has
+// not within the start timeout.
+func (s *Server) end(sig syscall.Signal) {
 	if s.cmd == nil {
 		return
 	}
-	s.cmd.Process.Signal(syscall.SIGTERM)
+	s.cmd.Process.Signal(sig)
 	select {
 	case <-s.done:
 	case <-time.After(startTimeout):
@@ -126,7 +203,8 @@ func (s *Server) waitReady() error {
 	}
 }
 
-// ping sends one inline PING to addr and checks for +PONG.
+// ping sends one inline PING to addr and checks for +PONG (a server still
+// loading its data answers -LOADING).
 func ping(addr string) error {
 	conn, err := net.DialTimeout("tcp", addr, time.Second)
 	if err != nil {
@@ -148,16 +226,26 @@ func ping(addr string) error {
 }
 
 // freeAddr returns a loopback address with a port no one listened on a
-// moment ago. ClosedAddr and NewServer use it.
+// moment ago.
 func freeAddr(t testing.TB) string {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatalf("redistest: finding a free port: %v", err)
+	return freeAddrs(t, 1)[0]
+}
+
+// freeAddrs returns n distinct loopback addresses, each with a port no one
+// listened on a moment ago: all are held open together, so none repeats.
+func freeAddrs(t testing.TB, n int) []string {
+	t.Helper()
+	addrs := make([]string, 0, n)
+	for range n {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatalf("redistest: finding a free port: %v", err)
+		}
+		defer l.Close()
+		addrs = append(addrs, l.Addr().String())
 	}
-	addr := l.Addr().String()
-	l.Close()
-	return addr
+	return addrs
 }
 
 // ClosedAddr returns a loopback address where nothing listens, for testing
@@ -171,6 +259,19 @@ var (
 	errExited   = errors.New("exited before answering")
 	errNoAnswer = errors.New("did not answer PING in time")
 )
+
+// startError is a server that did not start, with its output.
+type startError struct {
+	addr string
+	err  error
+	log  string
+}
+
+func (e *startError) Error() string {
+	return "redis-server on " + e.addr + ": " + e.err.Error() + "\n" + e.log
+}
+
+func (e *startError) Unwrap() error { return e.err }
 
 // syncBuffer is a bytes.Buffer the server's output goroutines may write
 // while a test reads it.
