@@ -24,7 +24,7 @@ func BenchmarkClaimSave(b *testing.B) {
 		if claimed, _, err := s.Claim(ctx, id, time.Minute); !claimed || err != nil {
 			b.Fatalf("Claim = %v, %v", claimed, err)
 		}
-		if err := s.Save(ctx, id, record); err != nil {
+		if err := s.Save(ctx, id, record, time.Minute); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -46,7 +46,7 @@ func BenchmarkClaimSaveParallel(b *testing.B) {
 				b.Errorf("Claim = %v, %v", claimed, err)
 				return
 			}
-			if err := s.Save(ctx, id, record); err != nil {
+			if err := s.Save(ctx, id, record, time.Minute); err != nil {
 				b.Error(err)
 				return
 			}
@@ -63,7 +63,7 @@ func BenchmarkReplay(b *testing.B) {
 	if _, _, err := s.Claim(ctx, id, time.Hour); err != nil {
 		b.Fatal(err)
 	}
-	if err := s.Save(ctx, id, bytes.Repeat([]byte{0xA5}, 512)); err != nil {
+	if err := s.Save(ctx, id, bytes.Repeat([]byte{0xA5}, 512), time.Minute); err != nil {
 		b.Fatal(err)
 	}
 	b.ReportAllocs()

@@ -53,7 +53,7 @@ func TestCluster(t *testing.T) {
 			for i, o := range life {
 				s := replicas[o.replica]
 				if o.save != "" {
-					if err := s.Save(t.Context(), id, []byte(o.save)); err != nil {
+					if err := s.Save(t.Context(), id, []byte(o.save), time.Minute); err != nil {
 						t.Fatalf("op %d: Save: %v", i, err)
 					}
 					continue
@@ -66,7 +66,7 @@ func TestCluster(t *testing.T) {
 		})
 	}
 	t.Run("unclaimed", func(t *testing.T) {
-		if err := replicas[0].Save(t.Context(), testID(1<<40), []byte("r")); !errors.Is(err, flow.ErrNotClaimed) {
+		if err := replicas[0].Save(t.Context(), testID(1<<40), []byte("r"), time.Minute); !errors.Is(err, flow.ErrNotClaimed) {
 			t.Fatalf("Save of an unclaimed id: error = %v, want %v", err, flow.ErrNotClaimed)
 		}
 	})
@@ -96,7 +96,7 @@ func spreadIDs(t *testing.T, c *redis.ClusterClient, n int) map[string]flow.Toke
 			t.Fatalf("1000 tokens cover %d of %d masters", len(ids), n)
 		}
 		id := testID(i)
-		master, err := c.MasterForKey(t.Context(), redisstore.DefaultPrefix+hex.EncodeToString(id[:]))
+		master, err := c.MasterForKey(t.Context(), redisstore.DefaultPrefix+"{"+hex.EncodeToString(id[:])+"}")
 		if err != nil {
 			t.Fatal(err)
 		}

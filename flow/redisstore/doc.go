@@ -2,20 +2,25 @@
 // replicas sharing one Redis refuse a token any of them has answered.
 //
 // A Store implements flow.Store with github.com/redis/go-redis/v9; the flow
-// package itself does not import go-redis. Claim is one Lua script, one
-// round trip: SET key "" NX PX ttl and, when the key was already there, GET.
-// Save is SET key record XX KEEPTTL. Keys are a prefix (DefaultPrefix unless
-// WithPrefix says otherwise) followed by the hex of the flow.TokenID, the
-// token's GCM tag: Redis never holds a token, a digit or a readable answer,
-// only the records the flow has already sealed.
+// package itself does not import go-redis. Claim and Save are one Lua
+// script each, one round trip. A claim is a key that lives as long as its
+// token can be answered (SET claim "" NX PX ttl); Save marks it saved
+// (SET claim "1" XX KEEPTTL) and keeps the sealed answer under a second
+// key for the retry window only (SET answer record PX keep), so the bulk
+// of the memory is held for seconds, the bare claim for the token's life.
+// Keys are a prefix (DefaultPrefix unless WithPrefix says otherwise)
+// followed by the hex of the flow.TokenID, the token's GCM tag, in braces
+// (a Cluster hash tag, so both keys of a claim share a slot), and
+// ":answer" for the record: Redis never holds a token, a digit or a
+// readable answer, only the records the flow has already sealed.
 //
 //	opt, err := redis.ParseURL(os.Getenv("REDIS_URL"))
 //	opt.ContextTimeoutEnabled = true // let the store's timeout reach the socket
 //	store, err := redisstore.New(redis.NewClient(opt))
 //
 // It needs Redis 6.0 or later (KEEPTTL), and works with a single server,
-// Sentinel failover and Cluster: each script touches one key, so it runs
-// on the node that owns the key's slot. Pass a *redis.ClusterClient for a
+// Sentinel failover and Cluster: each script touches the two keys of one
+// claim, which share a hash slot, so it runs on the node that owns it. Pass a *redis.ClusterClient for a
 // cluster.
 //
 // # Eviction

@@ -21,15 +21,36 @@ var (
 	errNilClient       = errors.New("redisstore: nil client")
 	errContextTimeouts = errors.New("redisstore: client ignores context deadlines; set ContextTimeoutEnabled in its options")
 	errTTL             = errors.New("redisstore: claim needs a positive ttl")
+	errKeep            = errors.New("redisstore: save needs a positive keep time")
 )
 
-// claimScript claims KEYS[1] for ARGV[1] milliseconds: 1 when the key was
-// new, else the key's value (the saved record, or "" before any Save).
+// claimScript claims KEYS[1] for ARGV[1] milliseconds. It answers 1 when
+// the claim is new; else "" while the first request runs (nothing saved
+// yet), the saved record (KEYS[2]) while it is kept, or 0 once it no
+// longer is.
 var claimScript = redis.NewScript(`
 if redis.call('SET', KEYS[1], '', 'NX', 'PX', ARGV[1]) then
 	return 1
 end
-return redis.call('GET', KEYS[1])
+if redis.call('GET', KEYS[1]) ~= '1' then
+	return ''
+end
+local record = redis.call('GET', KEYS[2])
+if record and record ~= '' then
+	return record
+end
+return 0
+`)
+
+// saveScript marks the claim KEYS[1] saved, keeping its expiry, and keeps
+// the record ARGV[1] in KEYS[2] for ARGV[2] milliseconds: 1, or 0 when
+// there is no claim.
+var saveScript = redis.NewScript(`
+if not redis.call('SET', KEYS[1], '1', 'XX', 'KEEPTTL') then
+	return 0
+end
+redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2])
+return 1
 `)
 
 // Store is a flow.Store on Redis, shared by every replica that uses the same
@@ -99,9 +120,10 @@ func ignoresContextDeadlines(client redis.UniversalClient) bool {
 
 // Claim records id as answered for ttl (rounded up to a millisecond). It
 // reports claimed=true when id was new. Otherwise it returns the record Save
-// stored for id, or nil while the first request is still running. Until
-// the store has seen Redis's maxmemory-policy (New could not reach Redis),
-// Claim checks it first, and fails as New would have.
+// stored for id, nil while the first request is still running, or an
+// empty record once the record's keep time has passed. Until the store has
+// seen Redis's maxmemory-policy (New could not reach Redis), Claim checks
+// it first, and fails as New would have.
 func (s *Store) Claim(ctx context.Context, id flow.TokenID, ttl time.Duration) (bool, []byte, error) {
 	if ttl <= 0 {
 		return false, nil, errTTL
@@ -111,13 +133,17 @@ func (s *Store) Claim(ctx context.Context, id flow.TokenID, ttl time.Duration) (
 	if err := s.policy.check(ctx, s.client); err != nil {
 		return false, nil, err
 	}
-	reply, err := claimScript.Run(ctx, s.client, []string{s.key(id)}, milliseconds(ttl)).Result()
+	claimKey, answerKey := s.keys(id)
+	reply, err := claimScript.Run(ctx, s.client, []string{claimKey, answerKey}, milliseconds(ttl)).Result()
 	if err != nil {
 		return false, nil, fmt.Errorf("%w: claim: %w", ErrUnavailable, err)
 	}
 	switch reply := reply.(type) {
 	case int64:
-		return true, nil, nil
+		if reply == 1 {
+			return true, nil, nil
+		}
+		return false, []byte{}, nil // saved, no longer kept
 	case string:
 		if reply == "" {
 			return false, nil, nil
@@ -127,19 +153,23 @@ func (s *Store) Claim(ctx context.Context, id flow.TokenID, ttl time.Duration) (
 	return false, nil, fmt.Errorf("%w: claim: unexpected reply of type %T", ErrUnavailable, reply)
 }
 
-// Save stores record for a claimed id, keeping the expiry Claim set. It
-// fails with an error wrapping flow.ErrNotClaimed when Redis holds no claim
-// for id (it expired, or Redis lost it). An empty record reads back as nil,
-// like a request still running.
-func (s *Store) Save(ctx context.Context, id flow.TokenID, record []byte) error {
+// Save stores record for a claimed id for keep (rounded up to a
+// millisecond), keeping the expiry Claim set for the claim itself. It
+// fails with an error wrapping flow.ErrNotClaimed when Redis holds no
+// claim for id (it expired, or Redis lost it).
+func (s *Store) Save(ctx context.Context, id flow.TokenID, record []byte, keep time.Duration) error {
+	if keep <= 0 {
+		return errKeep
+	}
 	ctx, cancel := context.WithTimeout(ctx, s.timeout)
 	defer cancel()
-	err := s.client.SetArgs(ctx, s.key(id), record, redis.SetArgs{Mode: "XX", KeepTTL: true}).Err()
+	claimKey, answerKey := s.keys(id)
+	saved, err := saveScript.Run(ctx, s.client, []string{claimKey, answerKey}, record, milliseconds(keep)).Int()
 	switch {
-	case errors.Is(err, redis.Nil):
-		return fmt.Errorf("redisstore: save: %w", flow.ErrNotClaimed)
 	case err != nil:
 		return fmt.Errorf("%w: save: %w", ErrUnavailable, err)
+	case saved == 0:
+		return fmt.Errorf("redisstore: save: %w", flow.ErrNotClaimed)
 	}
 	return nil
 }
@@ -174,12 +204,23 @@ func (s *Store) Ready(ctx context.Context) error {
 	return nil
 }
 
-// key is the Redis key for id: the prefix, then id in hex.
-func (s *Store) key(id flow.TokenID) string {
-	b := make([]byte, 0, len(s.prefix)+hex.EncodedLen(len(id)))
+// keys are the Redis keys for id: the claim, the prefix then id in hex
+// within braces, and the saved record, the same followed by ":answer".
+// The braces are a Cluster hash tag: both keys live on one node, so each
+// script touches one slot.
+func (s *Store) keys(id flow.TokenID) (claim, answer string) {
+	b := make([]byte, 0, len(s.prefix)+hex.EncodedLen(len(id))+2+len(answerSuffix))
 	b = append(b, s.prefix...)
-	return string(hex.AppendEncode(b, id[:]))
+	b = append(b, '{')
+	b = hex.AppendEncode(b, id[:])
+	b = append(b, '}')
+	n := len(b)
+	b = append(b, answerSuffix...)
+	return string(b[:n]), string(b)
 }
+
+// answerSuffix ends the key of a claim's saved record.
+const answerSuffix = ":answer"
 
 // milliseconds is d in whole milliseconds, rounded up, for PX.
 func milliseconds(d time.Duration) int64 {

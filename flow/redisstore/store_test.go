@@ -61,6 +61,7 @@ func TestReplicas(t *testing.T) {
 		save    bool   // Save record instead of claiming
 		record  string // Save's record, or the record Claim must return
 		claimed bool   // what Claim must report
+		gone    bool   // Claim must report an empty, non-nil record: saved, no longer kept
 	}
 	tests := []struct {
 		name string
@@ -87,10 +88,10 @@ func TestReplicas(t *testing.T) {
 			{replica: 0, save: true, record: "\x00\xff\r\n\x00"},
 			{replica: 1, record: "\x00\xff\r\n\x00"},
 		}},
-		{name: "empty record reads as nil", ops: []op{
+		{name: "empty record reads as saved, not kept", ops: []op{
 			{replica: 0, claimed: true},
 			{replica: 0, save: true, record: ""},
-			{replica: 1},
+			{replica: 1, gone: true},
 		}},
 	}
 	for n, tt := range tests {
@@ -99,12 +100,18 @@ func TestReplicas(t *testing.T) {
 			for i, o := range tt.ops {
 				s := replicas[o.replica]
 				if o.save {
-					if err := s.Save(t.Context(), id, []byte(o.record)); err != nil {
+					if err := s.Save(t.Context(), id, []byte(o.record), time.Minute); err != nil {
 						t.Fatalf("op %d: Save: %v", i, err)
 					}
 					continue
 				}
 				claimed, record := claim(t, s, id, time.Minute)
+				if o.gone {
+					if claimed || record == nil || len(record) != 0 {
+						t.Fatalf("op %d: Claim = %v, %q (nil %v); want saved, not kept", i, claimed, record, record == nil)
+					}
+					continue
+				}
 				if claimed != o.claimed || string(record) != o.record || (o.record == "") != (record == nil) {
 					t.Fatalf("op %d: Claim on replica %d = %v, %q; want %v, %q", i, o.replica, claimed, record, o.claimed, o.record)
 				}
@@ -125,9 +132,9 @@ func TestKeys(t *testing.T) {
 		opts    []redisstore.Option
 		wantKey string
 	}{
-		{name: "default prefix", wantKey: redisstore.DefaultPrefix + hexID},
-		{name: "own prefix", opts: []redisstore.Option{redisstore.WithPrefix("ivr-staging:")}, wantKey: "ivr-staging:" + hexID},
-		{name: "empty prefix", opts: []redisstore.Option{redisstore.WithPrefix("")}, wantKey: hexID},
+		{name: "default prefix", wantKey: redisstore.DefaultPrefix + "{" + hexID + "}"},
+		{name: "own prefix", opts: []redisstore.Option{redisstore.WithPrefix("ivr-staging:")}, wantKey: "ivr-staging:{" + hexID + "}"},
+		{name: "empty prefix", opts: []redisstore.Option{redisstore.WithPrefix("")}, wantKey: "{" + hexID + "}"},
 	}
 	const ttl = time.Minute
 	for _, tt := range tests {
@@ -137,14 +144,16 @@ func TestKeys(t *testing.T) {
 				t.Fatal("first Claim not claimed")
 			}
 			checkTTL(t, raw, tt.wantKey, ttl)
-			if err := s.Save(t.Context(), id, []byte("sealed")); err != nil {
+			if err := s.Save(t.Context(), id, []byte("sealed"), time.Minute); err != nil {
 				t.Fatal(err)
 			}
 			checkTTL(t, raw, tt.wantKey, ttl)
-			if got, err := raw.Get(t.Context(), tt.wantKey).Result(); err != nil || got != "sealed" {
-				t.Fatalf("GET %s = %q, %v; want %q", tt.wantKey, got, err, "sealed")
+			answerKey := tt.wantKey + ":answer"
+			if got, err := raw.Get(t.Context(), answerKey).Result(); err != nil || got != "sealed" {
+				t.Fatalf("GET %s = %q, %v; want %q", answerKey, got, err, "sealed")
 			}
-			if err := raw.Del(t.Context(), tt.wantKey).Err(); err != nil {
+			checkTTL(t, raw, answerKey, time.Minute)
+			if err := raw.Del(t.Context(), tt.wantKey, answerKey).Err(); err != nil {
 				t.Fatal(err)
 			}
 		})
@@ -182,7 +191,7 @@ func TestExpiry(t *testing.T) {
 				claimed, _ := claim(t, s, id, time.Hour)
 				return claimed
 			})
-			if err := s.Save(t.Context(), testID(100+uint64(n)), []byte("r")); !errors.Is(err, flow.ErrNotClaimed) {
+			if err := s.Save(t.Context(), testID(100+uint64(n)), []byte("r"), time.Minute); !errors.Is(err, flow.ErrNotClaimed) {
 				t.Fatalf("Save of an unclaimed id: error = %v, want %v", err, flow.ErrNotClaimed)
 			}
 		})
@@ -217,12 +226,12 @@ func TestRestart(t *testing.T) {
 	if _, _, err := s.Claim(t.Context(), after, time.Minute); !errors.Is(err, redisstore.ErrUnavailable) {
 		t.Fatalf("Claim while Redis is down: error = %v, want %v", err, redisstore.ErrUnavailable)
 	}
-	if err := s.Save(t.Context(), before, []byte("sealed")); !errors.Is(err, redisstore.ErrUnavailable) {
+	if err := s.Save(t.Context(), before, []byte("sealed"), time.Minute); !errors.Is(err, redisstore.ErrUnavailable) {
 		t.Fatalf("Save while Redis is down: error = %v, want %v", err, redisstore.ErrUnavailable)
 	}
 
 	srv.Start()
-	if err := s.Save(t.Context(), before, []byte("sealed")); !errors.Is(err, flow.ErrNotClaimed) {
+	if err := s.Save(t.Context(), before, []byte("sealed"), time.Minute); !errors.Is(err, flow.ErrNotClaimed) {
 		t.Fatalf("Save of a claim made before the restart: error = %v, want %v", err, flow.ErrNotClaimed)
 	}
 	if claimed, _ := claim(t, s, after, time.Minute); !claimed {
@@ -253,7 +262,7 @@ func TestUnreachable(t *testing.T) {
 		call func(context.Context) error
 	}{
 		{name: "claim", call: func(ctx context.Context) error { _, _, err := s.Claim(ctx, testID(1), time.Minute); return err }},
-		{name: "save", call: func(ctx context.Context) error { return s.Save(ctx, testID(1), []byte(record)) }},
+		{name: "save", call: func(ctx context.Context) error { return s.Save(ctx, testID(1), []byte(record), time.Minute) }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -288,7 +297,7 @@ func TestSlow(t *testing.T) {
 	srv := redistest.NewServer(t)
 	admin := srv.NewClient()
 	s := newStore(t, srv, redisstore.WithTimeout(timeout))
-	if err := s.Save(t.Context(), testID(0), nil); !errors.Is(err, flow.ErrNotClaimed) {
+	if err := s.Save(t.Context(), testID(0), nil, time.Minute); !errors.Is(err, flow.ErrNotClaimed) {
 		t.Fatalf("warm-up Save: error = %v, want %v", err, flow.ErrNotClaimed)
 	}
 	tests := []struct {
@@ -296,7 +305,7 @@ func TestSlow(t *testing.T) {
 		call func(context.Context) error
 	}{
 		{name: "claim", call: func(ctx context.Context) error { _, _, err := s.Claim(ctx, testID(1), time.Minute); return err }},
-		{name: "save", call: func(ctx context.Context) error { return s.Save(ctx, testID(1), []byte("sealed")) }},
+		{name: "save", call: func(ctx context.Context) error { return s.Save(ctx, testID(1), []byte("sealed"), time.Minute) }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -457,7 +466,7 @@ func TestCrash(t *testing.T) {
 					t.Fatal("first Claim not claimed")
 				}
 			}
-			if err := s.Save(t.Context(), answered, []byte("sealed")); err != nil {
+			if err := s.Save(t.Context(), answered, []byte("sealed"), time.Minute); err != nil {
 				t.Fatal(err)
 			}
 
@@ -472,7 +481,7 @@ func TestCrash(t *testing.T) {
 			if !tt.survives && !claimed {
 				t.Fatal("a claim survived a crash without persistence; update the package doc")
 			}
-			err := s.Save(t.Context(), running, []byte("sealed later"))
+			err := s.Save(t.Context(), running, []byte("sealed later"), time.Minute)
 			if tt.survives && err != nil {
 				t.Fatalf("Save of the running token after the crash: %v", err)
 			}
@@ -481,4 +490,33 @@ func TestCrash(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestRecordKeptForItsKeepTime: a saved record is kept only for its keep
+// time, while the bare claim lives on: a claim then answers "saved, no
+// longer kept", and the record's key is gone from Redis.
+func TestRecordKeptForItsKeepTime(t *testing.T) {
+	srv := redistest.NewServer(t)
+	s := newStore(t, srv)
+	raw := srv.NewClient()
+	id := testID(42)
+	if claimed, _ := claim(t, s, id, time.Minute); !claimed {
+		t.Fatal("first Claim not claimed")
+	}
+	if err := s.Save(t.Context(), id, []byte("sealed"), 150*time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
+	if _, record := claim(t, s, id, time.Minute); string(record) != "sealed" {
+		t.Fatalf("within the keep time: %q, want the record", record)
+	}
+	hexID := hex.EncodeToString(id[:])
+	waitUntil(t, func() bool {
+		n, err := raw.Exists(t.Context(), redisstore.DefaultPrefix+"{"+hexID+"}:answer").Result()
+		return err == nil && n == 0
+	})
+	claimed, record := claim(t, s, id, time.Minute)
+	if claimed || record == nil || len(record) != 0 {
+		t.Fatalf("after the keep time: %v, %q (nil %v); want saved, not kept", claimed, record, record == nil)
+	}
+	checkTTL(t, raw, redisstore.DefaultPrefix+"{"+hexID+"}", time.Minute)
 }
