@@ -54,16 +54,26 @@ func (st *macState) valid(fullURL string, form url.Values, signature string) boo
 	return st.matches(fullURL, &want)
 }
 
-// matches reports whether want is the MAC of fullURL followed by the
-// parameters st holds.
+// matches reports whether want is the MAC of fullURL, or of one of its
+// variants, followed by the parameters st holds. The URL as sent comes
+// first; only a failed match pays for the port variant, and only a failed
+// match of both pays for another spelling of the query, tried only when it
+// changes the query: at most maxCandidates MACs. Which form matched is no
+// secret: all are public, and each comparison is constant time.
 func (st *macState) matches(fullURL string, want *[sha1.Size]byte) bool {
-	if hmac.Equal(st.sum(append(st.buf[:0], fullURL...)), want[:]) {
-		return true
+	query := rawQuery(fullURL)
+	for _, sp := range spellings {
+		if sp != asSent && !respells(query, sp) {
+			continue
+		}
+		for _, otherPort := range [...]bool{false, true} {
+			signed, ok := appendCandidate(st.buf[:0], fullURL, otherPort, sp)
+			if ok && hmac.Equal(st.sum(signed), want[:]) {
+				return true
+			}
+		}
 	}
-	// Only a failed match pays for the port variant. Which form matched is
-	// no secret: both are public, and each comparison is constant time.
-	variant, ok := appendPortVariant(st.buf[:0], fullURL)
-	return ok && hmac.Equal(st.sum(variant), want[:])
+	return false
 }
 
 // maxPooledBuf is the largest buffer a pooled macState keeps.
