@@ -16,12 +16,16 @@ const DefaultTimeout = 3 * time.Second
 const MaxTimeout = 5 * time.Second
 
 // DefaultRetryBudget bounds one Pause or Resume, every try and every wait
-// between tries included, unless its context ends sooner. With
-// DefaultTimeout for each try it leaves a webhook time to answer well
-// within Twilio's 15 s webhook timeout.
-const DefaultRetryBudget = 5 * time.Second
+// between tries included, unless its context ends sooner. It is
+// DefaultTimeout, the bound of a single try: retries do not make an update
+// take longer than one request that hangs, so a webhook that also calls a
+// backend (flow.DefaultFinishTimeout) still answers within Twilio's 15 s
+// webhook timeout.
+const DefaultRetryBudget = DefaultTimeout
 
-// MaxRetryBudget is the longest budget WithRetryBudget accepts.
+// MaxRetryBudget is the longest budget WithRetryBudget accepts. A webhook
+// must answer within Twilio's 15 s: a longer budget leaves less for the
+// rest of the request, unless the webhook's context is shorter.
 const MaxRetryBudget = 10 * time.Second
 
 // DefaultFirstRetryWait and DefaultMaxRetryWait are the waits of

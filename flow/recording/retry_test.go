@@ -55,15 +55,15 @@ func noJitter(d time.Duration) time.Duration { return d }
 // move.
 func TestRetry(t *testing.T) {
 	const (
-		first = time.Second
-		max   = 4 * time.Second
+		first = 500 * time.Millisecond
+		max   = 2 * time.Second
 	)
 	tests := []struct {
 		name      string
 		answers   []fakeAnswer // the first answers, then answerOK unless always is set
 		always    fakeAnswer
 		dials     int32         // refused connections before any request
-		budget    time.Duration // 0: DefaultRetryBudget
+		budget    time.Duration // 0: DefaultRetryBudget, 3 s
 		deadline  time.Duration // of the caller's context, on the fake clock; 0 for none
 		wantErr   []error       // nil for success
 		wantTries int
@@ -79,15 +79,15 @@ func TestRetry(t *testing.T) {
 			wantTries: 2, wantWaits: []time.Duration{2 * time.Second}},
 		{name: "connection refused twice", dials: 2,
 			wantTries: 3, wantWaits: []time.Duration{first, 2 * first}},
-		{name: "429 until the budget ends", always: answerTooMany,
+		{name: "429 until the default budget ends", always: answerTooMany,
 			wantErr:   []error{recording.ErrUpdate, context.DeadlineExceeded},
-			wantTries: 3, wantWaits: []time.Duration{first, 2 * first}}, // tries at 0, 1 and 3 s; 4 s more would pass 5 s
-		{name: "429 until the context's deadline", always: answerTooMany, budget: recording.MaxRetryBudget, deadline: 2500 * time.Millisecond,
+			wantTries: 3, wantWaits: []time.Duration{first, 2 * first}}, // tries at 0, 0.5 and 1.5 s; 2 s more would pass 3 s
+		{name: "429 until the context's deadline", always: answerTooMany, budget: recording.MaxRetryBudget, deadline: 1200 * time.Millisecond,
 			wantErr:   []error{recording.ErrUpdate, context.DeadlineExceeded},
-			wantTries: 2, wantWaits: []time.Duration{first}}, // tries at 0 and 1 s; 2 s more would pass 2.5 s
-		{name: "waits capped", always: answerTooMany, budget: recording.MaxRetryBudget,
+			wantTries: 2, wantWaits: []time.Duration{first}}, // tries at 0 and 0.5 s; 1 s more would pass 1.2 s
+		{name: "429 until a longer budget ends, waits capped", always: answerTooMany, budget: recording.MaxRetryBudget,
 			wantErr:   []error{recording.ErrUpdate, context.DeadlineExceeded},
-			wantTries: 4, wantWaits: []time.Duration{first, 2 * first, max}}, // tries at 0, 1, 3 and 7 s; 4 s more would pass 10 s
+			wantTries: 7, wantWaits: []time.Duration{first, 2 * first, max, max, max, max}}, // tries at 0, 0.5, 1.5, 3.5, 5.5, 7.5 and 9.5 s
 		{name: "500 is final", answers: []fakeAnswer{answerError},
 			wantErr: []error{recording.ErrUpdate}, wantTries: 1},
 		{name: "502 is final", answers: []fakeAnswer{answerGarbage},
