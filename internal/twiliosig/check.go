@@ -10,9 +10,10 @@ import (
 
 // Valid reports whether signature is right for a request to fullURL with
 // the given POST form (nil for a GET) under authToken. fullURL is tried as
-// given and with its port removed or its default port added (see the
-// package documentation). The comparison is constant time. Valid never
-// panics.
+// given, then with its port removed or its default port added, then with
+// the apostrophes, at signs and colons of its query in their other
+// spelling (see the package documentation): at most six MACs. Each
+// comparison is constant time. Valid never panics.
 func Valid(authToken, fullURL string, form url.Values, signature string) bool {
 	return newSizedMACState([]byte(authToken), fullURL, form).valid(fullURL, form, signature)
 }
