@@ -5,8 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"time"
 
-	"github.com/twilio/twilio-go"
 	"github.com/twilio/twilio-go/client"
 	openapi "github.com/twilio/twilio-go/rest/api/v2010"
 
@@ -32,9 +32,13 @@ var ErrUpdate = errors.New("recording: update failed")
 // Client pauses and resumes call recordings through Twilio's REST API. It
 // implements flow.RecordingPauser and is safe for concurrent use.
 type Client struct {
-	api        *openapi.ApiService
-	accountSid string
-	authKind   string // "auth token" or "API key": for printing, never the secret
+	credentials  *client.Credentials
+	accountSid   string
+	authKind     string // "auth token" or "API key": for printing, never the secret
+	edge, region string // TWILIO_EDGE and TWILIO_REGION when the Client was made
+	transport    http.RoundTripper
+	timeout      time.Duration // one try
+	retry        retryPolicy
 }
 
 var _ flow.RecordingPauser = (*Client)(nil)
@@ -69,23 +73,30 @@ func NewWithAPIKey(accountSid, keySid, keySecret string, opts ...Option) (*Clien
 }
 
 func newClient(accountSid, username, password, kind string, opts []Option) (*Client, error) {
-	cfg := config{timeout: DefaultTimeout}
+	cfg := defaultConfig()
 	for _, opt := range opts {
+		if opt == nil {
+			return nil, fmt.Errorf("%w: nil option", ErrConfig)
+		}
 		if err := opt(&cfg); err != nil {
 			return nil, err
 		}
 	}
-	hc := &http.Client{
-		Timeout:       cfg.timeout,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	transport := http.DefaultTransport
+	if cfg.client != nil && cfg.client.Transport != nil {
+		transport = cfg.client.Transport
 	}
-	if cfg.client != nil {
-		hc.Transport = cfg.client.Transport
-	}
-	c := &client.Client{Credentials: client.NewCredentials(username, password), HTTPClient: hc}
-	c.SetAccountSid(accountSid)
-	rest := twilio.NewRestClientWithParams(twilio.ClientParams{Client: c})
-	return &Client{api: rest.Api, accountSid: accountSid, authKind: kind}, nil
+	env := client.NewRequestHandler(nil) // reads TWILIO_EDGE and TWILIO_REGION, as twilio-go's clients do
+	return &Client{
+		credentials: client.NewCredentials(username, password),
+		accountSid:  accountSid,
+		authKind:    kind,
+		edge:        env.Edge,
+		region:      env.Region,
+		transport:   transport,
+		timeout:     cfg.timeout,
+		retry:       cfg.retry,
+	}, nil
 }
 
 // Account returns the SID of the account whose calls the Client acts on.
@@ -99,9 +110,15 @@ func (c *Client) Account() string { return c.accountSid }
 // when Twilio's answer says the call has no active recording; and one
 // wrapping ErrUpdate on any other answer or failure.
 //
-// The REST request runs before Pause returns and takes at most the
-// Client's timeout. The REST client takes no context: a ctx that has
-// already ended stops Pause before the request, not during it.
+// The REST requests run before Pause returns. Each try takes at most the
+// Client's timeout (WithTimeout); a try that Twilio refuses for now (429,
+// its concurrency limit, or 503), or whose connection failed before the
+// request was written, is tried again after a jittered, growing wait
+// (WithRetryBackoff), for as long as the retry budget (WithRetryBudget)
+// and ctx allow. Setting a recording's status is idempotent, so a second
+// try cannot undo the first. When ctx or the budget ends first, the error
+// also wraps context.DeadlineExceeded (or ctx's cause), and Pause returns
+// without waiting for a wait it has no time for.
 func (c *Client) Pause(ctx context.Context, callSid string) error {
 	return c.update(ctx, callSid, statusPaused)
 }
@@ -124,15 +141,66 @@ func (c *Client) update(ctx context.Context, callSid, status string) error {
 	if err := context.Cause(ctx); err != nil {
 		return fmt.Errorf("%w: %s: %w", ErrUpdate, op, err)
 	}
+	deadline := c.retry.now().Add(c.retry.budget)
+	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
+		deadline = d
+	}
+	ctx, cancel := context.WithDeadline(ctx, deadline)
+	defer cancel()
+	for n := 1; ; n++ {
+		t := c.try(ctx, callSid, status, op)
+		if t.err == nil || !t.again {
+			return t.err
+		}
+		if err := context.Cause(ctx); err != nil {
+			return giveUp(t.err, n, err)
+		}
+		wait := c.retry.wait(n, t.retryAfter)
+		if deadline.Sub(c.retry.now()) <= wait {
+			return giveUp(t.err, n, context.DeadlineExceeded)
+		}
+		if err := c.retry.sleep(ctx, wait); err != nil {
+			return giveUp(t.err, n, err)
+		}
+	}
+}
+
+// giveUp is the error of an update whose last try was refused for now and
+// that has no time for another: the last try's error and why it stopped.
+func giveUp(last error, tries int, why error) error {
+	return fmt.Errorf("%w; gave up after %d tries: %w", last, tries, why)
+}
+
+// tryResult is what one try of an update came to.
+type tryResult struct {
+	err        error         // nil when Twilio confirmed the update
+	again      bool          // refused for now, or not sent: worth another try
+	retryAfter time.Duration // the wait Twilio's Retry-After asked for, 0 without one
+}
+
+// try makes one REST request that sets the call's current recording to
+// status, within the Client's timeout and ctx.
+func (c *Client) try(ctx context.Context, callSid, status, op string) tryResult {
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
 	params := new(openapi.UpdateCallRecordingParams).SetStatus(status)
 	if status == statusPaused {
 		params.SetPauseBehavior(pauseSkip)
 	}
-	answer, err := c.api.UpdateCallRecordingWithMetadata(callSid, currentRecording, params)
-	if err != nil {
-		return classify(op, err)
+	a := &attempt{ctx: ctx, base: c.transport}
+	answer, err := c.api(a).UpdateCallRecordingWithMetadata(callSid, currentRecording, params)
+	if err == nil {
+		return tryResult{err: confirm(op, answer.StatusCode, answer.Resource.Status, status)}
 	}
-	return confirm(op, answer.StatusCode, answer.Resource.Status, status)
+	r := tryResult{err: classify(op, err)}
+	switch {
+	case retryAnswer(a.status):
+		r.again = true
+		r.retryAfter = parseRetryAfter(a.retryAfter, c.retry.now())
+	case a.unsent():
+		r.again = true
+	}
+	return r
 }
 
 // validSecret accepts what the REST client accepts as a password.

@@ -148,6 +148,22 @@ func TestNewErrors(t *testing.T) {
 		{"nil client", func() (*recording.Client, error) {
 			return recording.New(recAccountSid, recAuthToken, recording.WithHTTPClient(nil))
 		}},
+		{"nil option", func() (*recording.Client, error) { return recording.New(recAccountSid, recAuthToken, nil) }},
+		{"zero retry budget", func() (*recording.Client, error) {
+			return recording.New(recAccountSid, recAuthToken, recording.WithRetryBudget(0))
+		}},
+		{"long retry budget", func() (*recording.Client, error) {
+			return recording.New(recAccountSid, recAuthToken, recording.WithRetryBudget(recording.MaxRetryBudget+time.Millisecond))
+		}},
+		{"zero first wait", func() (*recording.Client, error) {
+			return recording.New(recAccountSid, recAuthToken, recording.WithRetryBackoff(0, time.Second))
+		}},
+		{"first wait past the longest", func() (*recording.Client, error) {
+			return recording.New(recAccountSid, recAuthToken, recording.WithRetryBackoff(2*time.Second, time.Second))
+		}},
+		{"long wait", func() (*recording.Client, error) {
+			return recording.New(recAccountSid, recAuthToken, recording.WithRetryBackoff(time.Second, recording.MaxRetryWait+time.Millisecond))
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

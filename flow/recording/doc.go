@@ -10,7 +10,19 @@
 // A Client holds the account's auth token or an API key secret; no way of
 // printing it (fmt, slog, JSON) shows the secret. Each REST request runs
 // within the webhook request that needs it, bounded by a timeout
-// (DefaultTimeout), and follows no redirect.
+// (DefaultTimeout) and by the webhook's context, and follows no redirect.
+//
+// # Rate limits
+//
+// Twilio refuses REST requests beyond an account's concurrency limit with
+// 429 (error 20429), and may answer 503 when busy. Setting a recording's
+// status is idempotent, so an update refused so, or whose connection
+// failed before the request was written, is tried again after a jittered
+// wait that doubles each time (WithRetryBackoff; a Retry-After in the
+// answer is honoured within its bounds), for as long as the retry budget
+// (WithRetryBudget, DefaultRetryBudget) and the webhook's context allow.
+// Any other answer is final at once, and an update that runs out of time
+// fails, so a pause still fails closed.
 //
 // Only a confirmed answer counts: Pause succeeds when Twilio answers 2xx
 // with the recording's status "paused", Resume when it answers 2xx with

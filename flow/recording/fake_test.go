@@ -3,11 +3,14 @@ package recording_test
 import (
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"syscall"
 	"testing"
 
 	"github.com/encgather/encgather/flow/recording"
@@ -44,6 +47,12 @@ const (
 	answerNotFoundCode  // 404 with a Twilio code other than 20404
 	answerNotFoundHTML  // 404 with an HTML body, as from a proxy
 	answerCodeNotStatus // 400 whose Twilio error code is 20404
+
+	// Answers that refuse an update for now, and a connection lost.
+	answerTooMany           // 429, Twilio code 20429: the account's concurrency limit
+	answerTooManyRetryAfter // 429 with Retry-After: 2
+	answerUnavailable       // 503 with an HTML body, as from a load balancer
+	answerDrop              // the connection closed once the request is read
 )
 
 // restRequest is one request the fake REST API received.
@@ -68,12 +77,13 @@ type fakeTwilio struct {
 
 	mu       sync.Mutex
 	answers  map[string]fakeAnswer
+	first    map[string][]fakeAnswer // answered, in order, before answers
 	requests []restRequest
 }
 
 func newFakeTwilio(t testing.TB) *fakeTwilio {
 	t.Helper()
-	ft := &fakeTwilio{release: make(chan struct{}), answers: map[string]fakeAnswer{}}
+	ft := &fakeTwilio{release: make(chan struct{}), answers: map[string]fakeAnswer{}, first: map[string][]fakeAnswer{}}
 	ft.server = httptest.NewServer(http.HandlerFunc(ft.serve))
 	t.Cleanup(ft.server.Close)
 	t.Cleanup(func() { close(ft.release) }) // runs first: unblocks hung answers
@@ -85,6 +95,14 @@ func (ft *fakeTwilio) answer(status string, a fakeAnswer) {
 	ft.mu.Lock()
 	defer ft.mu.Unlock()
 	ft.answers[status] = a
+}
+
+// answerFirst makes the next updates to status get answers, one each in
+// order, before the answer set by answer.
+func (ft *fakeTwilio) answerFirst(status string, answers ...fakeAnswer) {
+	ft.mu.Lock()
+	defer ft.mu.Unlock()
+	ft.first[status] = append(ft.first[status], answers...)
 }
 
 // recorded returns a copy of the requests received so far.
@@ -120,6 +138,9 @@ func (ft *fakeTwilio) serve(w http.ResponseWriter, r *http.Request) {
 		User: user, Password: pass, BasicOK: ok, Dump: dump.String(),
 	})
 	a := ft.answers[form.Get("Status")]
+	if queued := ft.first[form.Get("Status")]; len(queued) > 0 {
+		a, ft.first[form.Get("Status")] = queued[0], queued[1:]
+	}
 	ft.mu.Unlock()
 
 	w.Header().Set("Content-Type", "application/json")
@@ -161,6 +182,20 @@ func (ft *fakeTwilio) serve(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html")
 		w.WriteHeader(http.StatusBadGateway)
 		fmt.Fprint(w, "<html>bad gateway</html>")
+	case answerTooMany, answerTooManyRetryAfter:
+		if a == answerTooManyRetryAfter {
+			w.Header().Set("Retry-After", "2")
+		}
+		w.WriteHeader(http.StatusTooManyRequests)
+		fmt.Fprint(w, `{"code":20429,"message":"Too Many Requests","more_info":"https://www.twilio.com/docs/errors/20429","status":429}`)
+	case answerUnavailable:
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(http.StatusServiceUnavailable)
+		fmt.Fprint(w, "<html>service unavailable</html>")
+	case answerDrop:
+		if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
+			conn.Close()
+		}
 	case answerHang:
 		select {
 		case <-r.Context().Done():
@@ -195,6 +230,21 @@ func (t *toFake) RoundTrip(r *http.Request) (*http.Response, error) {
 	out := r.Clone(r.Context())
 	out.URL.Scheme, out.URL.Host, out.Host = t.target.Scheme, t.target.Host, ""
 	return t.base.RoundTrip(out)
+}
+
+// failingDials is a transport that fails its first n requests as a
+// refused connection would, before writing anything, and sends the rest
+// through next.
+type failingDials struct {
+	next http.RoundTripper
+	n    atomic.Int32
+}
+
+func (f *failingDials) RoundTrip(r *http.Request) (*http.Response, error) {
+	if f.n.Add(-1) >= 0 {
+		return nil, &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}
+	}
+	return f.next.RoundTrip(r)
 }
 
 // recordings returns a Client that talks to the fake.

@@ -382,3 +382,42 @@ func TestRecordingPausedAgainAfterPlainStep(t *testing.T) {
 		t.Errorf("REST requests %q, want %q", got, want)
 	}
 }
+
+// TestRecordingRateLimited checks a call whose REST requests Twilio
+// refuses for now at first (its concurrency limit, or 503): the update is
+// tried again, and the caller is asked, not sent away with the apology.
+func TestRecordingRateLimited(t *testing.T) {
+	tests := []struct {
+		name          string
+		pause, resume []fakeAnswer
+		want          []string
+	}{
+		{name: "pause refused twice with 429", pause: []fakeAnswer{answerTooMany, answerTooMany},
+			want: []string{"paused", "paused", "paused", "in-progress"}},
+		{name: "pause refused with 503", pause: []fakeAnswer{answerUnavailable},
+			want: []string{"paused", "paused", "in-progress"}},
+		{name: "resume refused with 429", resume: []fakeAnswer{answerTooMany},
+			want: []string{"paused", "in-progress", "in-progress"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ft := newFakeTwilio(t)
+			ft.answerFirst("paused", tt.pause...)
+			ft.answerFirst("in-progress", tt.resume...)
+			var logs bytes.Buffer
+			f := recTestFlow(t, ft.recordings(t), recTestSteps(kindSensitive, kindSensitive), &logs, nil)
+			call := recTestCall(f, "1234", "4321")
+			if call.LastSaid() != recSayDone || !slices.Contains(call.Said, "Enter value 0.") {
+				t.Fatalf("call did not ask and finish:\n%s", call.Transcript())
+			}
+			if got := ft.statuses(); !slices.Equal(got, tt.want) {
+				t.Errorf("REST requests %q, want %q", got, tt.want)
+			}
+			for _, line := range logLines(t, &logs) {
+				if line["level"] != "INFO" {
+					t.Errorf("log line %v, want every line at INFO", line)
+				}
+			}
+		})
+	}
+}

@@ -85,3 +85,32 @@ func BenchmarkValidBodyTwilioGo(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkCheckerQuerySpelling checks a signature that only the query's
+// other spelling matches, the slowest path that succeeds: the URL as sent
+// and its port variant are tried first.
+func BenchmarkCheckerQuerySpelling(b *testing.B) {
+	c := NewChecker(token)
+	const sent = "https://mycompany.com/myapp.php?foo=1&bar=2&Caller=sip%3A1234567890%40192.0.2.1"
+	sig := Sign(token, "https://mycompany.com/myapp.php?foo=1&bar=2&Caller=sip:1234567890@192.0.2.1", docsForm)
+	b.ReportAllocs()
+	for b.Loop() {
+		if !c.Valid(sent, docsForm, sig) {
+			b.Fatal("invalid")
+		}
+	}
+}
+
+// BenchmarkCheckerWrongQuerySpelling is a wrong signature for a URL whose
+// query has both spellings to try: the most MACs a check computes.
+func BenchmarkCheckerWrongQuerySpelling(b *testing.B) {
+	c := NewChecker(token)
+	const sent = "https://mycompany.com/myapp.php?foo=1&bar=2&Body=It's&Caller=sip%3A1%40192.0.2.1"
+	sig := Sign("another-token", sent, docsForm)
+	b.ReportAllocs()
+	for b.Loop() {
+		if c.Valid(sent, docsForm, sig) {
+			b.Fatal("valid")
+		}
+	}
+}

@@ -10,9 +10,10 @@ import (
 
 // Valid reports whether signature is right for a request to fullURL with
 // the given POST form (nil for a GET) under authToken. fullURL is tried as
-// given and with its port removed or its default port added (see the
-// package documentation). The comparison is constant time. Valid never
-// panics.
+// given, then with its port removed or its default port added, then with
+// the apostrophes, at signs and colons of its query in their other
+// spelling (see the package documentation): at most six MACs. Each
+// comparison is constant time. Valid never panics.
 func Valid(authToken, fullURL string, form url.Values, signature string) bool {
 	return newSizedMACState([]byte(authToken), fullURL, form).valid(fullURL, form, signature)
 }
@@ -54,16 +55,26 @@ func (st *macState) valid(fullURL string, form url.Values, signature string) boo
 	return st.matches(fullURL, &want)
 }
 
-// matches reports whether want is the MAC of fullURL followed by the
-// parameters st holds.
+// matches reports whether want is the MAC of fullURL, or of one of its
+// variants, followed by the parameters st holds. The URL as sent comes
+// first; only a failed match pays for the port variant, and only a failed
+// match of both pays for another spelling of the query, tried only when it
+// changes the query: at most maxCandidates MACs. Which form matched is no
+// secret: all are public, and each comparison is constant time.
 func (st *macState) matches(fullURL string, want *[sha1.Size]byte) bool {
-	if hmac.Equal(st.sum(append(st.buf[:0], fullURL...)), want[:]) {
-		return true
+	query := rawQuery(fullURL)
+	for _, sp := range spellings {
+		if sp != asSent && !respells(query, sp) {
+			continue
+		}
+		for _, otherPort := range [...]bool{false, true} {
+			signed, ok := appendCandidate(st.buf[:0], fullURL, otherPort, sp)
+			if ok && hmac.Equal(st.sum(signed), want[:]) {
+				return true
+			}
+		}
 	}
-	// Only a failed match pays for the port variant. Which form matched is
-	// no secret: both are public, and each comparison is constant time.
-	variant, ok := appendPortVariant(st.buf[:0], fullURL)
-	return ok && hmac.Equal(st.sum(variant), want[:])
+	return false
 }
 
 // maxPooledBuf is the largest buffer a pooled macState keeps.

@@ -15,7 +15,19 @@
 // escapes exactly as sent. Twilio has signed some URLs with the port written
 // out and some without, so, as every helper library does, a URL with a port
 // is also checked without it, and one without a port also with its scheme's
-// default port (443 or 80). Nothing else of the URL is rewritten.
+// default port (443 or 80).
+//
+// Twilio has also signed three characters of a query in one spelling and
+// sent them in the other: the apostrophe, the at sign and the colon, as '
+// @ : against %27 %40 %3A (a SIP caller's address, a state name such as
+// Trezzo Sull'Adda), and the helper libraries accept both. So a URL whose
+// query holds any of them, and that no signature matches as sent, is
+// checked again with its query written with all three unescaped and then
+// with all three escaped (each with and without its port), never more than
+// six MACs in all. A query is respelled whole: a signature over a query
+// that writes one of them escaped and another unescaped matches only the
+// URL as sent. Nothing else of the URL is rewritten: not the path, not the
+// fragment, not any other escape (a space as + or %20 stays as it came).
 //
 // # Parameters
 //

@@ -12,6 +12,7 @@ func FuzzValid(f *testing.F) {
 	f.Add("http://a:80:80/x", "k", "v", "AAAA")
 	f.Add("https://user:pass@ivr.example.com:8443/a%20b?c=%27", "K", "v", "")
 	f.Add("HTTP://u@[2001:db8::1]:1/x#f", "", "", "")
+	f.Add("https://ivr.example.com/x?a=it's&c=sip%3A1%40h%3a%2527#'", "Digits", "1", "")
 	f.Add("https://ivr.example.com/x?bodySHA256="+jsonBodyHash, "", "", withPaddingBits(Sign(token, docsURL, docsForm)))
 	f.Fuzz(func(t *testing.T, u, k, v, sig string) {
 		form := url.Values{k: {v, v + "x", v}}
@@ -21,6 +22,18 @@ func FuzzValid(f *testing.F) {
 		}
 		if variant, ok := appendPortVariant(nil, u); ok && !Valid(token, u, form, Sign(token, string(variant), form)) {
 			t.Fatalf("Valid rejects a signature over %q for %q", variant, u)
+		}
+		for _, sp := range spellings {
+			respelled := spelledReference(u, sp)
+			if got := string(appendSpelled(nil, u, sp)); got != respelled {
+				t.Fatalf("appendSpelled(%q, %d) = %q, want %q", u, sp, got, respelled)
+			}
+			if !Valid(token, u, form, Sign(token, respelled, form)) {
+				t.Fatalf("Valid rejects a signature over %q for %q", respelled, u)
+			}
+		}
+		if n := macsFor(u, form); n < 1 || n > maxCandidates {
+			t.Fatalf("a wrong signature for %q cost %d MACs, want 1 to %d", u, n, maxCandidates)
 		}
 	})
 }

@@ -8,9 +8,17 @@ import "strings"
 // URL without an http or https scheme. Only the authority is edited, so the
 // user info, path and query keep their exact spelling.
 func appendPortVariant(dst []byte, fullURL string) ([]byte, bool) {
+	dst, tail, ok := appendOtherPort(dst, fullURL)
+	return append(dst, tail...), ok
+}
+
+// appendOtherPort is appendPortVariant up to the end of the authority: it
+// appends fullURL's scheme and authority with the port changed, and returns
+// the rest of fullURL (path, query, fragment) unwritten.
+func appendOtherPort(dst []byte, fullURL string) ([]byte, string, bool) {
 	scheme, rest, ok := strings.Cut(fullURL, "://")
 	if !ok {
-		return dst, false
+		return dst, "", false
 	}
 	var defaultPort string
 	switch {
@@ -19,7 +27,7 @@ func appendPortVariant(dst []byte, fullURL string) ([]byte, bool) {
 	case strings.EqualFold(scheme, "http"):
 		defaultPort = ":80"
 	default:
-		return dst, false
+		return dst, "", false
 	}
 	authority, tail := splitAuthority(rest)
 	hostStart := strings.LastIndexByte(authority, '@') + 1
@@ -31,7 +39,22 @@ func appendPortVariant(dst []byte, fullURL string) ([]byte, bool) {
 		dst = append(dst, host...)
 		dst = append(dst, defaultPort...)
 	}
-	return append(dst, tail...), true
+	return dst, tail, true
+}
+
+// appendCandidate appends to dst fullURL with its port changed (see
+// appendPortVariant) if otherPort, and its query written in spelling sp.
+// It reports false, with nothing appended, when otherPort is asked of a
+// URL without an http or https scheme.
+func appendCandidate(dst []byte, fullURL string, otherPort bool, sp spelling) ([]byte, bool) {
+	tail := fullURL
+	if otherPort {
+		var ok bool
+		if dst, tail, ok = appendOtherPort(dst, fullURL); !ok {
+			return dst, false
+		}
+	}
+	return appendSpelled(dst, tail, sp), true
 }
 
 // splitAuthority splits what follows "scheme://" into the authority and
