@@ -36,9 +36,10 @@ type Config struct {
 	// (credentials go in Header).
 	URL string
 
-	// Signing is the secret each request is signed with (the newest of
-	// Secrets.Newest); the zero Secret sends requests unsigned. A backend
-	// that opens values sealed to a public key must insist on it.
+	// Signing is the secret each request is signed with, the newest of
+	// the shared secrets (Secrets.Newest); the zero Secret sends requests
+	// unsigned. A backend that opens values sealed to a public key must
+	// insist on a signature: anyone can seal to a public key.
 	Signing Secret
 
 	// OnSuccess turns a 2xx answer's body into what is said. It is

@@ -29,7 +29,7 @@ const maxSignatures = 4
 // Sign sets SignatureHeader on r: a MAC with secret over r's method, path
 // and query, the time now and body, which must be the bytes r sends. New's
 // Finish signs this way; Sign is for a program that builds its own
-// requests, and for tests.
+// requests, and for tests. It panics on the zero Secret.
 func Sign(r *http.Request, body []byte, secret Secret, now time.Time) {
 	t := now.Unix()
 	mac := signature(secret, t, r.Method, target(r.URL), body)

@@ -125,6 +125,10 @@ func NewVerifier(secrets *Secrets, opts ...VerifierOption) (*Verifier, error) {
 // body, made with one of the secrets, timestamped within the allowed skew
 // of the clock. MACs are compared in constant time. r.Body is consumed;
 // Middleware restores it for the next handler.
+//
+// The path is r.URL's as the server received it, so Verify and Middleware
+// go before anything that rewrites it, such as http.StripPrefix; a proxy
+// in front must pass the path and query on unchanged.
 func (v *Verifier) Verify(r *http.Request) ([]byte, error) {
 	h := r.Header.Values(SignatureHeader)
 	if len(h) == 0 {
