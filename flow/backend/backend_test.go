@@ -214,7 +214,11 @@ func TestDeclineOrFailure(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := httptest.NewServer(tt.handler)
 			defer srv.Close()
-			finish := Must(New(Config{URL: srv.URL, OnSuccess: accountSentence, DeclineStatuses: tt.statuses, Timeout: 200 * time.Millisecond}))
+			timeout := 10 * time.Second // room for a loaded machine
+			if tt.name == "slow fails" {
+				timeout = 100 * time.Millisecond
+			}
+			finish := Must(New(Config{URL: srv.URL, OnSuccess: accountSentence, DeclineStatuses: tt.statuses, Timeout: timeout}))
 			verbs, err := finish(context.Background(), &flow.Result{CallSid: testCallSid, Sealed: map[string]string{"pin": "00ff"}})
 			if got := said(verbs); got != tt.want {
 				t.Errorf("said %q, want %q", got, tt.want)
