@@ -12,6 +12,20 @@
 // several keys, comma-separated, newest first, for rotation), it is the
 // backend of an IVR in public-key mode: it opens each value bound to its
 // field and to the body's callSid.
+//
+// BACKEND_SIGNING_SECRET (keygen -signing-secret; older ones,
+// comma-separated, in BACKEND_SIGNING_SECRET_PREVIOUS while a new one
+// rolls out) makes it answer only requests the IVR signed with it
+// (X-Encgather-Signature), 401 to any other, before it opens anything.
+// Public-key mode refuses to start without it: anyone can seal a guess to
+// a public key, and an unsigned backend would tell them whether it is
+// right. In AES mode it is optional: unset, the backend answers the
+// tutorial's Node IVR, which does not sign.
+//
+// Either way it limits guesses: after 5 answers of "No data found" for
+// one card's last four digits and one caller's number (the body's "from",
+// which the IVR signs) within 15 minutes, it answers 429 until the window
+// ends.
 package main
 
 import (
@@ -59,7 +73,8 @@ func run() error {
 	defer stop()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
-	logger.Info("decrypt-gather listening", "addr", addr, "path", tutorial.BackendPath, "mode", mode)
+	logger.Info("decrypt-gather listening", "addr", addr, "path", tutorial.BackendPath, "mode", mode,
+		"max_wrong_guesses", tutorial.MaxWrongGuesses, "guess_window", tutorial.GuessWindow)
 	select {
 	case err := <-errc:
 		return err

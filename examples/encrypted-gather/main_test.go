@@ -27,7 +27,7 @@ func startTestService(t *testing.T, bind bool, logs io.Writer) (*service, string
 		t.Fatal(err)
 	}
 	public := "http://" + ln.Addr().String()
-	cfg := tutorial.Config{PublicURL: public, AuthToken: "test-token", Cipher: aescrypt.New(aescrypt.GenerateKey()),
+	cfg := tutorial.Config{PublicURL: public, AuthToken: tutorial.NewHidden("test-token"), Cipher: aescrypt.New(aescrypt.GenerateKey()),
 		BackendAddr: tutorial.DefaultBackendAddr, BindValues: bind}
 	svc, err := startService(ln, cfg, ivrSettings{logger: slog.New(slog.NewTextHandler(logs, nil))})
 	if err != nil {
@@ -111,7 +111,7 @@ func TestStartServiceRefusesBadBackendURL(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ln.Close()
-	cfg := tutorial.Config{PublicURL: "http://" + ln.Addr().String(), AuthToken: "test-token",
+	cfg := tutorial.Config{PublicURL: "http://" + ln.Addr().String(), AuthToken: tutorial.NewHidden("test-token"),
 		Cipher: aescrypt.New(aescrypt.GenerateKey()), BackendURL: "backend.example.com/decrypt-gather"}
 	if _, err := startService(ln, cfg, ivrSettings{logger: slog.New(slog.DiscardHandler)}); err == nil {
 		t.Error("startService accepted a relative backend URL")

@@ -73,6 +73,7 @@ func TestPublicKeyModeServesNoBackend(t *testing.T) {
 	vars := map[string]string{
 		"PUBLIC_URL": "https://ivr.example.com", "TWILIO_AUTH_TOKEN": "tok", "BACKEND_URL": "https://backend.example.com/decrypt-gather",
 		tutorial.EnvStateSecret: aescrypt.GenerateKey().ExportHex(), pubseal.EnvPublicKey: k.PublicKey().String(),
+		tutorial.EnvSigningSecret: aescrypt.GenerateKey().ExportHex(),
 	}
 	cfg, err := tutorial.LoadConfig(func(name string) (string, bool) { v, ok := vars[name]; return v, ok }, false)
 	if err != nil {

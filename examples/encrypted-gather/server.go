@@ -15,6 +15,7 @@ import (
 
 	"github.com/encgather/encgather/examples/internal/tutorial"
 	"github.com/encgather/encgather/flow"
+	"github.com/encgather/encgather/flow/backend"
 )
 
 // ivrSettings are what the IVR's handler is built from besides Config.
@@ -42,11 +43,11 @@ func newMux(cfg tutorial.Config, s ivrSettings) (*http.ServeMux, error) {
 		opts = append(opts, flow.WithBoundValues())
 	}
 	opts = append(opts, cfg.SealerOptions()...)
-	finish, err := tutorial.Finish(s.backendURL)
+	finish, err := tutorial.Finish(s.backendURL, cfg.SigningSecret())
 	if err != nil {
 		return nil, err
 	}
-	ivr, err := flow.New(cfg.Cipher, cfg.AuthToken, tutorial.Steps(), finish, opts...)
+	ivr, err := flow.New(cfg.Cipher, cfg.AuthToken.Reveal(), tutorial.Steps(), finish, opts...)
 	if err != nil {
 		return nil, err
 	}
@@ -56,15 +57,19 @@ func newMux(cfg tutorial.Config, s ivrSettings) (*http.ServeMux, error) {
 }
 
 // backendHandler is the built-in backend, opening bound values if the IVR
-// binds them.
-func backendHandler(cfg tutorial.Config) http.Handler {
-	mux := http.NewServeMux()
+// binds them, and answering only requests signed with cfg.Signing.
+func backendHandler(cfg tutorial.Config) (http.Handler, error) {
+	h := tutorial.Backend(cfg.Cipher)
 	if cfg.BindValues {
-		mux.Handle(tutorial.BackendPath, tutorial.BoundBackend(cfg.Cipher))
-	} else {
-		mux.Handle(tutorial.BackendPath, tutorial.Backend(cfg.Cipher))
+		h = tutorial.BoundBackend(cfg.Cipher)
 	}
-	return mux
+	h, err := tutorial.RequireSignatures(h, cfg.Signing)
+	if err != nil {
+		return nil, err
+	}
+	mux := http.NewServeMux()
+	mux.Handle(tutorial.BackendPath, h)
+	return mux, nil
 }
 
 // service is the running IVR: the public server, and the built-in
@@ -79,15 +84,25 @@ type service struct {
 // startService serves the IVR on public (the listener Twilio reaches)
 // and, when cfg.ServesBackend (BACKEND_URL empty, not in public-key
 // mode), the built-in backend on a separate listener at cfg.BackendAddr,
-// which only the IVR calls.
+// which only the IVR calls. The built-in backend answers only requests
+// the IVR signed: with BACKEND_SIGNING_SECRET if set, else with a secret
+// made for this process, so that no other program on the machine can ask
+// it about a PIN.
 func startService(public net.Listener, cfg tutorial.Config, s ivrSettings) (*service, error) {
 	svc := &service{backendURL: cfg.BackendURL, errc: make(chan error, 2)}
 	if cfg.ServesBackend() {
+		if cfg.Signing == nil {
+			cfg.Signing = backend.NewSecrets(backend.GenerateSecret())
+		}
+		h, err := backendHandler(cfg)
+		if err != nil {
+			return nil, fmt.Errorf("built-in backend: %w", err)
+		}
 		ln, err := net.Listen("tcp", cfg.BackendAddr)
 		if err != nil {
 			return nil, fmt.Errorf("built-in backend: %w", err)
 		}
-		svc.backend = newServer(backendHandler(cfg), s.logger)
+		svc.backend = newServer(h, s.logger)
 		svc.backendURL = "http://" + ln.Addr().String() + tutorial.BackendPath
 		go func() { svc.errc <- svc.backend.Serve(ln) }()
 	}

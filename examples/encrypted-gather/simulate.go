@@ -14,6 +14,7 @@ import (
 
 	"github.com/encgather/encgather/aescrypt"
 	"github.com/encgather/encgather/examples/internal/tutorial"
+	"github.com/encgather/encgather/flow/backend"
 	"github.com/encgather/encgather/flow/flowtest"
 )
 
@@ -21,18 +22,23 @@ import (
 // calls; nothing leaves the process but the backend call on loopback.
 const simulatedPublicURL = "https://ivr.example.com"
 
-// simulateCall runs the IVR and its backend with a fresh key and auth
-// token, places one call through a simulated Twilio that types keys, and
-// prints the conversation, each webhook request, each backend request and
-// the IVR's log lines. With publicKey, the IVR is in public-key mode
-// (simulatePublicKeyCall).
+// simulateCall runs the IVR and its backend with a fresh key, auth token
+// and signing secret, places one call through a simulated Twilio that
+// types keys, and prints the conversation, each webhook request, each
+// backend request and the IVR's log lines. With publicKey, the IVR is in
+// public-key mode (simulatePublicKeyCall).
 func simulateCall(out io.Writer, keys []string, publicKey bool) error {
 	if publicKey {
 		return simulatePublicKeyCall(out, keys)
 	}
 	cipher := aescrypt.New(aescrypt.GenerateKey())
-	cfg := tutorial.Config{PublicURL: simulatedPublicURL, AuthToken: newAuthToken(), Cipher: cipher}
-	return runSimulation(out, keys, tutorial.Backend(cipher), func(string) (tutorial.Config, error) { return cfg, nil })
+	signing := backend.NewSecrets(backend.GenerateSecret())
+	cfg := tutorial.Config{PublicURL: simulatedPublicURL, AuthToken: tutorial.NewHidden(newAuthToken()), Cipher: cipher, Signing: signing}
+	h, err := tutorial.RequireSignatures(tutorial.Backend(cipher), signing)
+	if err != nil {
+		return err
+	}
+	return runSimulation(out, keys, h, func(string) (tutorial.Config, error) { return cfg, nil })
 }
 
 // newAuthToken returns a fresh Twilio-like auth token.
@@ -69,7 +75,7 @@ func runSimulation(out io.Writer, keys []string, backendHandler http.Handler, iv
 	}
 
 	fmt.Fprintf(out, "Simulated call to %s%s; the caller types %s\n\n", simulatedPublicURL, tutorial.IVRPath, describeKeys(keys))
-	caller := flowtest.NewCaller(mux, simulatedPublicURL+tutorial.IVRPath, cfg.AuthToken)
+	caller := flowtest.NewCaller(mux, simulatedPublicURL+tutorial.IVRPath, cfg.AuthToken.Reveal())
 	caller.Log = out
 	call := caller.Call(keys...)
 
@@ -110,12 +116,16 @@ func describeKeys(keys []string) string {
 }
 
 // logRequests prints each request a backend receives and its answer, to
-// show that only sealed values reach it.
+// show that only sealed values reach it, and signed.
 func logRequests(out io.Writer, h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(io.LimitReader(r.Body, 64<<10))
 		r.Body = io.NopCloser(bytes.NewReader(body))
-		fmt.Fprintf(out, "backend <- %s %s %s\n", r.Method, r.URL.Path, body)
+		signed := "unsigned"
+		if r.Header.Get(backend.SignatureHeader) != "" {
+			signed = "signed"
+		}
+		fmt.Fprintf(out, "backend <- %s %s (%s) %s\n", r.Method, r.URL.Path, signed, body)
 		rec := &recorder{ResponseWriter: w, status: http.StatusOK}
 		h.ServeHTTP(rec, r)
 		fmt.Fprintf(out, "backend -> %d %s\n", rec.status, strings.TrimSpace(rec.body.String()))

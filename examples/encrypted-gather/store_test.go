@@ -62,7 +62,7 @@ func TestSingleUseStoreConfig(t *testing.T) {
 // replay of the last request to the other instance is refused.
 func TestReplicasWithRedisURL(t *testing.T) {
 	srv := redistest.NewServer(t)
-	cfg := tutorial.Config{PublicURL: "https://ivr.example.com", AuthToken: "test-token", Cipher: aescrypt.New(aescrypt.GenerateKey())}
+	cfg := tutorial.Config{PublicURL: "https://ivr.example.com", AuthToken: tutorial.NewHidden("test-token"), Cipher: aescrypt.New(aescrypt.GenerateKey())}
 	backend := httptest.NewServer(tutorial.Backend(cfg.Cipher))
 	defer backend.Close()
 	var logs bytes.Buffer
@@ -85,7 +85,7 @@ func TestReplicasWithRedisURL(t *testing.T) {
 		replicas[(n.Add(1)-1)%2].ServeHTTP(w, r)
 	})
 
-	call := flowtest.NewCaller(alternate, cfg.PublicURL+tutorial.IVRPath, cfg.AuthToken).Call("1234", "4321")
+	call := flowtest.NewCaller(alternate, cfg.PublicURL+tutorial.IVRPath, cfg.AuthToken.Reveal()).Call("1234", "4321")
 	if call.LastSaid() != tutorial.SaySuccess("AC12345678", "12.55") {
 		t.Fatalf("call on two replicas:\n%s", call.Transcript())
 	}
@@ -93,7 +93,7 @@ func TestReplicasWithRedisURL(t *testing.T) {
 	edited := maps.Clone(last.Form)
 	edited.Set("Digits", "9999")
 	rec := httptest.NewRecorder()
-	replicas[1].ServeHTTP(rec, flowtest.NewRequest(last.Method, last.URL, edited, cfg.AuthToken))
+	replicas[1].ServeHTTP(rec, flowtest.NewRequest(last.Method, last.URL, edited, cfg.AuthToken.Reveal()))
 	if strings.Contains(rec.Body.String(), "Thank you") || !strings.Contains(rec.Body.String(), "<Hangup") {
 		t.Errorf("replay to the other replica answered %s", rec.Body)
 	}

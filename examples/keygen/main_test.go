@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/encgather/encgather/aescrypt"
+	"github.com/encgather/encgather/flow/backend"
 	"github.com/encgather/encgather/pubseal"
 )
 
@@ -120,5 +121,25 @@ func TestKeygenUsage(t *testing.T) {
 				t.Errorf("printed a key: %q", stdout+stderr)
 			}
 		})
+	}
+}
+
+func TestKeygenSigningSecret(t *testing.T) {
+	_, first, _ := runKeygen(t, "-signing-secret")
+	code, second, stderr := runKeygen(t, "-signing-secret")
+	if code != 0 || stderr != "" {
+		t.Fatalf("exit %d, stderr %q", code, stderr)
+	}
+	lines := strings.Fields(first + second)
+	if len(lines) != 2 || lines[0] == lines[1] {
+		t.Fatalf("output %q, want two different secrets", first+second)
+	}
+	for _, l := range lines {
+		if _, err := backend.ParseSecret(l); err != nil || len(l) != 64 || l != strings.ToLower(l) {
+			t.Errorf("%q is not a 64-character lowercase hex secret: %v", l, err)
+		}
+	}
+	if code, _, stderr := runKeygen(t, "-signing-secret", "-public-key"); code != 2 || stderr == "" {
+		t.Errorf("-signing-secret -public-key: exit %d, stderr %q", code, stderr)
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/encgather/encgather/aescrypt"
 	"github.com/encgather/encgather/examples/internal/tutorial"
 	"github.com/encgather/encgather/flow"
+	"github.com/encgather/encgather/flow/backend"
 	"github.com/encgather/encgather/twiml"
 )
 
@@ -57,7 +58,7 @@ func tutorialServer(t *testing.T) (string, *seen) {
 	srv := httptest.NewUnstartedServer(nil)
 	base := "http://" + srv.Listener.Addr().String()
 	cipher := aescrypt.New(aescrypt.GenerateKey())
-	finish, err := tutorial.Finish(base + tutorial.BackendPath)
+	finish, err := tutorial.Finish(base+tutorial.BackendPath, backend.Secret{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/encgather/encgather/aescrypt"
 	"github.com/encgather/encgather/flow"
+	"github.com/encgather/encgather/flow/backend"
 	"github.com/encgather/encgather/flow/flowtest"
 	"github.com/encgather/encgather/twiml"
 )
@@ -19,7 +20,10 @@ func ExampleCaller_hangUp() {
 		{Name: "card", Prompt: []twiml.GatherVerb{twiml.Say{Text: "Card digits?"}}},
 		{Name: "pin", Prompt: []twiml.GatherVerb{twiml.Say{Text: "PIN?"}}},
 	}
-	finish := flow.PostJSON(flow.Backend{URL: "http://127.0.0.1:1"}) // never reached here
+	finish := backend.Must(backend.New(backend.Config{ // never reached here
+		URL:       "http://127.0.0.1:1",
+		OnSuccess: func([]byte) ([]twiml.Verb, error) { return nil, nil },
+	}))
 	ivr, err := flow.New(cipher, "token", steps, finish, flow.WithPublicURL("https://ivr.example.com"))
 	if err != nil {
 		log.Fatal(err)

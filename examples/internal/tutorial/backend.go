@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"time"
 
 	"github.com/encgather/encgather/aescrypt"
 	"github.com/encgather/encgather/flow"
@@ -21,17 +22,30 @@ const (
 // about 150 bytes of JSON.
 const maxBackendBody = 16 << 10
 
+// TooManyGuesses is the backend's 429 answer to a card and caller locked
+// by the guess limit.
+const TooManyGuesses = "Too many attempts"
+
 // Backend is the tutorial's /decrypt-gather: it opens encryptedCardDigits
 // and encryptedPinDigits and answers 200 with the account for the known
 // caller, 404 "No data found" for anyone else, and 400 for a body that is
 // not the expected JSON or values that do not open. No answer repeats a
 // value it was sent. Like the tutorial's Node function, it opens values
 // without additional data and ignores the callSid beside them.
+//
+// Unlike the tutorial's, it limits guesses: after MaxWrongGuesses
+// answers of 404 for one card's last four digits and one caller's number
+// (the body's "from") within GuessWindow, it answers 429 "Too many
+// attempts" without comparing, until the window ends (see guessLimiter).
 func Backend(c *aescrypt.Cipher) http.Handler {
-	return backend{
-		open:    func(sealed, _, _ string) ([]byte, error) { return c.Open(sealed, nil) },
-		refused: "bad request: a value does not open with this service's key",
-	}
+	return newBackend(func(sealed, _, _ string) ([]byte, error) { return c.Open(sealed, nil) },
+		"", "bad request: a value does not open with this service's key")
+}
+
+// newBackend is /decrypt-gather around open, with its own guess limiter.
+func newBackend(open func(sealed, field, callSid string) ([]byte, error), noCallSid, refused string) gatherBackend {
+	return gatherBackend{open: open, noCallSid: noCallSid, refused: refused,
+		limiter: newGuessLimiter(MaxWrongGuesses, GuessWindow, time.Now)}
 }
 
 // BoundBackend is Backend for an IVR that seals with flow.WithBoundValues:
@@ -39,30 +53,29 @@ func Backend(c *aescrypt.Cipher) http.Handler {
 // body's callSid, so a value moved to the other field or taken from
 // another call does not open (400), nor does one sealed unbound.
 func BoundBackend(c *aescrypt.Cipher) http.Handler {
-	return backend{
-		open: func(sealed, field, callSid string) ([]byte, error) {
-			return c.Open(sealed, flow.AdditionalData(field, callSid))
-		},
-		noCallSid: "bad request: bound values need the callSid they were sealed for",
-		refused:   "bad request: a value does not open with this service's key",
-	}
+	return newBackend(func(sealed, field, callSid string) ([]byte, error) {
+		return c.Open(sealed, flow.AdditionalData(field, callSid))
+	}, "bad request: bound values need the callSid they were sealed for",
+		"bad request: a value does not open with this service's key")
 }
 
-// backend is /decrypt-gather around one way of opening a value.
-type backend struct {
+// gatherBackend is /decrypt-gather around one way of opening a value.
+type gatherBackend struct {
 	open      func(sealed, field, callSid string) ([]byte, error)
 	noCallSid string // for bound values, the 400 answer to a body without callSid
 	refused   string // the 400 answer when a value does not open
+	limiter   *guessLimiter
 }
 
 // backendRequest is what the IVR posts.
 type backendRequest struct {
 	Card    *string `json:"encryptedCardDigits"`
 	Pin     *string `json:"encryptedPinDigits"`
-	CallSid *string `json:"callSid"` // flow.DefaultCallSidField
+	CallSid *string `json:"callSid"` // backend.DefaultCallSidField
+	From    string  `json:"from"`    // backend.DefaultFromField; absent from the Node IVR's body
 }
 
-func (b backend) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+func (b gatherBackend) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
@@ -87,18 +100,28 @@ func (b backend) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, b.refused, http.StatusBadRequest)
 		return
 	}
-	answerCaller(w, card, pin)
-}
-
-// answerCaller answers with the account of the known caller, or 404 "No
-// data found".
-func answerCaller(w http.ResponseWriter, card, pin []byte) {
-	if string(card) != KnownCard || string(pin) != KnownPin {
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		w.WriteHeader(http.StatusNotFound)
-		io.WriteString(w, "No data found")
+	key := b.limiter.key(card, in.From)
+	if !b.limiter.attempt(key) {
+		answerText(w, http.StatusTooManyRequests, TooManyGuesses)
 		return
 	}
+	if string(card) != KnownCard || string(pin) != KnownPin {
+		answerText(w, http.StatusNotFound, "No data found")
+		return
+	}
+	b.limiter.succeeded(key)
+	answerAccount(w)
+}
+
+// answerText answers status with a plain-text body.
+func answerText(w http.ResponseWriter, status int, text string) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.WriteHeader(status)
+	io.WriteString(w, text)
+}
+
+// answerAccount answers with the account of the known caller.
+func answerAccount(w http.ResponseWriter) {
 	body, _ := json.Marshal(Account{Account: KnownAccount, Balance: KnownBalance})
 	w.Header().Set("Content-Type", "application/json")
 	w.Write(body)

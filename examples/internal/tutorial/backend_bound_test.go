@@ -8,6 +8,7 @@ import (
 
 	"github.com/encgather/encgather/aescrypt"
 	"github.com/encgather/encgather/flow"
+	"github.com/encgather/encgather/flow/backend"
 )
 
 const (
@@ -18,7 +19,7 @@ const (
 // boundJSON is the body an IVR with flow.WithBoundValues posts, each value
 // sealed for the given field and call, under the given name and CallSid.
 func boundJSON(c *aescrypt.Cipher, fields map[string]string, values map[string]string, sealedFor map[string][2]string, callSid string) string {
-	in := map[string]string{flow.DefaultCallSidField: callSid}
+	in := map[string]string{backend.DefaultCallSidField: callSid}
 	for name, value := range values {
 		ctx := sealedFor[name]
 		in[fields[name]] = c.Seal([]byte(value), flow.AdditionalData(ctx[0], ctx[1]))

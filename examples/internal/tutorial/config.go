@@ -7,14 +7,17 @@ import (
 	"strings"
 
 	"github.com/encgather/encgather/aescrypt"
+	"github.com/encgather/encgather/flow/backend"
 	"github.com/encgather/encgather/pubseal"
 )
 
-// Config is the IVR's configuration, read from the environment.
+// Config is the IVR's configuration, read from the environment. It never
+// prints a secret: the auth token is Hidden, and keys and signing secrets
+// print as their IDs, under every fmt verb, slog and encoding/json.
 type Config struct {
 	Addr       string           // ADDR: listen address
 	PublicURL  string           // PUBLIC_URL: the base URL Twilio calls
-	AuthToken  string           // TWILIO_AUTH_TOKEN
+	AuthToken  Hidden           // TWILIO_AUTH_TOKEN
 	Cipher     *aescrypt.Cipher // AES_SECRET, AES_SECRET_PREVIOUS; in public-key mode STATE_SECRET, STATE_SECRET_PREVIOUS
 	BackendURL string           // BACKEND_URL: "" means the built-in backend
 	// BackendAddr is BACKEND_ADDR: the built-in backend's own loopback
@@ -26,6 +29,10 @@ type Config struct {
 	// PublicKey is BACKEND_PUBLIC_KEY: when set, the IVR is in public-key
 	// mode and seals values to it; Cipher then seals only states.
 	PublicKey *pubseal.PublicKey
+	// Signing is BACKEND_SIGNING_SECRET and BACKEND_SIGNING_SECRET_PREVIOUS:
+	// the IVR signs its requests to the backend with the newest. Nil when
+	// unset; public-key mode requires it.
+	Signing *backend.Secrets
 }
 
 // DefaultAddr is where the examples listen when ADDR is not set.
@@ -36,13 +43,13 @@ var ErrConfig = errors.New("config")
 
 // LoadConfig reads the IVR's settings through lookup (os.LookupEnv's
 // shape). With insecure set, PUBLIC_URL and TWILIO_AUTH_TOKEN are optional.
-// BACKEND_PUBLIC_KEY chooses public-key mode, which needs STATE_SECRET
-// and BACKEND_URL and refuses AES_SECRET.
+// BACKEND_PUBLIC_KEY chooses public-key mode, which needs STATE_SECRET,
+// BACKEND_URL and BACKEND_SIGNING_SECRET, and refuses AES_SECRET.
 // It reports every problem at once, joined, one a line, each as
 // "config: NAME ...": it names the variable and never prints its value.
 func LoadConfig(lookup func(string) (string, bool), insecure bool) (Config, error) {
 	get := func(name string) string { v, _ := lookup(name); return strings.TrimSpace(v) }
-	cfg := Config{Addr: get("ADDR"), PublicURL: get("PUBLIC_URL"), AuthToken: get("TWILIO_AUTH_TOKEN"), BackendURL: get("BACKEND_URL")}
+	cfg := Config{Addr: get("ADDR"), PublicURL: get("PUBLIC_URL"), AuthToken: NewHidden(get("TWILIO_AUTH_TOKEN")), BackendURL: get("BACKEND_URL")}
 	if cfg.Addr == "" {
 		cfg.Addr = DefaultAddr
 	}
@@ -58,7 +65,7 @@ func LoadConfig(lookup func(string) (string, bool), insecure bool) (Config, erro
 	case !insecure:
 		bad("PUBLIC_URL", "is not set: it must be the base URL Twilio calls, such as https://ivr.example.com")
 	}
-	if cfg.AuthToken == "" && !insecure {
+	if cfg.AuthToken.IsEmpty() && !insecure {
 		bad("TWILIO_AUTH_TOKEN", "is not set: it is on the Twilio Console's account page")
 	}
 	if cfg.BackendURL != "" {
@@ -71,6 +78,9 @@ func LoadConfig(lookup func(string) (string, bool), insecure bool) (Config, erro
 		errs = append(errs, err)
 	}
 	if cfg.BindValues, err = BindValues(lookup); err != nil {
+		errs = append(errs, err)
+	}
+	if cfg.Signing, err = loadSigning(lookup); err != nil {
 		errs = append(errs, err)
 	}
 	if get(pubseal.EnvPublicKey) != "" {

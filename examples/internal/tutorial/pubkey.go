@@ -27,8 +27,9 @@ const (
 // BACKEND_PUBLIC_KEY being set, into cfg: the public key that seals values
 // and the state secret. The IVR must hold nothing that opens a value, so
 // AES_SECRET and BACKEND_PRIVATE_KEY beside it are errors (and BIND_VALUES,
-// which only AES mode needs), as is a missing
-// BACKEND_URL (the IVR serves no backend in this mode). The errors name
+// which only AES mode needs), as is a missing BACKEND_URL (the IVR serves
+// no backend in this mode) or BACKEND_SIGNING_SECRET (the backend answers
+// only signed requests, since anyone can seal to the public key). The errors name
 // variables, never values.
 func loadPublicKeyMode(lookup func(string) (string, bool), cfg *Config) []error {
 	get := func(name string) string { v, _ := lookup(name); return strings.TrimSpace(v) }
@@ -52,6 +53,10 @@ func loadPublicKeyMode(lookup func(string) (string, bool), cfg *Config) []error 
 	if cfg.BackendURL == "" {
 		bad("BACKEND_URL", "is not set: in public-key mode the IVR serves no backend; "+
 			"run decrypt-gather with %s and set BACKEND_URL to its %s", pubseal.EnvPrivateKey, BackendPath)
+	}
+	if cfg.Signing == nil && get(EnvSigningSecret) == "" {
+		bad(EnvSigningSecret, "is not set: in public-key mode the backend answers only requests the IVR signed; "+
+			"make one with go run ./examples/keygen -signing-secret and give decrypt-gather the same")
 	}
 	if pub, err := pubseal.PublicKeyFromLookup(lookup); err != nil {
 		errs = append(errs, fmt.Errorf("%w: %w", ErrConfig, err)) // pubseal names the variable, never the key

@@ -10,9 +10,11 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/encgather/encgather/aescrypt"
 	"github.com/encgather/encgather/flow"
+	"github.com/encgather/encgather/flow/backend"
 	"github.com/encgather/encgather/flow/flowtest"
 	"github.com/encgather/encgather/pubseal"
 )
@@ -31,6 +33,10 @@ func generatePair(t *testing.T, kem pubseal.KEM) *pubseal.PrivateKey {
 	return k
 }
 
+// testSigning is the signing secret the IVR and decrypt-gather share in
+// these tests.
+var testSigning = backend.GenerateSecret()
+
 // ivrEnv is a valid environment of an IVR in public-key mode.
 func ivrEnv(pub *pubseal.PublicKey, backendURL string) map[string]string {
 	return map[string]string{
@@ -39,7 +45,18 @@ func ivrEnv(pub *pubseal.PublicKey, backendURL string) map[string]string {
 		"BACKEND_URL":        backendURL,
 		EnvStateSecret:       aescrypt.GenerateKey().ExportHex(),
 		pubseal.EnvPublicKey: pub.String(),
+		EnvSigningSecret:     testSigning.ExportHex(),
 	}
+}
+
+// postSigned is post with the request signed as the IVR signs it.
+func postSigned(h http.Handler, body string) (int, string) {
+	rec := httptest.NewRecorder()
+	r := httptest.NewRequest(http.MethodPost, BackendPath, strings.NewReader(body))
+	backend.Sign(r, []byte(body), testSigning, time.Now())
+	h.ServeHTTP(rec, r)
+	b, _ := io.ReadAll(rec.Body)
+	return rec.Code, string(b)
 }
 
 func TestLoadConfigPublicKeyMode(t *testing.T) {
@@ -78,6 +95,9 @@ func TestLoadConfigPublicKeyMode(t *testing.T) {
 			[]string{"config: STATE_SECRET_PREVIOUS entry 2"}, "hunter2"},
 		{"BIND_VALUES beside it", with(map[string]string{"BIND_VALUES": "1"}), []string{"config: BIND_VALUES is set in public-key mode"}, ""},
 		{"no backend URL", with(map[string]string{"BACKEND_URL": ""}), []string{"config: BACKEND_URL is not set: in public-key mode"}, ""},
+		{"no signing secret", with(map[string]string{EnvSigningSecret: ""}), []string{"config: BACKEND_SIGNING_SECRET is not set: in public-key mode"}, ""},
+		{"short signing secret", with(map[string]string{EnvSigningSecret: "hunter2hunter2"}),
+			[]string{"config: BACKEND_SIGNING_SECRET: backend: invalid signing secret"}, "hunter2"},
 		{"all at once", with(map[string]string{"AES_SECRET": aesKey, "BACKEND_URL": "", EnvStateSecret: ""}), []string{
 			"config: AES_SECRET is set", "config: BACKEND_URL is not set", "config: STATE_SECRET is not set"}, aesKey},
 	}
@@ -125,11 +145,13 @@ func (b *recordingBackend) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	b.h.ServeHTTP(w, r)
 }
 
-// decryptGather is decrypt-gather's handler, built from its environment.
+// decryptGather is decrypt-gather's handler, built from its environment
+// with testSigning added.
 func decryptGather(t *testing.T, vars map[string]string) http.Handler {
 	t.Helper()
+	vars[EnvSigningSecret] = testSigning.ExportHex()
 	h, mode, err := LoadBackend(env(vars))
-	if err != nil || mode != "public-key" {
+	if err != nil || mode != "public-key+signed" {
 		t.Fatalf("LoadBackend: %v, %q", err, mode)
 	}
 	return h
@@ -147,11 +169,11 @@ func publicKeyDeployment(t *testing.T, pub *pubseal.PublicKey, privateKeys strin
 		t.Fatal(err)
 	}
 	opts := append([]flow.Option{flow.WithPublicURL(cfg.PublicURL)}, cfg.SealerOptions()...)
-	finish, err := Finish(cfg.BackendURL)
+	finish, err := Finish(cfg.BackendURL, cfg.SigningSecret())
 	if err != nil {
 		t.Fatal(err)
 	}
-	ivr, err := flow.New(cfg.Cipher, cfg.AuthToken, Steps(), finish, opts...)
+	ivr, err := flow.New(cfg.Cipher, cfg.AuthToken.Reveal(), Steps(), finish, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -240,7 +262,7 @@ func TestPublicKeyBackendRefuses(t *testing.T) {
 	aes := aescrypt.New(aescrypt.GenerateKey())
 	h := decryptGather(t, map[string]string{pubseal.EnvPrivateKey: k.ExportText()})
 
-	if code, body := post(h, good.json()); code != http.StatusOK {
+	if code, body := postSigned(h, good.json()); code != http.StatusOK {
 		t.Fatalf("the captured body: %d %s", code, body)
 	}
 	tests := []struct {
@@ -261,7 +283,7 @@ func TestPublicKeyBackendRefuses(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			code, body := post(h, tt.body.json())
+			code, body := postSigned(h, tt.body.json())
 			if code != http.StatusBadRequest {
 				t.Fatalf("status %d, want 400 (%s)", code, body)
 			}
@@ -272,7 +294,7 @@ func TestPublicKeyBackendRefuses(t *testing.T) {
 	}
 	t.Run("callSid missing", func(t *testing.T) {
 		body := `{"encryptedCardDigits":"` + good.Card + `","encryptedPinDigits":"` + good.Pin + `"}`
-		if code, _ := post(h, body); code != http.StatusBadRequest {
+		if code, _ := postSigned(h, body); code != http.StatusBadRequest {
 			t.Fatalf("status %d, want 400", code)
 		}
 	})
@@ -299,7 +321,7 @@ func TestPublicKeyBackendRotation(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			h := decryptGather(t, map[string]string{pubseal.EnvPrivateKey: tt.keys})
-			if code, body := post(h, tt.body.json()); code != tt.want {
+			if code, body := postSigned(h, tt.body.json()); code != tt.want {
 				t.Fatalf("status %d, want %d (%s)", code, tt.want, body)
 			}
 		})
@@ -315,13 +337,19 @@ func TestPublicKeyBackendRotation(t *testing.T) {
 func TestLoadBackend(t *testing.T) {
 	k := generatePair(t, pubseal.X25519)
 	aesKey := aescrypt.GenerateKey().ExportHex()
+	signing := backend.GenerateSecret().ExportHex()
 	tests := []struct {
 		name     string
 		vars     map[string]string
 		wantMode string // "" for an error
 	}{
 		{"AES", map[string]string{"AES_SECRET": aesKey}, "aes"},
-		{"public-key", map[string]string{pubseal.EnvPrivateKey: k.ExportText()}, "public-key"},
+		{"AES, signed", map[string]string{"AES_SECRET": aesKey, EnvSigningSecret: signing}, "aes+signed"},
+		{"AES, bad signing secret", map[string]string{"AES_SECRET": aesKey, EnvSigningSecret: "hunter2"}, ""},
+		{"public-key", map[string]string{pubseal.EnvPrivateKey: k.ExportText(), EnvSigningSecret: signing}, "public-key+signed"},
+		{"public-key, unsigned", map[string]string{pubseal.EnvPrivateKey: k.ExportText()}, ""},
+		{"public-key, previous signing secret bad", map[string]string{pubseal.EnvPrivateKey: k.ExportText(), EnvSigningSecret: signing,
+			EnvSigningSecret + "_PREVIOUS": signing + ",hunter2"}, ""},
 		{"both", map[string]string{"AES_SECRET": aesKey, pubseal.EnvPrivateKey: k.ExportText()}, ""},
 		{"neither", map[string]string{}, ""},
 		{"public key given", map[string]string{pubseal.EnvPrivateKey: k.PublicKey().String()}, ""},
@@ -341,7 +369,7 @@ func TestLoadBackend(t *testing.T) {
 			if !errors.Is(err, ErrConfig) {
 				t.Fatalf("LoadBackend = %v, want ErrConfig", err)
 			}
-			for _, secret := range []string{aesKey, k.ExportText()[30:], "hunter2"} {
+			for _, secret := range []string{aesKey, k.ExportText()[30:], "hunter2", signing} {
 				if strings.Contains(err.Error(), secret) {
 					t.Fatalf("the error quotes a key: %v", err)
 				}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/encgather/encgather/flow"
+	"github.com/encgather/encgather/flow/backend"
 	"github.com/encgather/encgather/twiml"
 )
 
@@ -28,18 +29,32 @@ func Steps() []flow.Step {
 }
 
 // Finish posts the sealed fields to backendURL as the tutorial's
-// processData step does, and says the account and balance it answers, or
-// the tutorial's failure sentence on any error. The backend's 404 ("No
-// data found") is a decline, a normal outcome, not a failure. It reports a
-// backendURL that is not an absolute http(s) URL.
-func Finish(backendURL string) (flow.Finish, error) {
-	return flow.NewBackend(flow.Backend{
-		URL:       backendURL,
-		Timeout:   5 * time.Second,
-		Declines:  []int{http.StatusNotFound},
-		OnSuccess: accountSentence,
-		Failure:   []twiml.Verb{twiml.Say{Text: SayFailure}},
+// processData step does, with the CallSid and the caller's number beside
+// them, signed with signing unless it is the zero Secret. It says the
+// account and balance the backend answers, or the tutorial's failure
+// sentence on anything else. The backend's 404 ("No data found") and 429
+// (the guess limit) are declines, normal outcomes; the rest are failures.
+// It reports a backendURL that is not an absolute http(s) URL.
+func Finish(backendURL string, signing backend.Secret) (flow.Finish, error) {
+	sorry := []twiml.Verb{twiml.Say{Text: SayFailure}}
+	return backend.New(backend.Config{
+		URL:             backendURL,
+		Signing:         signing,
+		Timeout:         5 * time.Second,
+		OnSuccess:       accountSentence,
+		Decline:         sorry,
+		DeclineStatuses: []int{http.StatusNotFound, http.StatusTooManyRequests},
+		Failure:         sorry,
 	})
+}
+
+// SigningSecret is the secret the IVR signs with: the newest of
+// BACKEND_SIGNING_SECRET, or the zero Secret when it is unset.
+func (c *Config) SigningSecret() backend.Secret {
+	if c.Signing == nil {
+		return backend.Secret{}
+	}
+	return c.Signing.Newest()
 }
 
 // Account is the backend's answer for a found caller.
@@ -48,12 +63,14 @@ type Account struct {
 	Balance string `json:"balance"`
 }
 
-var errNoAccount = errors.New("tutorial: backend answer has no account or balance")
+// errNoAccount is the one error for an answer without an account: the
+// decoder's would quote a byte of the answer.
+var errNoAccount = errors.New("tutorial: backend answer is not an account and balance")
 
 func accountSentence(body []byte) ([]twiml.Verb, error) {
 	var a Account
-	if err := json.Unmarshal(body, &a); err != nil {
-		return nil, err
+	if json.Unmarshal(body, &a) != nil {
+		return nil, errNoAccount
 	}
 	if a.Account == "" || a.Balance == "" {
 		return nil, errNoAccount
