@@ -15,7 +15,7 @@
 //		{Name: "pin", Field: "encryptedPinDigits", Digits: flow.Exactly(4),
 //			Prompt: []twiml.GatherVerb{twiml.Say{Text: "Please enter your PIN."}}},
 //	}
-//	finish, err := backend.New(backend.Config{URL: backendURL, OnSuccess: sayAccount})
+//	finish, err := backend.New(backend.Config{URL: backendURL, Signing: secret, OnSuccess: sayAccount})
 //	...
 //	ivr, err := flow.New(cipher, authToken, steps, finish,
 //		flow.WithPublicURL("https://ivr.example.com"))

@@ -9,9 +9,61 @@ import (
 
 	"github.com/encgather/encgather/aescrypt"
 	"github.com/encgather/encgather/flow"
+	"github.com/encgather/encgather/flow/backend"
 	"github.com/encgather/encgather/flow/flowtest"
 	"github.com/encgather/encgather/twiml"
 )
+
+// The tutorial's IVR: the last four card digits, then a PIN, both sealed
+// and handed to a backend that answers with an account.
+func Example() {
+	cipher := aescrypt.New(aescrypt.GenerateKey()) // in production: aescrypt.FromEnv()
+	authToken := "your-twilio-auth-token"          // in production: os.Getenv("TWILIO_AUTH_TOKEN")
+
+	// A backend that opens the sealed values, as /decrypt-gather does.
+	server := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, `{"account":"AC12345678","balance":"12.55"}`)
+	}))
+	defer server.Close()
+
+	say := func(text string) []twiml.GatherVerb { return []twiml.GatherVerb{twiml.Say{Text: text}} }
+	steps := []flow.Step{
+		{Name: "getLast4CC", Field: "encryptedCardDigits", Digits: flow.Exactly(4),
+			Prompt: say("Please enter last 4 digits of your payment card number.")},
+		{Name: "getPin", Field: "encryptedPinDigits", Digits: flow.Exactly(4),
+			Prompt: say("Please enter your unique 4 digit identification number")},
+	}
+	// In production the hand-off is signed (backend.Config.Signing), so
+	// the backend answers the IVR alone.
+	finish, err := backend.New(backend.Config{
+		URL: server.URL,
+		OnSuccess: func(body []byte) ([]twiml.Verb, error) {
+			return []twiml.Verb{twiml.Say{Text: "Thank you. " + string(body)}}, nil
+		},
+		Decline: []twiml.Verb{twiml.Say{Text: "We were not able to locate you in our system. Goodbye."}},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	ivr, err := flow.New(cipher, authToken, steps, finish, flow.WithPublicURL("https://ivr.example.com"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/encrypted-gather", ivr)
+
+	// A simulated Twilio call: silence first, then the card digits and PIN.
+	call := flowtest.NewCaller(mux, "https://ivr.example.com/encrypted-gather", authToken).Call("", "1234", "4321")
+	for _, s := range call.Said {
+		fmt.Println(s)
+	}
+	// Output:
+	// Please enter last 4 digits of your payment card number.
+	// We didn't receive any input.
+	// Please enter last 4 digits of your payment card number.
+	// Please enter your unique 4 digit identification number
+	// Thank you. {"account":"AC12345678","balance":"12.55"}
+}
 
 // A custom Finish receives the sealed fields; here it opens them in-process.
 func ExampleFinish() {

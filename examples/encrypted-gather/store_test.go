@@ -97,9 +97,9 @@ func TestReplicasWithRedisURL(t *testing.T) {
 	if strings.Contains(rec.Body.String(), "Thank you") || !strings.Contains(rec.Body.String(), "<Hangup") {
 		t.Errorf("replay to the other replica answered %s", rec.Body)
 	}
-	keys, err := srv.NewClient().Keys(t.Context(), redisstore.DefaultPrefix+"*").Result()
-	if err != nil || len(keys) != 2 {
-		t.Errorf("Redis holds %d claims (%v), want 2, one per step", len(keys), err)
+	keys, err := srv.NewClient().Keys(t.Context(), redisstore.DefaultPrefix+"*}").Result()
+	if err != nil || len(keys) != 3 {
+		t.Errorf("Redis holds %d claims (%v), want 3: the call's entry and one per step", len(keys), err)
 	}
 }
 

@@ -34,8 +34,15 @@ type Caller struct {
 	AuthToken string
 
 	// Params are sent on every request, as Twilio sends a call's
-	// parameters. NewCaller fills in realistic values with a fresh CallSid.
+	// parameters. NewCaller fills in realistic values with a fresh CallSid,
+	// and each later Call gets a fresh one too, as every real call has its
+	// own; a CallSid the test sets itself is kept for every call.
 	Params url.Values
+
+	// placed is the CallSid NewCaller or the last Call chose, to tell it
+	// from one the test set; called says a call has used it.
+	placed string
+	called bool
 
 	// MaxRequests caps the webhook requests of one call; 0 means
 	// DefaultMaxRequests.
@@ -61,11 +68,13 @@ func NewCaller(h http.Handler, webhookURL, authToken string) *Caller {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		panic(fmt.Sprintf("flowtest: NewCaller: %q is not an absolute http(s) URL", webhookURL))
 	}
+	params := DefaultParams()
 	return &Caller{
 		Handler:   h,
 		URL:       webhookURL,
 		AuthToken: authToken,
-		Params:    DefaultParams(),
+		Params:    params,
+		placed:    params.Get("CallSid"),
 	}
 }
 
@@ -104,6 +113,11 @@ func (c *Caller) Call(entries ...string) *Call {
 
 // CallContext is Call with a context that bounds the whole call.
 func (c *Caller) CallContext(ctx context.Context, entries ...string) *Call {
+	if c.called && c.placed != "" && c.Params.Get("CallSid") == c.placed {
+		c.placed = "CA" + randomHex(16)
+		c.Params.Set("CallSid", c.placed)
+	}
+	c.called = true
 	s := &session{caller: c, ctx: ctx, keys: entries, call: &Call{Sid: c.Params.Get("CallSid")}}
 	s.run()
 	s.call.Unused = append([]string(nil), entries[s.next:]...)

@@ -3,6 +3,7 @@ package flowtest
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -266,4 +267,30 @@ func TestNewCallerPanicsOnBadURL(t *testing.T) {
 		}
 	}()
 	NewCaller(nil, "/relative", "")
+}
+
+// TestEachCallItsOwnCallSid: every call a Caller places has a CallSid of
+// its own, as real calls do (a flow's first request answers once per
+// call); a CallSid the test sets is kept for every call.
+func TestEachCallItsOwnCallSid(t *testing.T) {
+	var mu sync.Mutex
+	seen := map[string]int{}
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.ParseForm()
+		mu.Lock()
+		seen[r.PostForm.Get("CallSid")]++
+		mu.Unlock()
+		w.Header().Set("Content-Type", "text/xml")
+		io.WriteString(w, `<Response><Hangup/></Response>`)
+	})
+	c := NewCaller(h, "https://ivr.example.com/voice", "token")
+	first := c.Params.Get("CallSid")
+	a, b := c.Call(), c.Call()
+	if a.Sid != first || b.Sid == a.Sid || len(seen) != 2 {
+		t.Errorf("calls %s then %s (NewCaller's %s), %d CallSids seen; want the first, then a new one", a.Sid, b.Sid, first, len(seen))
+	}
+	c.Params.Set("CallSid", "CA0123456789abcdef0123456789abcdef")
+	if x, y := c.Call(), c.Call(); x.Sid != "CA0123456789abcdef0123456789abcdef" || y.Sid != x.Sid {
+		t.Errorf("a CallSid the test set became %s, %s", x.Sid, y.Sid)
+	}
 }
