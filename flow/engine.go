@@ -2,10 +2,11 @@ package flow
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"fmt"
 	"runtime/debug"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/encgather/encgather/twiml"
@@ -66,8 +67,8 @@ func (f *Flow) decide(wh *webhook) decision {
 	return d
 }
 
-// serve opens the state, claims its token, runs the step on the digits,
-// seals them and decides what to ask next.
+// serve opens the state, claims its token, runs the step on the entry,
+// seals it and decides what to ask next, or how the call ends.
 func (f *Flow) serve(wh *webhook) decision {
 	if wh.repeated != "" {
 		return refused(wh.callSid, OutcomeBadRequest, fmt.Errorf("flow: parameter %s given more than once", wh.repeated), f.cfg.apology)
@@ -85,7 +86,7 @@ func (f *Flow) serve(wh *webhook) decision {
 		if !ok {
 			return d
 		}
-		return f.ask(wh, d, 0, &state{attempt: 1})
+		return f.ask(wh, d, 0, &state{attempt: 1}, nil)
 	}
 
 	idx, ok := f.index[wh.step]
@@ -101,32 +102,84 @@ func (f *Flow) serve(wh *webhook) decision {
 	if err := f.checkAge(st, wh.now); err != nil {
 		return f.fail(d, OutcomeExpired, err)
 	}
-	if d, ok = f.consume(wh, d, st.id, st.issuedAt.Add(f.cfg.maxAge)); !ok {
+	if d, ok = f.consume(wh, d, st.id, st.expires); !ok {
 		return d
 	}
 	d.paused = st.paused
 
+	// A caller who hung up hears nothing more: no check, no retry.
+	hungUp := callEnded(wh.callStatus)
+	if hungUp && !f.cfg.finishOnHangUp {
+		return f.ending(wh, d, idx, st.fields, OutcomeHungUp)
+	}
 	step := &f.steps[idx]
-	if wh.digits == "" {
-		return f.retry(wh, d, idx, st, ReasonTimeout)
+	if k := step.InterruptKey; !hungUp && k != "" && strings.Contains(wh.digits, string(k)) {
+		return f.ending(wh, d, idx, st.fields, OutcomeInterrupted)
 	}
-	if err := step.check(wh.digits); err != nil {
-		return f.retry(wh, d, idx, st, refusal(err))
-	}
-	fl, err := f.gathered(idx, wh.digits, wh.callSid)
-	if err != nil {
-		return f.fail(d, OutcomeSealFailed, err)
+	call := f.callView(wh, idx, st)
+	fl, reason, cause, o, err := f.accept(wh, idx, call)
+	switch {
+	case hungUp:
+		fields := st.fields
+		if reason == ReasonFirst && o == "" {
+			fields = setField(fields, fl)
+		}
+		return f.ending(wh, d, idx, fields, OutcomeHungUp)
+	case o != "":
+		return f.fail(d, o, err)
+	case reason != ReasonFirst:
+		return f.retry(wh, d, idx, st, reason, cause)
 	}
 	fields := setField(st.fields, fl)
-	next := f.nextStep(idx, wh.digits)
+	next := f.nextStep(idx, fl)
 	switch {
 	case next < 0:
-		return f.fail(d, OutcomeBadNext, errors.New("flow: Next returned an unknown step name"))
+		return f.fail(d, OutcomeBadNext, errors.New("flow: Next returned a name outside its Targets"))
 	case next == len(f.steps):
-		return f.finishCall(wh, d, fields)
+		return f.ending(wh, d, noStep, fields, OutcomeFinished)
 	}
 	d.outcome = OutcomeGathered
-	return f.ask(wh, d, next, &state{attempt: 1, fields: fields})
+	return f.ask(wh, d, next, &state{attempt: 1, fields: fields, requests: st.requests}, nil)
+}
+
+// accept reads the caller's entry at step idx and, if the step's checks
+// pass, returns it as a field: sealed, unless the step is plain, with the
+// facts it reveals. Otherwise it returns why the step asks again (and
+// the step's own error, which only selects a Retry), or the outcome and
+// cause of a failure.
+func (f *Flow) accept(wh *webhook, idx int, call *Call) (fl field, reason Reason, cause error, o Outcome, err error) {
+	step := &f.steps[idx]
+	value, spoken := wh.digits, false
+	if step.Input.speech() && wh.speech != "" && (value == "" || !step.Input.keys()) {
+		value, spoken = wh.speech, true
+		if step.Normalize != nil {
+			var ok bool
+			if value, ok = step.Normalize(value); !ok {
+				return field{}, ReasonInvalid, nil, "", nil
+			}
+		}
+	} else if !step.Input.keys() {
+		value = ""
+	}
+	if value == "" {
+		return field{}, ReasonTimeout, nil, "", nil
+	}
+	digits, err := f.digitsFor(idx, call)
+	if err != nil {
+		return field{}, ReasonFirst, nil, OutcomeBadStep, err
+	}
+	if err, cause := step.check(call, digits, value, spoken); err != nil {
+		return field{}, refusal(err), cause, "", nil
+	}
+	if fl, err = f.gathered(idx, value, wh.callSid); err != nil {
+		return field{}, ReasonFirst, nil, OutcomeSealFailed, err
+	}
+	if step.Reveal != nil {
+		if fl.facts, err = f.reveal(step, value); err != nil {
+			return field{}, ReasonFirst, nil, OutcomeBadStep, err
+		}
+	}
+	return fl, ReasonFirst, nil, "", nil
 }
 
 // fail completes d as a request answered with the apology.
@@ -135,106 +188,165 @@ func (f *Flow) fail(d decision, o Outcome, err error) decision {
 	return d
 }
 
+// checkAge refuses a state past its own expiry or the flow's max age, or
+// issued in the future (beyond clockSkew).
 func (f *Flow) checkAge(st *state, now time.Time) error {
-	if now.Sub(st.issuedAt) > f.cfg.maxAge || st.issuedAt.Sub(now) > clockSkew {
+	if now.Sub(st.issuedAt) > f.cfg.maxAge || now.After(st.expires) || st.issuedAt.Sub(now) > clockSkew {
 		return errExpired
 	}
 	return nil
 }
 
-// setField adds fl, replacing a value the same step gathered before (a menu
-// can lead back to an earlier step).
+// setField adds fl at the end of the path, removing the value the same
+// step gathered before (a menu can lead back to an earlier step): the
+// fields are the steps answered, in the order of their latest answers.
 func setField(fields []field, fl field) []field {
 	for i := range fields {
 		if fields[i].step == fl.step {
-			fields[i] = fl
-			return fields
+			fields = append(fields[:i], fields[i+1:]...)
+			break
 		}
 	}
 	return append(fields, fl)
 }
 
 // nextStep returns the index of the step after idx: len(f.steps) when the
-// flow is done, -1 when a Next function names no step.
-func (f *Flow) nextStep(idx int, value string) int {
+// flow is done, -1 when a Next function names no step it declared.
+func (f *Flow) nextStep(idx int, fl field) int {
 	step := &f.steps[idx]
-	if step.Plain && step.Next != nil {
-		if name := step.Next(value); name != "" {
-			next, ok := f.index[name]
-			if !ok {
+	if step.Next != nil {
+		if name := step.Next(string(fl.value)); name != "" {
+			if !slices.Contains(step.Targets, name) {
 				return -1
 			}
-			return next
+			return f.successor(name)
 		}
 	}
-	return idx + 1
+	return f.next[idx]
 }
 
-// retry asks the same step again, or says goodbye after the last attempt.
-func (f *Flow) retry(wh *webhook, d decision, idx int, st *state, reason Reason) decision {
+// retry asks the same step again, or ends the call after the last attempt.
+func (f *Flow) retry(wh *webhook, d decision, idx int, st *state, reason Reason, cause error) decision {
 	d.reason = reason
 	if st.attempt >= f.steps[idx].Attempts {
-		d.outcome, d.verbs = OutcomeGaveUp, f.cfg.goodbye
-		return d
+		return f.ending(wh, d, idx, st.fields, OutcomeGaveUp)
 	}
 	d.outcome = OutcomeRetry
-	return f.ask(wh, d, idx, &state{attempt: st.attempt + 1, fields: st.fields})
+	return f.ask(wh, d, idx, &state{attempt: st.attempt + 1, fields: st.fields, requests: st.requests}, cause)
 }
 
 // ask completes d by asking step idx with the new state st: a <Gather>
 // whose action carries st, then a <Redirect> to the same URL that Twilio
 // follows only on silence (it then posts no Digits, which the flow reads as
-// a timeout). d.outcome and d.reason are already set.
+// a timeout). d.outcome and d.reason are already set; cause is the error
+// the step's checks refused the last entry with, for its Retries.
 //
 // The recording rule runs first: st says "paused" only once the pause
 // is confirmed, and a pause that fails closed issues no token at all.
-func (f *Flow) ask(wh *webhook, d decision, idx int, st *state) decision {
+func (f *Flow) ask(wh *webhook, d decision, idx int, st *state, cause error) decision {
 	d.callSid = wh.callSid
+	if st.requests++; st.requests > f.cfg.maxRequests {
+		return f.fail(d, OutcomeTooManyRequests, errTooManyRequests)
+	}
+	step := &f.steps[idx]
+	call := f.callView(wh, idx, st)
+	digits, err := f.digitsFor(idx, call)
+	if err != nil {
+		return f.fail(d, OutcomeBadStep, err)
+	}
+	prompt, err := f.promptFor(idx, call)
+	if err != nil {
+		return f.fail(d, OutcomeBadStep, err)
+	}
 	asks := f.pausesRecording(idx)
 	if d.recording = f.recordingRule(wh, d.paused, asks); d.recording.failedClosed {
 		d.outcome, d.verbs = OutcomeRecordingFailed, f.cfg.apology
 		return d
 	}
-	step := &f.steps[idx]
-	st.issuedAt, st.paused = wh.now, f.cfg.recordings != nil && asks
-	action := f.sealedActionURL(wh.actionBase, step.Name, st, wh.callSid)
-
-	prompt := step.Prompt
-	if extra := step.retryVerbs(d.reason, st.attempt, &f.cfg.sentences); len(extra) > 0 {
+	if extra := step.retryVerbs(d.reason, st.attempt, cause, digits, &f.cfg.sentences); len(extra) > 0 {
 		prompt = append(append(make([]twiml.GatherVerb, 0, len(extra)+len(prompt)), extra...), prompt...)
 	}
-	gather := twiml.Gather{
-		Input:     twiml.InputDTMF,
-		Action:    action,
-		Method:    twiml.MethodPOST,
-		Timeout:   step.Timeout,
-		NumDigits: step.Digits.Max,
-		Verbs:     prompt,
-	}
-	if !step.Digits.exact() {
-		gather.FinishOnKey = step.Digits.finishKey()
-	}
+	st.issuedAt, st.paused = wh.now, f.cfg.recordings != nil && asks
+	st.expires = wh.now.Add(f.tokenLife(step, prompt, digits))
+	action := f.sealedActionURL(wh.actionBase, step.Name, st, wh.callSid)
 	d.asked = idx
-	d.verbs = []twiml.Verb{gather, twiml.Redirect{URL: action, Method: twiml.MethodPOST}}
+	d.verbs = []twiml.Verb{step.gather(action, prompt, digits), twiml.Redirect{URL: action, Method: twiml.MethodPOST}}
 	return d
 }
 
-// finishCall hands the sealed fields to the service's Finish, within the
-// flow's finish timeout.
-func (f *Flow) finishCall(wh *webhook, d decision, fields []field) decision {
-	ctx, cancel := context.WithTimeout(wh.ctx, f.cfg.finishTime)
-	defer cancel()
-	verbs, err := f.finish(ctx, f.result(wh, fields))
-	d.outcome = OutcomeFinished
-	if err != nil {
-		d.outcome, d.err = finishFailure(err), err
-		if len(verbs) == 0 {
-			d.verbs = f.cfg.apology
-			return d
+// gather is the step's <Gather> for one ask.
+func (s *Step) gather(action string, prompt []twiml.GatherVerb, digits Digits) twiml.Gather {
+	g := twiml.Gather{
+		Input:   s.Input.twiml(),
+		Action:  action,
+		Method:  twiml.MethodPOST,
+		Timeout: s.Timeout,
+		Verbs:   prompt,
+	}
+	if s.Input.keys() {
+		g.NumDigits = digits.Max
+		if !digits.exact() || s.InterruptKey != "" {
+			g.FinishOnKey = digits.finishKey()
 		}
 	}
-	d.verbs = endCall(verbs)
-	return d
+	if s.Input.speech() {
+		sp := &s.Speech
+		g.SpeechModel, g.Hints, g.Language, g.SpeechTimeout = sp.Model, sp.Hints, sp.Language, sp.Timeout
+		g.MaxSpeechTime, g.ProfanityFilter, g.Enhanced = sp.MaxSpeechTime, sp.ProfanityFilter, sp.Enhanced
+		g.PartialResultCallback = sp.PartialResultCallback
+	}
+	return g
+}
+
+// tokenSlack is what a token's life allows beyond its step's own time:
+// the answer's way to Twilio and back, and clocks that differ.
+const tokenSlack = clockSkew + 30*time.Second
+
+// Assumed lengths, for a token's life: a <Say> at about 12 characters
+// a second; a <Play> of an audio file, whose length is not known.
+const (
+	sayPerChar  = 80 * time.Millisecond
+	playAllowed = 2 * time.Minute
+)
+
+// tokenLife is how long the token asking step with prompt and digits
+// stays valid: the prompt said in full, then the timeout before each key
+// (Twilio's timeout runs again after each one) and a transcript's
+// longest time, and a slack; never past the flow's max age.
+func (f *Flow) tokenLife(step *Step, prompt []twiml.GatherVerb, digits Digits) time.Duration {
+	life := tokenSlack + step.Timeout*time.Duration(digits.Max+1)
+	if step.Input.speech() {
+		life += max(step.Speech.MaxSpeechTime, 60*time.Second) + max(step.Speech.Timeout, step.Timeout)
+	}
+	for _, v := range prompt {
+		var one time.Duration
+		loop := 1
+		switch v := v.(type) {
+		case twiml.Say:
+			one, loop = sayPerChar*time.Duration(len(v.Text)+sayContentLen(v.Content)), v.Loop
+		case twiml.Play:
+			one, loop = playAllowed, v.Loop
+			if v.URL == "" {
+				one = time.Duration(len(v.Digits)) * time.Second
+			}
+		case twiml.Pause:
+			one = max(v.Length, time.Second)
+		}
+		if loop == twiml.LoopForever {
+			return f.cfg.maxAge
+		}
+		life += one * time.Duration(max(loop, 1))
+	}
+	return min(life.Round(time.Second)+time.Second, f.cfg.maxAge)
+}
+
+// sayContentLen is how many characters of SSML content a <Say> speaks, at
+// most: its text, as the content renders it.
+func sayContentLen(content []twiml.Speech) int {
+	if len(content) == 0 {
+		return 0
+	}
+	return len((&twiml.Response{Verbs: []twiml.Verb{twiml.Say{Content: content}}}).AppendXML(nil))
 }
 
 // panicked is the decision for a request during which the service's code

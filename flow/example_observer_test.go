@@ -26,7 +26,7 @@ func ExampleWithObserver() {
 		sorry := []twiml.Verb{twiml.Say{Text: "We were not able to locate you in our system. Goodbye."}}
 		return sorry, fmt.Errorf("%w: no account for these details", flow.ErrDeclined)
 	}
-	steps := []flow.Step{{Name: "pin", Prompt: say("Enter your PIN.")}}
+	steps := []flow.Step{{Name: "pin", Digits: flow.Exactly(4), Prompt: say("Enter your PIN.")}}
 	ivr, err := flow.New(cipher, "token", steps, finish,
 		flow.WithPublicURL("https://ivr.example.com"), flow.WithObserver(count))
 	if err != nil {
@@ -53,7 +53,7 @@ func ExampleWithSentences() {
 		Voice:       "Polly.Lupe",
 		Language:    "es-US",
 	}
-	steps := []flow.Step{{Name: "pin", Prompt: []twiml.GatherVerb{lupe("Marque su PIN de 4 dígitos.")}}}
+	steps := []flow.Step{{Name: "pin", Digits: flow.Exactly(4), Prompt: []twiml.GatherVerb{lupe("Marque su PIN de 4 dígitos.")}}}
 	cipher := aescrypt.New(aescrypt.GenerateKey())
 	ivr, err := flow.New(cipher, "token", steps, thankYou,
 		flow.WithPublicURL("https://ivr.example.com"), flow.WithSentences(spanish))

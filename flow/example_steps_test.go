@@ -34,7 +34,8 @@ func ExampleStep_menu() {
 					return "pin"
 				}
 				return "" // the next step in the list
-			}},
+			},
+			Targets: []string{"pin"}},
 		{Name: "card", Digits: flow.Exactly(4), Prompt: say("Enter the last 4 digits of your card.")},
 		{Name: "pin", Digits: flow.Exactly(4), Prompt: say("Enter your PIN.")},
 	}
@@ -95,7 +96,7 @@ func ExampleRetry() {
 // way, as any http.Handler.)
 func ExampleFlow_mount() {
 	cipher := aescrypt.New(aescrypt.GenerateKey())
-	steps := []flow.Step{{Name: "pin", Prompt: say("Enter your PIN.")}}
+	steps := []flow.Step{{Name: "pin", Digits: flow.Exactly(4), Prompt: say("Enter your PIN.")}}
 	ivr, err := flow.New(cipher, "token", steps, thankYou, flow.WithPublicURL("https://ivr.example.com"))
 	if err != nil {
 		log.Fatal(err)

@@ -76,7 +76,7 @@ func ExampleFinish() {
 		fmt.Println("the finish step opened", len(pin), "digits")
 		return []twiml.Verb{twiml.Say{Text: "Thank you."}}, nil
 	}
-	steps := []flow.Step{{Name: "pin", Prompt: []twiml.GatherVerb{twiml.Say{Text: "Enter your PIN."}}}}
+	steps := []flow.Step{{Name: "pin", Digits: flow.Exactly(4), Prompt: []twiml.GatherVerb{twiml.Say{Text: "Enter your PIN."}}}}
 	ivr, err := flow.New(cipher, "token", steps, finish, flow.WithPublicURL("https://ivr.example.com"))
 	if err != nil {
 		log.Fatal(err)

@@ -9,8 +9,38 @@ import (
 	"github.com/encgather/encgather/twiml"
 )
 
-// Result is what a flow has gathered when its last step is done.
+// Outcomes of the endings and checks added with the flow graph; Level
+// reads them as slog.LevelInfo.
+const (
+	OutcomeInterrupted     Outcome = "interrupted"       // the caller pressed a step's InterruptKey
+	OutcomeHungUp          Outcome = "hung_up"           // the action request says the call ended: an empty answer
+	OutcomeBadStep         Outcome = "bad_step"          // a step's DigitsFor, PromptFor or Reveal broke its declaration
+	OutcomeTooManyRequests Outcome = "too_many_requests" // the call made more requests than WithMaxRequests allows
+)
+
+// errTooManyRequests is the cause logged for OutcomeTooManyRequests.
+var errTooManyRequests = errors.New("flow: the call made more requests than the flow allows")
+
+// Result is what a flow hands its Finish when a call ends: what it has
+// gathered, and how it ended.
 type Result struct {
+	// Outcome is how the call ended: OutcomeFinished when the flow
+	// reached its end (every step on the path answered), and, with
+	// WithEveryEnding, OutcomeGaveUp (a step used its last attempt) and
+	// OutcomeInterrupted (the caller pressed a step's InterruptKey); with
+	// WithFinishOnHangUp, OutcomeHungUp.
+	Outcome Outcome
+	// Step is the step the call ended at, for an Outcome other than
+	// OutcomeFinished; Reason says why it gave up, for OutcomeGaveUp.
+	Step   string
+	Reason Reason
+	// Path names the steps whose values the call holds, in the order
+	// they were last answered: the way the call took through the flow.
+	// A step answered again, after a menu led back, appears once.
+	Path []string
+	// Facts maps the facts steps revealed (Step.Reveals) to their values.
+	Facts map[string]string
+
 	// CallSid is the call the values were gathered on.
 	CallSid string
 	// AccountSid is the account the call belongs to, as the signed
@@ -30,7 +60,13 @@ type Result struct {
 	Plain map[string]string
 }
 
-// Finish answers the caller once every step is done. It runs within the
+// Finish answers the caller once the flow reaches its end: the one hook
+// every ending reaches. By default it runs only when the flow is done
+// (Result.Outcome is OutcomeFinished), so a Finish that posts to a backend
+// is never handed a call cut short. WithEveryEnding makes it run, and its
+// verbs be said, when a step gives up or the caller interrupts;
+// WithFinishOnHangUp makes it run when the caller hangs up, where its
+// verbs are ignored (no call is left to say them to). It runs within the
 // webhook request, so it must answer well within Twilio's 15 s timeout:
 // ctx has a deadline, DefaultFinishTimeout unless WithFinishTimeout says
 // otherwise, and is cancelled if Twilio hangs up on the request.
@@ -60,14 +96,64 @@ func finishFailure(err error) Outcome {
 	return OutcomeFinishFailed
 }
 
+// ending completes d for a call that ends at step at (noStep when it
+// reached the flow's end) with outcome o: Finish runs if the flow's
+// options say so for o; else the caller hears the goodbye, or nothing
+// after a hang-up.
+func (f *Flow) ending(wh *webhook, d decision, at int, fields []field, o Outcome) decision {
+	d.outcome = o
+	switch {
+	case o == OutcomeHungUp && !f.cfg.finishOnHangUp:
+		d.verbs = nil
+		return d
+	case o != OutcomeHungUp && o != OutcomeFinished && !f.cfg.everyEnding:
+		d.verbs = f.cfg.goodbye
+		return d
+	}
+	ctx, cancel := context.WithTimeout(wh.ctx, f.cfg.finishTime)
+	defer cancel()
+	res := f.result(wh, fields)
+	res.Outcome = o
+	if at != noStep {
+		res.Step, res.Reason = f.steps[at].Name, d.reason
+	}
+	verbs, err := f.finish(ctx, res)
+	if err != nil {
+		d.outcome, d.err = finishFailure(err), err
+	}
+	switch {
+	case o == OutcomeHungUp:
+		d.verbs = nil // an empty <Response/>: the call is gone
+	case err != nil && len(verbs) == 0:
+		d.verbs = f.cfg.apology
+	case len(verbs) == 0 && o != OutcomeFinished:
+		d.verbs = f.cfg.goodbye
+	default:
+		d.verbs = endCall(verbs)
+	}
+	return d
+}
+
 func (f *Flow) result(wh *webhook, fields []field) *Result {
-	res := &Result{CallSid: wh.callSid, AccountSid: strings.Clone(wh.accountSid), From: strings.Clone(wh.from), Sealed: make(map[string]string), Plain: make(map[string]string)}
+	res := &Result{CallSid: wh.callSid, AccountSid: strings.Clone(wh.accountSid), From: strings.Clone(wh.from),
+		Sealed: make(map[string]string), Plain: make(map[string]string), Facts: make(map[string]string),
+		Path: make([]string, 0, len(fields))}
 	for _, fl := range fields {
-		name := f.steps[fl.step].field()
-		if fl.plain {
+		step := &f.steps[fl.step]
+		name := step.field()
+		res.Path = append(res.Path, step.Name)
+		switch {
+		case fl.plain:
 			res.Plain[name] = string(fl.value)
-		} else {
+		case fl.reference:
+			// Reserved: a value kept off the URL, named by a reference.
+		default:
 			res.Sealed[name] = hex.EncodeToString(fl.value)
+		}
+		for i, fact := range step.Reveals {
+			if v, ok := factAt(fl.facts, i); ok {
+				res.Facts[fact] = v
+			}
 		}
 	}
 	return res

@@ -153,10 +153,10 @@ func TestResultFields(t *testing.T) {
 					return "pin"
 				}
 				return ""
-			}},
+			}, Targets: []string{"pin"}},
 		{Name: "card", Field: "encryptedCardDigits", Digits: Between(12, 19), Validate: Luhn,
 			Prompt: []twiml.GatherVerb{twiml.Say{Text: "Card number, then pound."}}},
-		{Name: "pin", Field: "encryptedPinDigits", Prompt: []twiml.GatherVerb{twiml.Say{Text: "PIN."}}},
+		{Name: "pin", Field: "encryptedPinDigits", Digits: Exactly(4), Prompt: []twiml.GatherVerb{twiml.Say{Text: "PIN."}}},
 	}
 	var got *Result
 	finish := func(_ context.Context, r *Result) ([]twiml.Verb, error) {

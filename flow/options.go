@@ -46,16 +46,21 @@ type config struct {
 	boundValues  bool            // the master cipher binds field and CallSid
 	recordings   RecordingPauser // nil: recordings are left alone
 
+	everyEnding    bool // Finish runs for give-ups and interruptions too
+	finishOnHangUp bool // Finish runs when the caller hangs up
+	maxRequests    int  // the most requests one call may make
+
 	recordingFailOpen bool // ask even when a pause failed
 	single            singleUseConfig
 }
 
 func defaultConfig() config {
 	return config{
-		sig:        defaultSigConfig(),
-		maxAge:     DefaultMaxAge,
-		sentences:  DefaultSentences(),
-		finishTime: DefaultFinishTimeout,
+		sig:         defaultSigConfig(),
+		maxAge:      DefaultMaxAge,
+		sentences:   DefaultSentences(),
+		finishTime:  DefaultFinishTimeout,
+		maxRequests: DefaultMaxRequests,
 	}
 }
 
@@ -161,6 +166,47 @@ func WithFinishTimeout(d time.Duration) Option {
 			return fmt.Errorf("%w: finish timeout %v is not between 0 and Twilio's %v", ErrDefinition, d, twilioWebhookTimeout)
 		}
 		c.finishTime = d
+		return nil
+	})
+}
+
+// WithEveryEnding makes the flow call its Finish when a step has used its
+// last attempt (Result.Outcome is OutcomeGaveUp) and when the caller
+// presses a step's InterruptKey (OutcomeInterrupted), as well as when
+// the flow is done; its verbs are then said (the goodbye when there are
+// none). By default those endings say the goodbye and Finish does not
+// run, so a Finish that posts to a backend only ever sees a complete
+// call.
+func WithEveryEnding() Option {
+	return flowOption(func(c *config) error { c.everyEnding = true; return nil })
+}
+
+// WithFinishOnHangUp makes the flow call its Finish when the caller hangs
+// up (Result.Outcome is OutcomeHungUp), with the values gathered before
+// and the entry the hang-up request carries, if it passes the step's
+// checks: a payment captured in full may still be wanted. Its verbs are
+// ignored: the call is gone, and the answer is an empty <Response/>. By
+// default a hang-up runs no check and no Finish.
+func WithFinishOnHangUp() Option {
+	return flowOption(func(c *config) error { c.finishOnHangUp = true; return nil })
+}
+
+// DefaultMaxRequests is how many requests one call may make of a flow
+// (each asks once): past it, the flow says its apology. It stops a call
+// that loops through a menu forever.
+const DefaultMaxRequests = 100
+
+// maxRequestsLimit bounds WithMaxRequests, and the count a state carries.
+const maxRequestsLimit = 10000
+
+// WithMaxRequests sets how many requests one call may make: at least 2,
+// at most 10,000. The default is DefaultMaxRequests.
+func WithMaxRequests(n int) Option {
+	return flowOption(func(c *config) error {
+		if n < 2 || n > maxRequestsLimit {
+			return fmt.Errorf("%w: max requests %d is not between 2 and %d", ErrDefinition, n, maxRequestsLimit)
+		}
+		c.maxRequests = n
 		return nil
 	})
 }

@@ -133,7 +133,9 @@ func TestPublicKeyActionURLSizes(t *testing.T) {
 func TestMaxFieldLenFits(t *testing.T) {
 	codec, _ := testCodec(t)
 	for _, n := range []int{maxFieldLen, maxFieldLen + 1} {
-		st := &state{issuedAt: time.Unix(1_800_000_000, 0), attempt: 1, fields: []field{{step: 0, value: make([]byte, n)}}}
+		issued := time.Unix(1_800_000_000, 0)
+		st := &state{issuedAt: issued, expires: issued.Add(maxLife * time.Second), requests: maxRequestsLimit,
+			attempt: 1, fields: []field{{step: 0, value: make([]byte, n)}}}
 		token := codec.seal(st, testCallSid, "pin")
 		if fits := len(token) <= maxTokenLen; fits != (n == maxFieldLen) {
 			t.Errorf("a %d-byte value: a %d-character token; fits in %d = %v", n, len(token), maxTokenLen, fits)

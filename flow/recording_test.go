@@ -70,6 +70,7 @@ func kindSteps(kinds ...string) []Step {
 	for i, k := range kinds {
 		steps[i] = Step{
 			Name:   fmt.Sprintf("s%d", i),
+			Digits: Exactly(4),
 			Prompt: []twiml.GatherVerb{twiml.Say{Text: fmt.Sprintf("Enter value %d.", i)}},
 		}
 		switch k {

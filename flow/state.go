@@ -15,9 +15,13 @@ import (
 
 // stateVersion is the first byte of every sealed state; a new layout gets a
 // new number so that old tokens fail cleanly instead of being misread.
-// Version 2 writes each field's length in two bytes, for sealed values
-// longer than 255 bytes (a public-key Sealer's, WithSealer).
-const stateVersion = 2
+// Version 2 wrote each field's length in two bytes, for sealed values
+// longer than 255 bytes (a public-key Sealer's, WithSealer). Version 3
+// adds the token's own expiry and the call's request count, writes
+// lengths as varints, and gives each field a kind (plain, sealed,
+// reference) and the facts its step revealed; the order of the fields is
+// the path the call took.
+const stateVersion = 3
 
 // maxTokenLen bounds the state parameter before any decoding. Ten 4-digit
 // fields need about 500 characters. New refuses a flow whose tokens could
@@ -38,15 +42,28 @@ const stateAAD = "encgather flow state v1\x00"
 
 // state is what a call carries from one request to the next: where it is, how
 // often the current step has been tried, and the values gathered so far.
+//
+// The layout (version 3), sealed whole:
+//
+//	version   1 byte
+//	issued    8 bytes, Unix seconds
+//	expires   uvarint, seconds after issued
+//	attempt   1 byte; its high bit is statePaused
+//	requests  uvarint: the tokens issued for the call, this one included
+//	count     1 byte: the fields that follow, in the order of the path
+//	field     step index (1 byte), flags (1 byte), uvarint length, value;
+//	          with fieldFacts, a uvarint length and the facts, each a
+//	          1-byte length and its bytes, in the order of the step's Reveals
 type state struct {
 	issuedAt time.Time
-	attempt  int // 1-based attempt of the step the state was issued for
+	expires  time.Time // the token's own expiry: sized from its step, capped by the max age
+	attempt  int       // 1-based attempt of the step the state was issued for
+	requests int       // the tokens issued for the call, this one included
 	fields   []field
 
 	// paused says the call's recording is paused for the step the state
 	// was issued for. It travels in the attempt byte's high bit
-	// (statePaused), so a token issued before the bit existed reads as
-	// not paused, and the next sensitive step pauses.
+	// (statePaused).
 	paused bool
 
 	// id names the sealed token this state was opened from, for single
@@ -60,15 +77,26 @@ const statePaused = 1 << 7
 
 // field is one gathered value. A sensitive value holds what the Sealer
 // appended, in binary (by default aescrypt's nonce || ciphertext || tag);
-// a plain one holds the digits themselves, which is safe only because
-// plain steps are, by the service's own declaration, not secret.
+// a plain one holds the value itself, which is safe only because plain
+// steps are, by the service's own declaration, not secret; a reference
+// holds referenceLen random bytes naming a value kept elsewhere.
 type field struct {
-	step  int // index of the step that gathered it
-	plain bool
-	value []byte
+	step      int // index of the step that gathered it
+	plain     bool
+	reference bool
+	value     []byte
+	facts     []byte // the step's revealed facts, encoded (see state)
 }
 
-const fieldPlain = 1 << 0
+// Field flags.
+const (
+	fieldPlain     = 1 << 0
+	fieldReference = 1 << 1
+	fieldFacts     = 1 << 2
+)
+
+// referenceLen is the size of a reference field's value.
+const referenceLen = 16
 
 // stateCodec seals and opens states. Its cipher is derived from the master
 // key, so the master key never seals anything but backend-facing fields.
@@ -84,27 +112,50 @@ func newStateCodec(master *aescrypt.Cipher, steps []Step) stateCodec {
 	return c
 }
 
-// definitionHash hashes what gives a state's fields their meaning: each
-// step's name, field name, sensitivity and digit limits, in order. A state
-// issued by a flow that differs in any of them fails to open, so a value
-// gathered as plain can never be handed over as sealed, nor one value
-// under another step's field name or length.
+// definitionHash hashes what gives a state's fields their meaning and
+// shapes a call: each step's name, field name, sensitivity, input, digit
+// and transcript bounds, what follows it (Then, Targets), its interrupt
+// key and the facts it reveals, in order. A state issued by a flow that
+// differs in any of them fails to open, so a value gathered as plain can
+// never be handed over as sealed, nor one value under another step's
+// field name or length, nor a call led along an edge that no longer
+// exists.
 func definitionHash(steps []Step) []byte {
 	h := sha256.New()
-	buf := []byte("encgather flow definition v1\x00")
+	buf := []byte("encgather flow definition v2\x00")
+	str := func(s string) {
+		buf = binary.AppendUvarint(buf, uint64(len(s)))
+		buf = append(buf, s...)
+	}
 	for i := range steps {
 		s := &steps[i]
-		buf = binary.AppendUvarint(buf, uint64(len(s.Name)))
-		buf = append(buf, s.Name...)
-		buf = binary.AppendUvarint(buf, uint64(len(s.field())))
-		buf = append(buf, s.field()...)
+		str(s.Name)
+		str(s.field())
 		var flags uint8
 		if s.Plain {
 			flags |= fieldPlain
 		}
-		buf = append(buf, flags)
+		if s.Next != nil {
+			flags |= 1 << 1
+		}
+		if s.Normalize != nil {
+			flags |= 1 << 2
+		}
+		buf = append(buf, flags, uint8(s.Input))
 		buf = binary.AppendUvarint(buf, uint64(s.Digits.Min))
 		buf = binary.AppendUvarint(buf, uint64(s.Digits.Max))
+		str(string(s.Digits.finishKey()))
+		buf = binary.AppendUvarint(buf, uint64(s.MaxSpeechLen))
+		str(s.Then)
+		str(string(s.InterruptKey))
+		buf = binary.AppendUvarint(buf, uint64(len(s.Targets)))
+		for _, t := range s.Targets {
+			str(t)
+		}
+		buf = binary.AppendUvarint(buf, uint64(len(s.Reveals)))
+		for _, r := range s.Reveals {
+			str(r)
+		}
 		h.Write(buf)
 		buf = buf[:0]
 	}
@@ -128,25 +179,38 @@ func (c *stateCodec) additionalData(dst []byte, callSid, step string) []byte {
 func (c *stateCodec) appendToken(dst []byte, st *state, callSid, step string) []byte {
 	size := stateHeaderLen
 	for _, f := range st.fields {
-		size += fieldHeaderLen + len(f.value)
+		size += fieldHeaderLen + len(f.value) + binary.MaxVarintLen16 + len(f.facts)
 	}
 	adSize := len(stateAAD) + len(c.fingerprint) + len(callSid) + 1 + len(step)
 	bp := getScratch(2*size + adSize + aescrypt.NonceSize + aescrypt.Overhead)
 	buf := append(*bp, stateVersion)
 	buf = binary.BigEndian.AppendUint64(buf, uint64(st.issuedAt.Unix()))
+	buf = binary.AppendUvarint(buf, uint64(max(0, st.expires.Unix()-st.issuedAt.Unix())))
 	attempt := uint8(st.attempt)
 	if st.paused {
 		attempt |= statePaused
 	}
-	buf = append(buf, attempt, uint8(len(st.fields)))
+	buf = append(buf, attempt)
+	buf = binary.AppendUvarint(buf, uint64(st.requests))
+	buf = append(buf, uint8(len(st.fields)))
 	for _, f := range st.fields {
 		var flags uint8
 		if f.plain {
 			flags |= fieldPlain
 		}
+		if f.reference {
+			flags |= fieldReference
+		}
+		if f.facts != nil {
+			flags |= fieldFacts
+		}
 		buf = append(buf, uint8(f.step), flags)
-		buf = binary.BigEndian.AppendUint16(buf, uint16(len(f.value)))
+		buf = binary.AppendUvarint(buf, uint64(len(f.value)))
 		buf = append(buf, f.value...)
+		if f.facts != nil {
+			buf = binary.AppendUvarint(buf, uint64(len(f.facts)))
+			buf = append(buf, f.facts...)
+		}
 	}
 	plaintext := buf
 	ad := c.additionalData(buf[len(buf):], callSid, step)
@@ -205,12 +269,19 @@ func tokenID(sealed []byte) TokenID {
 // decodeToken decodes base64url from a string in chunks of whole quanta,
 // sparing the copy of the token that []byte(token) would make. Only the
 // last chunk can end in a partial quantum, and tokenEncoding refuses one
-// with bits set beyond its last byte.
+// with bits set beyond its last byte. Every byte must be of the base64url
+// alphabet: package base64 skips CR and LF, which would give one state
+// more than one spelling.
 func decodeToken(dst []byte, token string) (int, bool) {
 	var chunk [128]byte
 	n := 0
 	for len(token) > 0 {
 		k := copy(chunk[:], token)
+		for _, c := range chunk[:k] {
+			if !base64URLByte(c) {
+				return 0, false
+			}
+		}
 		m, err := tokenEncoding.Decode(dst[n:], chunk[:k])
 		if err != nil {
 			return 0, false
@@ -219,6 +290,11 @@ func decodeToken(dst []byte, token string) (int, bool) {
 		token = token[k:]
 	}
 	return n, true
+}
+
+// base64URLByte reports whether c is of the unpadded base64url alphabet.
+func base64URLByte(c byte) bool {
+	return 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '_'
 }
 
 // openedState is a decoded state with room for the fields of a typical
@@ -234,17 +310,21 @@ type openedState struct {
 func decodeState(plaintext []byte, stepCount int) (*state, error) {
 	s := cryptobyte.String(plaintext)
 	var version, attempt, count uint8
-	var issued uint64
-	if !s.ReadUint8(&version) || version != stateVersion ||
-		!s.ReadUint64(&issued) || !s.ReadUint8(&attempt) || !s.ReadUint8(&count) {
+	var issued, life, requests uint64
+	if !s.ReadUint8(&version) || version != stateVersion || !s.ReadUint64(&issued) ||
+		!readUvarint(&s, &life, maxLife) || !s.ReadUint8(&attempt) ||
+		!readUvarint(&s, &requests, maxRequestsLimit) || !s.ReadUint8(&count) {
 		return nil, errState
 	}
 	o := new(openedState)
 	st := &o.state
+	issuedAt := time.Unix(int64(issued), 0)
 	*st = state{
-		issuedAt: time.Unix(int64(issued), 0),
+		issuedAt: issuedAt,
+		expires:  issuedAt.Add(time.Duration(life) * time.Second),
 		attempt:  int(attempt &^ statePaused),
 		paused:   attempt&statePaused != 0,
+		requests: int(requests),
 		fields:   o.room[:0],
 	}
 	if int(count)+1 > len(o.room) {
@@ -252,14 +332,24 @@ func decodeState(plaintext []byte, stepCount int) (*state, error) {
 	}
 	for range int(count) {
 		var stepIndex, flags uint8
-		var value cryptobyte.String
-		if !s.ReadUint8(&stepIndex) || !s.ReadUint8(&flags) || !s.ReadUint16LengthPrefixed(&value) {
+		var n uint64
+		if !s.ReadUint8(&stepIndex) || !s.ReadUint8(&flags) || !readUvarint(&s, &n, maxFieldLen) {
 			return nil, errState
 		}
-		if int(stepIndex) >= stepCount {
+		var value, facts []byte
+		if !s.ReadBytes(&value, int(n)) || int(stepIndex) >= stepCount ||
+			flags&^(fieldPlain|fieldReference|fieldFacts) != 0 || flags&fieldPlain != 0 && flags&fieldReference != 0 ||
+			flags&fieldReference != 0 && len(value) != referenceLen {
 			return nil, errState
 		}
-		st.fields = append(st.fields, field{step: int(stepIndex), plain: flags&fieldPlain != 0, value: value})
+		if flags&fieldFacts != 0 {
+			if !readUvarint(&s, &n, maxFieldLen) || !s.ReadBytes(&facts, int(n)) {
+				return nil, errState
+			}
+			facts = facts[:len(facts):len(facts)]
+		}
+		st.fields = append(st.fields, field{step: int(stepIndex), plain: flags&fieldPlain != 0,
+			reference: flags&fieldReference != 0, value: value[:len(value):len(value)], facts: facts})
 	}
 	if !s.Empty() {
 		return nil, errState
@@ -267,114 +357,45 @@ func decodeState(plaintext []byte, stepCount int) (*state, error) {
 	return st, nil
 }
 
-// sealedActionURL is where Twilio sends the answer to a step: base (the
-// public URL of the current document, with WithAbsoluteURLs) or, by
-// default, relative to the current document, so the flow works under any
-// mount point; its query names the step and carries st, sealed for it. The
-// URL is built in a pooled buffer, so the string is its one allocation.
-func (f *Flow) sealedActionURL(base, step string, st *state, callSid string) string {
-	bp := getScratch(0)
-	b := appendActionPrefix(*bp, base, step)
-	b = f.states.appendToken(b, st, callSid, step)
-	action := string(b)
-	*bp = b
-	putScratch(bp, nil) // nothing secret: a URL
-	return action
+// readUvarint reads a varint of at most limit, written in its shortest
+// form, so that each state has one encoding.
+func readUvarint(s *cryptobyte.String, out *uint64, limit uint64) bool {
+	v, n := binary.Uvarint(*s)
+	if n <= 0 || v > limit || n != uvarintLen(v) {
+		return false
+	}
+	*out = v
+	*s = (*s)[n:]
+	return true
 }
 
-// appendActionPrefix appends an action URL up to its token.
-func appendActionPrefix(dst []byte, base, step string) []byte {
-	dst = append(dst, base...)
-	dst = append(dst, '?')
-	dst = append(dst, stepParam...)
-	dst = append(dst, '=')
-	dst = append(dst, step...) // names are [A-Za-z0-9_-]: nothing to escape
-	dst = append(dst, '&')
-	dst = append(dst, stateParam...)
-	dst = append(dst, '=')
-	return dst // a token is base64url: nothing to escape
+// uvarintLen is how many bytes binary.AppendUvarint writes for v.
+func uvarintLen(v uint64) int {
+	n := 1
+	for ; v >= 0x80; v >>= 7 {
+		n++
+	}
+	return n
 }
-
-// twilioURLLimit is the longest URL Twilio documents that it accepts for a
-// callback: 4,000 characters (error 21609, "The URL exceeds the
-// 4000-character limit", https://www.twilio.com/docs/api/errors/21609).
-// Twilio documents no other figure for a <Gather> action or <Redirect>
-// URL, so a flow keeps its action URLs within this one.
-const twilioURLLimit = 4000
-
-// urlReserve is what an action URL may hold besides the token: the public
-// URL and path of the webhook (Twilio resolves a relative action against
-// it) and "?step=NAME&state=". maxTokenLen + urlReserve = twilioURLLimit.
-const urlReserve = 500
 
 // maxFieldLen is the most bytes one field's value may take in a state:
 // what a token of maxTokenLen characters holds with nothing else in it
 // (2,582 bytes). Its length is written in two bytes.
 const maxFieldLen = maxTokenLen*3/4 - stateHeaderLen - fieldHeaderLen - aescrypt.NonceSize - aescrypt.Overhead
 
-// State layout sizes (see appendToken): version, issue time, attempt and
-// field count; then per field its step, flags and length.
+// State layout sizes, at their largest (see state): version, issue time,
+// life, attempt, request count and field count; then per field its step,
+// flags and length.
+// A life up to maxLife takes 4 bytes as a varint, a count up to
+// maxRequestsLimit and a length up to maxFieldLen 2.
 const (
-	stateHeaderLen = 1 + 8 + 1 + 1
-	fieldHeaderLen = 4
+	stateHeaderLen = 1 + 8 + 4 + 1 + 2 + 1
+	fieldHeaderLen = 1 + 1 + 2
 )
 
-// SizedSealer is a Sealer that tells how long its sealed values are. New
-// uses it to refuse, at start, a flow whose state tokens could outgrow
-// what fits in a URL. A Sealer that does not implement it is assumed to
-// seal as AES-GCM does: aescrypt.NonceSize + n + aescrypt.Overhead bytes.
-// A flow fails a request, with the apology, whose sealed value is longer
-// than a state token can hold (2,582 bytes).
-type SizedSealer interface {
-	Sealer
-	// SealedLen returns the most bytes SealValue appends for an n-byte
-	// value.
-	SealedLen(n int) int
-}
-
-// SealedLen is the AES-GCM size of the default Sealer.
-func (cipherSealer) SealedLen(n int) int { return aesSealedLen(n) }
-
-func aesSealedLen(n int) int { return aescrypt.NonceSize + n + aescrypt.Overhead }
-
-// sealedLen is how many bytes step's value takes in a state at most.
-func sealedLen(step *Step, sealer Sealer) int {
-	n := step.Digits.Max
-	if step.Plain {
-		return n
-	}
-	if s, ok := sealer.(SizedSealer); ok {
-		return s.SealedLen(n)
-	}
-	return aesSealedLen(n)
-}
-
-// checkTokenSize refuses a flow that could issue a state token longer than
-// maxTokenLen, counting every field at its most digits. A token carries the
-// fields gathered before the step it asks: in a flow without Next, at most
-// every step's but the last; with a Next that may lead back, every step's.
-func checkTokenSize(steps []Step, sealer Sealer) error {
-	carried := len(steps) - 1
-	for i := range steps {
-		if steps[i].Plain && steps[i].Next != nil {
-			carried = len(steps)
-		}
-	}
-	size := stateHeaderLen + aescrypt.NonceSize + aescrypt.Overhead
-	for i := range steps {
-		n := sealedLen(&steps[i], sealer)
-		if n > maxFieldLen {
-			return fmt.Errorf("%w: step %q: a sealed value of %d bytes, over the %d a state holds", ErrDefinition, steps[i].Name, n, maxFieldLen)
-		}
-		if i < carried {
-			size += fieldHeaderLen + n
-		}
-	}
-	if n := tokenEncoding.EncodedLen(size); n > maxTokenLen {
-		return fmt.Errorf("%w: a state token of up to %d characters, over the limit of %d: ask for fewer or shorter values", ErrDefinition, n, maxTokenLen)
-	}
-	return nil
-}
+// maxLife bounds a token's life as a state says it, in seconds: a year,
+// far past any max age.
+const maxLife = 366 * 24 * 3600
 
 // checkSealedLen is the check at run time for a Sealer that does not keep
 // to its size: a field longer than a state holds fails the request.

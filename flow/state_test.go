@@ -191,3 +191,36 @@ func TestDecodeTokenStrict(t *testing.T) {
 		})
 	}
 }
+
+// TestTokenRefusesForeignBytes checks that a token is read as it was
+// written, with nothing added: base64 decoding skips CR and LF, so a
+// token with a line break (or any byte outside the base64url alphabet)
+// would otherwise open as a second spelling of the same state.
+func TestTokenRefusesForeignBytes(t *testing.T) {
+	codec, _ := testCodec(t)
+	token := codec.seal(sampleState(), testCallSid, "pin")
+	if _, err := codec.open(token, testCallSid, "pin", 2); err != nil {
+		t.Fatalf("the token itself: %v", err)
+	}
+	mid := len(token) / 2
+	cases := map[string]string{
+		"trailing LF":    token + "\n",
+		"trailing CR":    token + "\r",
+		"CRLF inside":    token[:mid] + "\r\n" + token[mid:],
+		"LF at start":    "\n" + token,
+		"space":          token[:mid] + " " + token[mid:],
+		"padding":        token + "=",
+		"plus":           token[:mid] + "+" + token[mid+1:],
+		"slash":          token[:mid] + "/" + token[mid+1:],
+		"NUL":            token + "\x00",
+		"non-ASCII":      token[:mid] + "é" + token[mid:],
+		"tab at the end": token + "\t",
+	}
+	for name, tok := range cases {
+		t.Run(name, func(t *testing.T) {
+			if _, err := codec.open(tok, testCallSid, "pin", 2); err == nil {
+				t.Fatalf("a token with a foreign byte opened")
+			}
+		})
+	}
+}

@@ -2,7 +2,6 @@ package flow
 
 import (
 	"errors"
-	"fmt"
 	"strconv"
 	"time"
 
@@ -20,11 +19,17 @@ const DefaultGatherTimeout = 5 * time.Second
 // account number or PIN, and it keeps sealed fields within a state token.
 const maxDigits = 64
 
-// Step is one question of a flow: a prompt, then the keys the caller presses.
+// Step is one question of a flow: a prompt, then the keys the caller
+// presses or the words the caller says.
 //
 // By default the answer is sensitive: it is sealed the moment it arrives
 // and no later step, log line or URL ever sees it in the clear. A Plain step
 // (a menu choice) may instead steer the flow through Next.
+//
+// A flow is a graph: after a step comes the step its Then names, or the
+// next in the list when Then is "", and End after the last one. New
+// refuses a successor that names no step, a step that no path reaches and
+// a cycle that no Plain step's Next can leave.
 type Step struct {
 	// Name names the step in URLs and logs: 1 to 32 letters, digits, '-' or
 	// '_'. Names are unique within a flow.
@@ -37,10 +42,25 @@ type Step struct {
 	// Prompt is said or played while the caller may already type.
 	Prompt []twiml.GatherVerb
 
-	// Digits says how many keys to collect. Left unset (the zero Digits),
-	// it means Exactly(4); Exactly(0) and Between(0, 0) are not the zero
-	// Digits, and New refuses them.
+	// PromptFor, if set, builds the prompt from the call so far (a voice
+	// chosen at an earlier menu, a brand an earlier step revealed) in
+	// place of Prompt, which is still required: it sizes the state
+	// token's life. Its verbs are checked as Prompt is, at run time: a
+	// prompt Twilio would refuse fails the request with the apology.
+	PromptFor func(c *Call) []twiml.GatherVerb
+
+	// Digits says how many keys to collect: Exactly(n) or Between(min,
+	// max). New refuses a keypad step without it. A speech-only step
+	// leaves it unset, unless its Normalize turns words into digits.
 	Digits Digits
+
+	// DigitsFor, if set, picks the step's Digits from the call so far,
+	// such as 4 for a card whose brand an earlier step revealed as Amex
+	// and 3 for the others. What it returns must lie within Digits (its
+	// Min at least Digits.Min, its Max at most Digits.Max), which New
+	// uses to size the state token; anything else fails the request with
+	// the apology.
+	DigitsFor func(c *Call) Digits
 
 	// Timeout is how long Twilio waits for a key press; it is rounded up to
 	// whole seconds. Zero means DefaultGatherTimeout.
@@ -52,15 +72,72 @@ type Step struct {
 	// may quote the value.
 	Validate func(digits string) error
 
+	// Check is Validate for checks that need the call so far: earlier
+	// Plain values, revealed facts, the flow's clock and the attempt. It
+	// runs after Validate. Its error is treated as Validate's, and a
+	// Retry whose Err matches it (errors.Is) is said before the prompt.
+	Check func(c *Call, value string) error
+
 	// Plain marks a value that is not secret, such as a menu choice. It is
 	// carried unsealed inside the (itself sealed) state, handed to Next, and
 	// given to Finish in Result.Plain.
 	Plain bool
 
-	// Next picks the step that follows a Plain step from its value: a step
-	// name, or "" for the step after this one in the flow's list. New
-	// refuses it on a sensitive step: a secret must not steer the call.
+	// Then names the step that follows this one: a step's Name, End for
+	// the end of the flow (Finish runs), or "" for the next step in the
+	// flow's list (End after the last).
+	Then string
+
+	// Next picks the step that follows a Plain step from its value: one
+	// of Targets, or "" for Then. New refuses it on a sensitive step (a
+	// secret must not steer the call) and without Targets; a name outside
+	// Targets at run time fails the request with the apology.
 	Next func(value string) string
+
+	// Targets are the names Next may return (step names or End), declared
+	// so that New can check the graph.
+	Targets []string
+
+	// InterruptKey, "*" or "#", lets the caller leave the flow from this
+	// step: an entry holding the key ends the call as OutcomeInterrupted
+	// (see WithEveryEnding). It must differ from the step's finish key;
+	// on an Exactly(n) step the caller presses it and waits for the
+	// timeout. "" (the default) reads the key as a wrong entry.
+	InterruptKey twiml.FinishOnKey
+
+	// Reveals names the facts Reveal may derive from a sensitive value,
+	// such as "brand" and "last4". Names are unique within a flow.
+	Reveals []string
+
+	// Reveal derives non-secret facts from the step's accepted value: at
+	// most one value per name in Reveals, each at most MaxFactLen
+	// printable ASCII characters. The facts travel in the sealed state
+	// beside the Plain values, for later steps (Call.Fact) and Finish
+	// (Result.Facts); they are never logged. A fact is not a secret only
+	// if the service makes it so: for a card number, PCI DSS allows at
+	// most its first six and last four digits to be shown, and no fact
+	// may hold more. A Reveal that returns an undeclared name or an
+	// over-long value fails the request with the apology.
+	Reveal func(value string) map[string]string
+
+	// Input says how the caller answers: InputKeys (the default),
+	// InputSpeech or InputKeysOrSpeech.
+	Input Input
+
+	// Speech sets Twilio's speech attributes of a step whose Input
+	// includes speech.
+	Speech SpeechOptions
+
+	// MaxSpeechLen is the longest transcript a speech step keeps, in
+	// bytes, after Normalize: a longer one is a wrong entry. It sizes the
+	// state token; New requires it on a speech step, up to 256.
+	MaxSpeechLen int
+
+	// Normalize, if set, turns a transcript into the value the step
+	// keeps, such as SpokenDigits; false makes the caller try again as
+	// for a wrong entry. On a step with Digits, the value is then checked
+	// as typed digits are.
+	Normalize func(transcript string) (string, bool)
 
 	// Attempts is how many times the step asks before the flow says goodbye.
 	// Zero means DefaultAttempts.
@@ -78,6 +155,55 @@ type Step struct {
 	InsecureKeepRecording bool
 }
 
+// End, as a step's Then or one of its Targets, ends the flow: Finish
+// runs. It is no valid step name.
+const End = "(end)"
+
+// MaxFactLen bounds the value of one fact a step reveals, in bytes.
+const MaxFactLen = 32
+
+// maxReveals bounds the facts one step may declare.
+const maxReveals = 8
+
+// Input is how a step's caller answers.
+type Input uint8
+
+// The inputs.
+const (
+	InputKeys         Input = iota // keys only: Twilio's input="dtmf"
+	InputSpeech                    // speech only: input="speech"
+	InputKeysOrSpeech              // either: input="dtmf speech"
+)
+
+func (in Input) keys() bool   { return in != InputSpeech }
+func (in Input) speech() bool { return in != InputKeys }
+
+func (in Input) twiml() twiml.Input {
+	switch in {
+	case InputSpeech:
+		return twiml.InputSpeech
+	case InputKeysOrSpeech:
+		return twiml.InputDTMFSpeech
+	}
+	return twiml.InputDTMF
+}
+
+// SpeechOptions are Twilio's speech attributes of a <Gather>; each zero
+// value leaves Twilio's default.
+type SpeechOptions struct {
+	Model           string        // speechModel, such as "phone_call" or "numbers_and_commands"
+	Hints           string        // hints: words or phrases, comma-separated
+	Language        string        // language, such as "en-US"
+	Timeout         time.Duration // speechTimeout; twiml.SpeechTimeoutAuto writes "auto"
+	MaxSpeechTime   time.Duration // maxSpeechTime; 0 leaves Twilio's 60 s
+	ProfanityFilter twiml.Toggle  // profanityFilter
+	Enhanced        bool          // enhanced: the premium phone_call model
+
+	// PartialResultCallback receives interim transcripts. New refuses it
+	// on a sensitive step: it would send the words to another URL.
+	PartialResultCallback string
+}
+
 // Digits is how many keys a step collects.
 type Digits struct {
 	// Min and Max bound the number of digits. When they differ, the caller
@@ -85,21 +211,28 @@ type Digits struct {
 	Min, Max int
 	// FinishOnKey ends a variable-length entry; "" means '#'.
 	FinishOnKey twiml.FinishOnKey
+
+	// between marks a Digits made by Between, which New refuses with
+	// min == max: Exactly says that, and submits on the last key.
+	between bool
 }
 
 // Exactly asks for exactly n digits; Twilio submits them as soon as the n-th
-// key is pressed. New refuses n < 1: Exactly(0) is not the zero Digits, so
-// it never silently means the default of 4.
+// key is pressed. New refuses n < 1.
 func Exactly(n int) Digits { return explicit(Digits{Min: n, Max: n}) }
 
 // Between asks for min to max digits, ended with '#'. New refuses
-// min < 1 or max < min.
+// min < 1, max < min, and max == min: a fixed count is Exactly(n), which
+// submits on the last key instead of waiting for '#'.
 func Between(minDigits, maxDigits int) Digits {
-	return explicit(Digits{Min: minDigits, Max: maxDigits})
+	d := explicit(Digits{Min: minDigits, Max: maxDigits})
+	d.between = true
+	return d
 }
 
 // noDigits is what Exactly(0) and Between(0, 0) return: a Digits that is
-// not the zero value (which means Exactly(4)) and that New refuses.
+// not the zero value (which means the step asks for no keys) and that New
+// refuses on a keypad step.
 var noDigits = Digits{Min: 0, Max: -1}
 
 // explicit keeps a Digits built by Exactly or Between from reading as
@@ -122,6 +255,13 @@ func (d Digits) finishKey() twiml.FinishOnKey {
 	return d.FinishOnKey
 }
 
+// within reports whether d, as a DigitsFor returned it, lies within the
+// step's declared bounds.
+func (d Digits) within(bound Digits) bool {
+	return d.Min >= bound.Min && d.Max <= bound.Max && d.Min >= 1 && d.Min <= d.Max &&
+		(d.FinishOnKey == "" || d.FinishOnKey == "#" || d.FinishOnKey == "*")
+}
+
 // Reason says why a step is asking.
 type Reason int
 
@@ -133,7 +273,7 @@ const (
 	// ReasonInvalid follows an entry of the wrong length or with a key
 	// other than 0-9.
 	ReasonInvalid
-	// ReasonRejected follows an entry the step's Validate refused.
+	// ReasonRejected follows an entry the step's Validate or Check refused.
 	ReasonRejected
 )
 
@@ -162,84 +302,28 @@ type Retry struct {
 	// Attempt selects one attempt (2 is the first retry, up to the step's
 	// Attempts); 0 matches any.
 	Attempt int
+	// Err, if set, selects the entries refused with an error that
+	// errors.Is matches to it (ReasonRejected only): "that card number is
+	// not valid" apart from "we do not accept that card".
+	Err error
 	// Verbs are said before the step's prompt.
 	Verbs []twiml.GatherVerb
 }
 
 // retryVerbs returns what to say before the prompt on the given attempt:
 // the step's matching Retry, else the built-in sentence for the reason.
-func (s *Step) retryVerbs(reason Reason, attempt int, say *Sentences) []twiml.GatherVerb {
+// cause is the error Validate or Check refused the entry with, if any.
+func (s *Step) retryVerbs(reason Reason, attempt int, cause error, d Digits, say *Sentences) []twiml.GatherVerb {
 	if reason == ReasonFirst {
 		return nil
 	}
 	for _, r := range s.Retries {
-		if r.Reason == reason && (r.Attempt == 0 || r.Attempt == attempt) {
+		if r.Reason == reason && (r.Attempt == 0 || r.Attempt == attempt) &&
+			(r.Err == nil || cause != nil && errors.Is(cause, r.Err)) {
 			return r.Verbs
 		}
 	}
-	return []twiml.GatherVerb{say.retry(reason, s.Digits)}
-}
-
-// ErrInvalidDigits is what the built-in checks report for an entry with a
-// wrong count or a key other than 0-9. It never quotes the entry.
-var ErrInvalidDigits = errors.New("flow: invalid digits")
-
-// errRejected is what check reports for an entry the step's Validate
-// refused. Validate's own error is dropped: it may quote the value.
-var errRejected = errors.New("flow: entry refused by the step's Validate")
-
-// check applies the built-in checks (ErrInvalidDigits) and then the
-// step's own (errRejected).
-func (s *Step) check(digits string) error {
-	if len(digits) < s.Digits.Min || len(digits) > s.Digits.Max {
-		return ErrInvalidDigits
-	}
-	for i := 0; i < len(digits); i++ {
-		if digits[i] < '0' || digits[i] > '9' {
-			return ErrInvalidDigits
-		}
-	}
-	if s.Validate != nil && s.Validate(digits) != nil {
-		return errRejected
-	}
-	return nil
-}
-
-// refusal is the reason a step asks again after check refused an entry.
-func refusal(err error) Reason {
-	if errors.Is(err, errRejected) {
-		return ReasonRejected
-	}
-	return ReasonInvalid
-}
-
-// Luhn is a Validate function for full card numbers: it accepts digit
-// strings whose Luhn (mod 10) check digit is right.
-func Luhn(digits string) error {
-	if len(digits) < 2 {
-		return ErrInvalidDigits
-	}
-	sum := 0
-	double := false
-	for i := len(digits) - 1; i >= 0; i-- {
-		c := digits[i]
-		if c < '0' || c > '9' {
-			return ErrInvalidDigits
-		}
-		d := int(c - '0')
-		if double {
-			d *= 2
-			if d > 9 {
-				d -= 9
-			}
-		}
-		sum += d
-		double = !double
-	}
-	if sum%10 != 0 {
-		return ErrInvalidDigits
-	}
-	return nil
+	return []twiml.GatherVerb{say.retry(reason, d)}
 }
 
 // field returns the name the step's value is handed over under.
@@ -248,70 +332,6 @@ func (s *Step) field() string {
 		return s.Name
 	}
 	return s.Field
-}
-
-// normalize fills defaults and reports definition errors. It runs once, in
-// New, so a bad flow fails at start rather than on a call.
-func (s *Step) normalize() error {
-	if !validName(s.Name) {
-		return fmt.Errorf("%w: step name %q must be 1 to 32 letters, digits, '-' or '_'", ErrDefinition, s.Name)
-	}
-	if s.Digits.isZero() {
-		s.Digits = Exactly(4)
-	}
-	d := s.Digits
-	if d == noDigits {
-		return fmt.Errorf("%w: step %q asks for no digits (Exactly(0)); leave Digits unset for the default of 4", ErrDefinition, s.Name)
-	}
-	if d.Min < 1 || d.Max < d.Min || d.Max > maxDigits {
-		return fmt.Errorf("%w: step %q: digits must satisfy 1 <= min <= max <= %d", ErrDefinition, s.Name, maxDigits)
-	}
-	switch d.FinishOnKey {
-	case "", "#", "*":
-	default:
-		return fmt.Errorf("%w: step %q: finish key must be '#' or '*'", ErrDefinition, s.Name)
-	}
-	if s.Timeout == 0 {
-		s.Timeout = DefaultGatherTimeout
-	}
-	if s.Timeout < time.Second {
-		return fmt.Errorf("%w: step %q: timeout must be at least 1s", ErrDefinition, s.Name)
-	}
-	if s.Attempts == 0 {
-		s.Attempts = DefaultAttempts
-	}
-	if s.Attempts < 1 || s.Attempts > 10 {
-		return fmt.Errorf("%w: step %q: attempts must be 1 to 10", ErrDefinition, s.Name)
-	}
-	if len(s.Prompt) == 0 {
-		return fmt.Errorf("%w: step %q has no prompt", ErrDefinition, s.Name)
-	}
-	if err := validGatherVerbs(s.Prompt); err != nil {
-		return fmt.Errorf("%w: step %q: prompt: %w", ErrDefinition, s.Name, err)
-	}
-	if s.Next != nil && !s.Plain {
-		return fmt.Errorf("%w: step %q: Next needs a Plain step (a sensitive value must not steer the call)", ErrDefinition, s.Name)
-	}
-	return s.checkRetries()
-}
-
-// checkRetries refuses a Retry that can never be said or would say
-// nothing Twilio accepts.
-func (s *Step) checkRetries() error {
-	for i, r := range s.Retries {
-		switch {
-		case r.Reason == ReasonFirst || r.Attempt == 1:
-			return fmt.Errorf("%w: step %q: retry %d is keyed on the first ask, which says only the prompt", ErrDefinition, s.Name, i)
-		case r.Reason != ReasonTimeout && r.Reason != ReasonInvalid && r.Reason != ReasonRejected:
-			return fmt.Errorf("%w: step %q: retry %d has unknown reason %v", ErrDefinition, s.Name, i, r.Reason)
-		case r.Attempt < 0 || r.Attempt > s.Attempts:
-			return fmt.Errorf("%w: step %q: retry %d is keyed on attempt %d of %d", ErrDefinition, s.Name, i, r.Attempt, s.Attempts)
-		}
-		if err := validGatherVerbs(r.Verbs); err != nil {
-			return fmt.Errorf("%w: step %q: retry %d: %w", ErrDefinition, s.Name, i, err)
-		}
-	}
-	return nil
 }
 
 // validGatherVerbs reports what Twilio would refuse in verbs said inside a

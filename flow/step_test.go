@@ -34,7 +34,7 @@ func TestStepCheck(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := tt.step.check(tt.digits)
+			err, _ := tt.step.check(nil, tt.step.Digits, tt.digits, false)
 			if !errors.Is(err, tt.want) {
 				t.Fatalf("check(%q) = %v, want %v", tt.digits, err, tt.want)
 			}
@@ -62,7 +62,7 @@ func TestLuhn(t *testing.T) {
 
 func TestStepNormalize(t *testing.T) {
 	prompt := []twiml.GatherVerb{twiml.Say{Text: "Enter"}}
-	s := Step{Name: "card", Prompt: prompt}
+	s := Step{Name: "card", Prompt: prompt, Digits: Exactly(4)}
 	if err := s.normalize(); err != nil {
 		t.Fatal(err)
 	}
@@ -72,27 +72,29 @@ func TestStepNormalize(t *testing.T) {
 
 	next := func(string) string { return "" }
 	bad := map[string]Step{
+		"no Digits":                {Name: "a", Prompt: prompt},
+		"Between(4, 4)":            {Name: "a", Prompt: prompt, Digits: Between(4, 4)},
 		"Exactly(0)":               {Name: "a", Prompt: prompt, Digits: Exactly(0)},
 		"Between(0, 0)":            {Name: "a", Prompt: prompt, Digits: Between(0, 0)},
 		"Exactly(-1)":              {Name: "a", Prompt: prompt, Digits: Exactly(-1)},
 		"empty Play in prompt":     {Name: "a", Prompt: []twiml.GatherVerb{twiml.Play{}}},
 		"empty Say in prompt":      {Name: "a", Prompt: []twiml.GatherVerb{twiml.Say{}}},
-		"Next on a sensitive step": {Name: "a", Prompt: prompt, Next: next},
-		"retry on the first ask":   {Name: "a", Prompt: prompt, Retries: []Retry{{Reason: ReasonFirst, Verbs: prompt}}},
-		"retry on attempt 1":       {Name: "a", Prompt: prompt, Retries: []Retry{{Reason: ReasonTimeout, Attempt: 1, Verbs: prompt}}},
-		"retry past the attempts":  {Name: "a", Prompt: prompt, Retries: []Retry{{Reason: ReasonTimeout, Attempt: 4, Verbs: prompt}}},
-		"retry, unknown reason":    {Name: "a", Prompt: prompt, Retries: []Retry{{Reason: Reason(9), Verbs: prompt}}},
-		"retry with an empty Play": {Name: "a", Prompt: prompt, Retries: []Retry{{Reason: ReasonInvalid, Verbs: []twiml.GatherVerb{twiml.Play{}}}}},
-		"empty name":               {Prompt: prompt},
-		"long name":                {Name: strings.Repeat("a", 33), Prompt: prompt},
-		"name with space":          {Name: "a b", Prompt: prompt},
+		"Next on a sensitive step": {Name: "a", Prompt: prompt, Digits: Exactly(4), Next: next},
+		"retry on the first ask":   {Name: "a", Prompt: prompt, Digits: Exactly(4), Retries: []Retry{{Reason: ReasonFirst, Verbs: prompt}}},
+		"retry on attempt 1":       {Name: "a", Prompt: prompt, Digits: Exactly(4), Retries: []Retry{{Reason: ReasonTimeout, Attempt: 1, Verbs: prompt}}},
+		"retry past the attempts":  {Name: "a", Prompt: prompt, Digits: Exactly(4), Retries: []Retry{{Reason: ReasonTimeout, Attempt: 4, Verbs: prompt}}},
+		"retry, unknown reason":    {Name: "a", Prompt: prompt, Digits: Exactly(4), Retries: []Retry{{Reason: Reason(9), Verbs: prompt}}},
+		"retry with an empty Play": {Name: "a", Prompt: prompt, Digits: Exactly(4), Retries: []Retry{{Reason: ReasonInvalid, Verbs: []twiml.GatherVerb{twiml.Play{}}}}},
+		"empty name":               {Prompt: prompt, Digits: Exactly(4)},
+		"long name":                {Name: strings.Repeat("a", 33), Prompt: prompt, Digits: Exactly(4)},
+		"name with space":          {Name: "a b", Prompt: prompt, Digits: Exactly(4)},
 		"no prompt":                {Name: "a"},
 		"min > max":                {Name: "a", Prompt: prompt, Digits: Digits{Min: 5, Max: 4}},
 		"zero min":                 {Name: "a", Prompt: prompt, Digits: Digits{Min: 0, Max: 4}},
 		"too many digits":          {Name: "a", Prompt: prompt, Digits: Exactly(maxDigits + 1)},
 		"finish key":               {Name: "a", Prompt: prompt, Digits: Digits{Min: 1, Max: 4, FinishOnKey: "5"}},
-		"short timeout":            {Name: "a", Prompt: prompt, Timeout: time.Millisecond},
-		"attempts":                 {Name: "a", Prompt: prompt, Attempts: 11},
+		"short timeout":            {Name: "a", Prompt: prompt, Digits: Exactly(4), Timeout: time.Millisecond},
+		"attempts":                 {Name: "a", Prompt: prompt, Digits: Exactly(4), Attempts: 11},
 	}
 	for name, s := range bad {
 		t.Run(name, func(t *testing.T) {
@@ -113,7 +115,7 @@ func TestRetryVerbs(t *testing.T) {
 		return v[0].(twiml.Say).Text
 	}
 	en := DefaultSentences()
-	if got := s.retryVerbs(ReasonFirst, 1, &en); got != nil {
+	if got := s.retryVerbs(ReasonFirst, 1, nil, s.Digits, &en); got != nil {
 		t.Errorf("first attempt: got %v, want nothing", got)
 	}
 	tests := []struct {
@@ -135,7 +137,7 @@ func TestRetryVerbs(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := say(tt.step.retryVerbs(tt.reason, tt.attempt, &en)); got != tt.want {
+			if got := say(tt.step.retryVerbs(tt.reason, tt.attempt, nil, tt.step.Digits, &en)); got != tt.want {
 				t.Errorf("got %q, want %q", got, tt.want)
 			}
 		})

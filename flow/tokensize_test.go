@@ -57,12 +57,14 @@ func TestNewRefusesTokensOverLimit(t *testing.T) {
 			steps[n-1] = Step{Name: "menu", Digits: Exactly(1), Plain: true,
 				Prompt: []twiml.GatherVerb{twiml.Say{Text: "Again?"}}}
 			if back {
+				first := steps[0].Name // the menu itself, in a flow of one step
 				steps[n-1].Next = func(v string) string {
 					if v == "1" {
-						return "s0"
+						return first
 					}
 					return ""
 				}
+				steps[n-1].Targets = []string{first}
 			}
 			return steps
 		}

@@ -18,6 +18,7 @@ type webhook struct {
 	step       string // the step parameter of the URL
 	token      string // the state parameter of the URL
 	digits     string
+	speech     string // SpeechResult: a transcript, as sensitive as digits
 	from       string // the caller's number, as Twilio gives it
 	callStatus string
 	actionBase string // scheme://host/path for absolute action URLs, else ""
@@ -75,6 +76,8 @@ func (wh *webhook) field(name string, inQuery bool) (uint8, *string) {
 		return 1 << 3, &wh.accountSid
 	case "From":
 		return 1 << 6, &wh.from
+	case "SpeechResult":
+		return 1 << 7, &wh.speech
 	}
 	if !inQuery {
 		return 0, nil
@@ -90,3 +93,43 @@ func (wh *webhook) field(name string, inQuery bool) (uint8, *string) {
 
 // validCallSid accepts what Twilio sends: "CA" and 32 hex digits.
 func validCallSid(s string) bool { return sid.Valid(s, sid.Call) }
+
+// sealedActionURL is where Twilio sends the answer to a step: base (the
+// public URL of the current document, with WithAbsoluteURLs) or, by
+// default, relative to the current document, so the flow works under any
+// mount point; its query names the step and carries st, sealed for it. The
+// URL is built in a pooled buffer, so the string is its one allocation.
+func (f *Flow) sealedActionURL(base, step string, st *state, callSid string) string {
+	bp := getScratch(0)
+	b := appendActionPrefix(*bp, base, step)
+	b = f.states.appendToken(b, st, callSid, step)
+	action := string(b)
+	*bp = b
+	putScratch(bp, nil) // nothing secret: a URL
+	return action
+}
+
+// appendActionPrefix appends an action URL up to its token.
+func appendActionPrefix(dst []byte, base, step string) []byte {
+	dst = append(dst, base...)
+	dst = append(dst, '?')
+	dst = append(dst, stepParam...)
+	dst = append(dst, '=')
+	dst = append(dst, step...) // names are [A-Za-z0-9_-]: nothing to escape
+	dst = append(dst, '&')
+	dst = append(dst, stateParam...)
+	dst = append(dst, '=')
+	return dst // a token is base64url: nothing to escape
+}
+
+// twilioURLLimit is the longest URL Twilio documents that it accepts for a
+// callback: 4,000 characters (error 21609, "The URL exceeds the
+// 4000-character limit", https://www.twilio.com/docs/api/errors/21609).
+// Twilio documents no other figure for a <Gather> action or <Redirect>
+// URL, so a flow keeps its action URLs within this one.
+const twilioURLLimit = 4000
+
+// urlReserve is what an action URL may hold besides the token: the public
+// URL and path of the webhook (Twilio resolves a relative action against
+// it) and "?step=NAME&state=". maxTokenLen + urlReserve = twilioURLLimit.
+const urlReserve = 500

@@ -54,7 +54,7 @@ func Example() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	steps := []flow.Step{{Name: "pin", Prompt: []twiml.GatherVerb{twiml.Say{Text: "Enter your PIN."}}}}
+	steps := []flow.Step{{Name: "pin", Digits: flow.Exactly(4), Prompt: []twiml.GatherVerb{twiml.Say{Text: "Enter your PIN."}}}}
 	ivr, err := flow.New(cipher, "token", steps, finish, flow.WithPublicURL("https://ivr.example.com"))
 	if err != nil {
 		log.Fatal(err)
@@ -122,7 +122,7 @@ func ExampleConfig_boundValues() {
 	}))
 	defer srv.Close()
 
-	steps := []flow.Step{{Name: "pin", Prompt: []twiml.GatherVerb{twiml.Say{Text: "Enter your PIN."}}}}
+	steps := []flow.Step{{Name: "pin", Digits: flow.Exactly(4), Prompt: []twiml.GatherVerb{twiml.Say{Text: "Enter your PIN."}}}}
 	finish := backend.Must(backend.New(backend.Config{URL: srv.URL, OnSuccess: func([]byte) ([]twiml.Verb, error) { return nil, nil }}))
 	ivr, err := flow.New(cipher, "token", steps, finish, flow.WithPublicURL("https://ivr.example.com"), flow.WithBoundValues())
 	if err != nil {

@@ -17,8 +17,8 @@ import (
 func ExampleCaller_hangUp() {
 	cipher := aescrypt.New(aescrypt.GenerateKey())
 	steps := []flow.Step{
-		{Name: "card", Prompt: []twiml.GatherVerb{twiml.Say{Text: "Card digits?"}}},
-		{Name: "pin", Prompt: []twiml.GatherVerb{twiml.Say{Text: "PIN?"}}},
+		{Name: "card", Digits: flow.Exactly(4), Prompt: []twiml.GatherVerb{twiml.Say{Text: "Card digits?"}}},
+		{Name: "pin", Digits: flow.Exactly(4), Prompt: []twiml.GatherVerb{twiml.Say{Text: "PIN?"}}},
 	}
 	finish := backend.Must(backend.New(backend.Config{ // never reached here
 		URL:       "http://127.0.0.1:1",
