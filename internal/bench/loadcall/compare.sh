@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # compare.sh measures, in one run with the same settings, the example IVR
 # (examples/encrypted-gather, signatures checked), the bare limit server
-# (baseline/limit) and the tutorial's Node server (baseline/node) twice:
+# (internal/bench/baseline/limit) and the tutorial's Node server
+# (internal/bench/baseline/node) twice:
 # "node" as the tutorial is published, with its twilio and axios packages,
 # and "node-bare" on the shim that replaces them (BASELINE=bare). Each
 # serves its backend in the same process. It prints a table of ratios.
@@ -46,7 +47,7 @@ if [[ ${PIN:-0} == 1 ]]; then
 	tool=(taskset -c 0) server=(taskset -c 1)
 fi
 
-root=$(cd "$(dirname "$0")/../.." && pwd)
+root=$(cd "$(dirname "$0")/../../.." && pwd)
 work=$(mktemp -d)
 pids=()
 cleanup() {
@@ -57,9 +58,9 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 cd "$root"
-go build -o "$work/loadcall" ./examples/loadcall
+go build -o "$work/loadcall" ./internal/bench/loadcall
 go build -o "$work/ivr" ./examples/encrypted-gather
-go build -o "$work/limit" ./examples/loadcall/baseline/limit
+go build -o "$work/limit" ./internal/bench/baseline/limit
 
 key=$(go run ./examples/keygen)
 token=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
@@ -125,14 +126,14 @@ fi
 start_node() {
 	local p
 	p=$(free_port)
-	PORT=$p AES_SECRET=$key BASELINE=$2 "${server[@]}" node examples/loadcall/baseline/node/server.js >"$work/$1.log" 2>&1 &
+	PORT=$p AES_SECRET=$key BASELINE=$2 "${server[@]}" node internal/bench/baseline/node/server.js >"$work/$1.log" 2>&1 &
 	pids+=($!)
 	url[$1]=http://127.0.0.1:$p/encrypted-gather digits[$1]=1234,4321
 	wait_port "$p" "$work/$1.log"
 	servers+=("$1")
 }
 
-nodedir=examples/loadcall/baseline/node
+nodedir=internal/bench/baseline/node
 packaged() { [[ -f $nodedir/node_modules/twilio/package.json && -f $nodedir/node_modules/axios/package.json ]]; }
 if command -v node >/dev/null; then
 	if ! packaged; then
