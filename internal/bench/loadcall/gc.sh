@@ -14,8 +14,10 @@
 #
 # Settings from the environment, as compare.sh: CONCURRENCY (32),
 # DURATION per measurement (5s), WARMUP whole calls before each (200),
-# PIN=1 for the servers on CPU 1 and the load tool on CPU 0. IVR_BIN runs
-# a prebuilt IVR instead of building the example (to compare a change).
+# PIN=1 for the servers on CPU 1 and the load tool on CPU 0. A setting
+# may name a prebuilt IVR after an @, to compare a change in the same
+# rounds: SETTINGS="400 400@/tmp/old-ivr" runs the example built from
+# this tree and /tmp/old-ivr, both with GOGC=400.
 # Everything listens on loopback ports found free, and is stopped on exit.
 set -euo pipefail
 
@@ -44,8 +46,7 @@ trap cleanup EXIT INT TERM
 cd "$root"
 go build -o "$work/loadcall" ./internal/bench/loadcall
 go build -o "$work/limit" ./internal/bench/baseline/limit
-ivr=${IVR_BIN:-$work/ivr}
-[[ -z ${IVR_BIN:-} ]] && go build -o "$work/ivr" ./examples/encrypted-gather
+go build -o "$work/ivr" ./examples/encrypted-gather
 
 key=$(go run ./examples/keygen)
 token=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
@@ -72,20 +73,23 @@ wait_port() {
 	exit 1
 }
 
-declare -A url digits pid
+declare -A url digits pid log
 
 # One IVR process per setting, all started before the first round, so
 # that each round measures warm servers alike.
 for gc in $SETTINGS; do
-	gcenv=(env GOGC="$gc")
-	[[ $gc == default ]] && gcenv=(env -u GOGC)
+	ivr=$work/ivr
+	[[ $gc == *@* ]] && ivr=${gc#*@}
+	gcenv=(env GOGC="${gc%%@*}")
+	[[ ${gc%%@*} == default ]] && gcenv=(env -u GOGC)
+	n=$((${n:-0} + 1)) log[$gc]=$work/ivr-$n.log
 	p=$(free_port)
 	ADDR=127.0.0.1:$p PUBLIC_URL=http://127.0.0.1:$p TWILIO_AUTH_TOKEN=$token AES_SECRET=$key SINGLE_USE_ENTRIES=4000000 \
-		GODEBUG=gctrace=1 "${gcenv[@]}" "${server[@]}" "$ivr" 2>"$work/ivr-$gc.log" &
+		GODEBUG=gctrace=1 "${gcenv[@]}" "${server[@]}" "$ivr" 2>"${log[$gc]}" &
 	pids+=($!)
 	pid[$gc]=$!
 	url[$gc]=http://127.0.0.1:$p/encrypted-gather digits[$gc]=1234,4321
-	wait_port "$p" "$work/ivr-$gc.log"
+	wait_port "$p" "${log[$gc]}"
 done
 
 p=$(free_port)
@@ -159,7 +163,7 @@ for gc in $SETTINGS; do
 		"$(SCALE=1000 FORMAT=%.1f spread "${p99[$gc]}")" "$(SCALE=1000 FORMAT=%.1f spread "${lp99[$gc]}")"
 done
 for gc in $SETTINGS; do
-	cycles=$(grep -c '^gc [0-9]' "$work/ivr-$gc.log" || true)
+	cycles=$(grep -o 'gc [0-9][0-9]* @[0-9.]*s [0-9]*%:' "${log[$gc]}" | wc -l)
 	rss=$(awk '/^VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/${pid[$gc]}/status" 2>/dev/null || true)
 	printf 'GOGC=%-8s %s GC cycles over %s calls (%s per 1,000), peak RSS %s MB\n' "$gc" "$cycles" "${served[$gc]}" \
 		"$(awk -v c="$cycles" -v n="${served[$gc]}" 'BEGIN { if (n > 0) printf "%.1f", 1000 * c / n }')" "${rss:--}"
