@@ -51,12 +51,17 @@
 // ffi), not over wrk's whole duration, which is what wrk's own
 // Requests/sec divides by. Size -calls above what the run can send.
 //
-// compare.sh runs all of this side by side against the example IVR, the
-// bare limit server (baseline/limit) and the tutorial's Node server
-// (baseline/node) in its two forms: with the twilio and axios packages
-// pinned in its package-lock.json (`npm ci` there; compare.sh does it when
-// npm is present), and BASELINE=bare, a shim that writes the same TwiML
-// without them.
+// compare.sh, beside this command, runs all of this side by side against
+// the example IVR (with GOGC=400 from its environment), the bare limit
+// server (internal/bench/baseline/limit) and the tutorial's Node server
+// (internal/bench/baseline/node) in its two forms: with the twilio and
+// axios packages pinned in its package-lock.json (`npm ci` there;
+// compare.sh does it when npm is present), and BASELINE=bare, a shim that
+// writes the same TwiML without them.
+//
+// gc.sh, beside them, measures whole calls of the example IVR for each GOGC
+// setting given it (Go's defaults and GOGC=400 by default) against the
+// limit server, in alternating rounds.
 package main
 
 import (

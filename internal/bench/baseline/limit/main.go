@@ -12,8 +12,8 @@
 // It checks no signature and opens nothing. It listens on ADDR (default
 // 127.0.0.1:8080) and, like the example IVR, serves its backend itself.
 //
-//	ADDR=127.0.0.1:9090 go run ./examples/loadcall/baseline/limit
-//	go run ./examples/loadcall -url http://127.0.0.1:9090/first
+//	ADDR=127.0.0.1:9090 go run ./internal/bench/baseline/limit
+//	go run ./internal/bench/loadcall -url http://127.0.0.1:9090/first
 package main
 
 import (

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -13,10 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/encgather/encgather/aescrypt"
-	"github.com/encgather/encgather/examples/internal/tutorial"
-	"github.com/encgather/encgather/flow"
-	"github.com/encgather/encgather/flow/backend"
 	"github.com/encgather/encgather/twiml"
 )
 
@@ -51,30 +46,20 @@ func (s *seen) replays() int {
 	return n
 }
 
-// tutorialServer runs the example IVR and its backend over real HTTP on
+// tutorialServer runs the tutorial's IVR (tutorialFlow) over real HTTP on
 // loopback, checking signatures against its own URL.
 func tutorialServer(t *testing.T) (string, *seen) {
 	t.Helper()
 	srv := httptest.NewUnstartedServer(nil)
 	base := "http://" + srv.Listener.Addr().String()
-	cipher := aescrypt.New(aescrypt.GenerateKey())
-	finish, err := tutorial.Finish(base+tutorial.BackendPath, backend.Secret{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ivr, err := flow.New(cipher, testToken, tutorial.Steps(), finish, flow.WithPublicURL(base),
-		flow.WithLogger(slog.New(slog.DiscardHandler)))
-	if err != nil {
-		t.Fatal(err)
-	}
+	ivr := tutorialFlow(t, base)
 	s := &seen{reqs: map[string]int{}}
 	mux := http.NewServeMux()
-	mux.Handle(tutorial.IVRPath, s.wrap(ivr))
-	mux.Handle(tutorial.BackendPath, tutorial.Backend(cipher))
+	mux.Handle(tutorialPath, s.wrap(ivr))
 	srv.Config.Handler = mux
 	srv.Start()
 	t.Cleanup(srv.Close)
-	return base + tutorial.IVRPath, s
+	return base + tutorialPath, s
 }
 
 func testDriver(url, token string, keys ...string) *driver {

@@ -17,13 +17,16 @@ import (
 	"github.com/encgather/encgather/internal/nodetest"
 )
 
-const nodeScript = "baseline/node/server.js"
+// nodeDir is the Node baseline, beside this package.
+const nodeDir = "../baseline/node"
+
+var nodeScript = filepath.Join(nodeDir, "server.js")
 
 // nodePackagesInstalled reports whether `npm ci` put the tutorial's two
 // packages beside the Node baseline.
 func nodePackagesInstalled() bool {
 	for _, p := range []string{"twilio", "axios"} {
-		if _, err := os.Stat(filepath.Join("baseline/node/node_modules", p, "package.json")); err != nil {
+		if _, err := os.Stat(filepath.Join(nodeDir, "node_modules", p, "package.json")); err != nil {
 			return false
 		}
 	}
@@ -62,7 +65,7 @@ func TestNodeBaseline(t *testing.T) {
 	for _, v := range variants {
 		t.Run(v.name, func(t *testing.T) {
 			if v.packages && !nodePackagesInstalled() {
-				t.Skip("twilio and axios not installed: run npm ci in baseline/node")
+				t.Skip("twilio and axios not installed: run npm ci in internal/bench/baseline/node")
 			}
 			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 			defer cancel()
