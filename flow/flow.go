@@ -88,6 +88,9 @@ func New(master *aescrypt.Cipher, authToken string, steps []Step, finish Finish,
 	if err := f.checkBoundValues(); err != nil {
 		return nil, err
 	}
+	if err := cfg.checkActionURLs(); err != nil {
+		return nil, err
+	}
 	v, err := newValidator(authToken, cfg.sig)
 	if err != nil {
 		return nil, err

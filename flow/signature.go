@@ -375,6 +375,18 @@ func WithPublicURL(base string) CommonOption {
 	})
 }
 
+// checkActionURLs refuses absolute action URLs built from a public URL
+// that holds credentials: every action URL would carry the password, and
+// Twilio's request inspector shows each one. Stripping it is no way out:
+// Twilio signs an action request over its URL as written, and a flow
+// checks it against the public URL, password included.
+func (c *config) checkActionURLs() error {
+	if c.absoluteURLs && c.sig.publicURL != nil && c.sig.publicURL.User != nil {
+		return fmt.Errorf("%w: WithAbsoluteURLs with a public URL that holds credentials would write the password into every action URL; keep action URLs relative (the default)", ErrDefinition)
+	}
+	return nil
+}
+
 // WithTrustedProxy says the service sits behind a proxy that sets
 // X-Forwarded-Proto and X-Forwarded-Host and removes any a client sent. The
 // public URL is then read from those headers when WithPublicURL is not set.
