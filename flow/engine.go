@@ -354,10 +354,17 @@ func sayContentLen(content []twiml.Speech) int {
 // observer) panicked with p: the apology, and the stack without its
 // argument words. The recording is left as it is: the call ends.
 func (f *Flow) panicked(wh *webhook, p any) decision {
+	stack := []byte(nil)
+	if fp, ok := p.(*finishPanic); ok { // Finish panicked in its own goroutine
+		p, stack = fp.value, fp.stack
+	}
 	d := refused(wh.callSid, OutcomePanic,
 		fmt.Errorf("flow: panic of type %T recovered (its value is not logged: it may hold a caller's input)", p),
 		f.cfg.apology)
-	d.stack = stripArguments(debug.Stack())
+	if stack == nil {
+		stack = stripArguments(debug.Stack())
+	}
+	d.stack = stack
 	if idx, ok := f.index[wh.step]; ok && wh.token != "" {
 		d.answered = idx
 	}

@@ -90,8 +90,11 @@ var ErrDeclined = errors.New("flow: declined")
 
 // finishFailure is the outcome of a Finish that returned err.
 func finishFailure(err error) Outcome {
-	if errors.Is(err, ErrDeclined) {
+	switch {
+	case errors.Is(err, ErrDeclined):
 		return OutcomeDeclined
+	case errors.Is(err, errFinishOverran):
+		return OutcomeFinishOverran
 	}
 	return OutcomeFinishFailed
 }
@@ -110,14 +113,12 @@ func (f *Flow) ending(wh *webhook, d decision, at int, fields []field, o Outcome
 		d.verbs = f.cfg.goodbye
 		return d
 	}
-	ctx, cancel := context.WithTimeout(wh.ctx, f.cfg.finishTime)
-	defer cancel()
 	res := f.result(wh, fields)
 	res.Outcome = o
 	if at != noStep {
 		res.Step, res.Reason = f.steps[at].Name, d.reason
 	}
-	verbs, err := f.finish(ctx, res)
+	verbs, err := f.runFinish(wh, res)
 	if err != nil {
 		d.outcome, d.err = finishFailure(err), err
 	}
@@ -130,6 +131,9 @@ func (f *Flow) ending(wh *webhook, d decision, at int, fields []field, o Outcome
 		d.verbs = f.cfg.goodbye
 	default:
 		d.verbs = endCall(verbs)
+		if err := validFinishVerbs(d.verbs); err != nil {
+			d.outcome, d.err, d.verbs = OutcomeFinishFailed, err, f.cfg.apology
+		}
 	}
 	return d
 }

@@ -25,7 +25,8 @@ const (
 	OutcomeDeclined Outcome = "declined" // Finish declined the caller (ErrDeclined): a normal outcome
 	OutcomeRetried  Outcome = "retried"  // an identical request inside the retry window: the first answer again
 
-	OutcomeFinishFailed    Outcome = "finish_failed"    // Finish returned an error
+	OutcomeFinishFailed    Outcome = "finish_failed"    // Finish returned an error, or TwiML that Twilio would refuse
+	OutcomeFinishOverran   Outcome = "finish_overran"   // Finish took longer than the request's budget: the apology
 	OutcomeSealFailed      Outcome = "seal_failed"      // the Sealer refused a value
 	OutcomeBadNext         Outcome = "bad_next"         // a Next function named no step
 	OutcomePanic           Outcome = "panic"            // the service's code panicked
@@ -50,7 +51,7 @@ const (
 func (o Outcome) Level() slog.Level {
 	switch o {
 	case OutcomeBadSignature, OutcomeBadState, OutcomeExpired, OutcomeUnknownStep, OutcomeBadRequest, OutcomeBadMethod,
-		OutcomeWrongAccount, OutcomeReplayed:
+		OutcomeWrongAccount, OutcomeReplayed, OutcomeFinishOverran:
 		return slog.LevelWarn
 	case OutcomePanic, OutcomeFinishFailed, OutcomeBadNext, OutcomeSealFailed, OutcomeRecordingFailed,
 		OutcomeStoreFailed:
@@ -63,7 +64,7 @@ func (o Outcome) Level() slog.Level {
 // service's code or dependencies, whose error is then its cause.
 func (o Outcome) fromServiceCode() bool {
 	switch o {
-	case OutcomeFinishFailed, OutcomeDeclined, OutcomeSealFailed, OutcomeStoreFailed:
+	case OutcomeFinishFailed, OutcomeDeclined, OutcomeSealFailed, OutcomeStoreFailed, OutcomeFinishOverran:
 		return true
 	}
 	return false

@@ -89,11 +89,11 @@ func (f *Flow) consume(wh *webhook, d decision, id TokenID, expires time.Time) (
 	// behind, would accept the token.
 	ttl := expires.Add(clockSkew).Sub(wh.now)
 	claimed, saved, err := u.store.Claim(wh.ctx, id, ttl)
-	for i := 0; err == nil && !claimed && saved == nil && i < u.polls; i++ {
-		if !sleep(wh.ctx, u.pollEvery) {
-			break
-		}
-		claimed, saved, err = u.store.Claim(wh.ctx, id, ttl)
+	if err == nil && !claimed && saved == nil {
+		// Waiting for a first request's answer counts against the budget.
+		ctx, cancel := f.budget(wh)
+		defer cancel()
+		claimed, saved, err = f.pollClaim(ctx, id, ttl)
 		if claimed {
 			// The store forgot the first request's claim while it ran.
 			return f.replayed(d, errTokenBusy), false
@@ -125,6 +125,23 @@ func (f *Flow) consume(wh *webhook, d decision, id TokenID, expires time.Time) (
 	}
 	d.use.answer = answer
 	return d, false
+}
+
+// pollClaim looks again, every pollEvery, for the answer of the request
+// that holds id's claim and is still running, until it is saved, the
+// looks run out or the budget ends.
+func (f *Flow) pollClaim(ctx context.Context, id TokenID, ttl time.Duration) (claimed bool, saved []byte, err error) {
+	u := f.single
+	for i := 0; i < u.polls; i++ {
+		if !sleep(ctx, u.pollEvery) {
+			break
+		}
+		claimed, saved, err = u.store.Claim(ctx, id, ttl)
+		if err != nil || claimed || saved != nil {
+			break
+		}
+	}
+	return claimed, saved, err
 }
 
 // entryDomain separates the TokenID of a call's entry from any other.
