@@ -12,9 +12,12 @@ import (
 	"github.com/encgather/encgather/twiml"
 )
 
-// clockSkew is how far in the future a state's issue time may lie, for
-// replicas whose clocks differ a little.
-const clockSkew = time.Minute
+// clockSkew is how far apart replicas' clocks may be: how far in the
+// future a state's issue time may lie, and how much longer than its
+// token's life a claim is kept, for a replica whose clock is behind.
+// Servers kept by NTP agree within milliseconds; ten seconds is ample,
+// and every second of it is claims the single-use store holds.
+const clockSkew = 10 * time.Second
 
 // errExpired is the cause logged for a state past its maximum age.
 var errExpired = errors.New("flow: state expired")

@@ -207,9 +207,17 @@ func (d *decision) finished() bool {
 const DefaultRetryWindow = 15 * time.Second
 
 // DefaultMemoryStoreEntries bounds the MemoryStore a Flow makes for itself
-// when no WithStore is given: enough for about 50 steps a second with the
-// default maximum age, in at most about 80 MB.
-const DefaultMemoryStoreEntries = 50_000
+// when no WithStore is given. A claim lasts its token's life (sized from
+// its step: about 95 s for the tutorial's 4-digit steps with a 10 s
+// timeout) plus clockSkew, so a million claims serve about 9,500 requests
+// a second, more than one replica answers on a 2-core machine
+// (TestMemoryStoreFlood floods it at 8,000 a second for a minute). A bare
+// claim costs about 120 bytes (BenchmarkMemoryStoreFootprint), so a full
+// store holds about 120 MB of claims; saved answers come on top only for
+// the retry window: at r requests a second, r × 15 s × the answer's size
+// (about 1 KB sealed in AES mode, 1.1 KB with X25519 values, 3.5 KB with
+// ML-KEM ones, which make longer action URLs).
+const DefaultMemoryStoreEntries = 1_000_000
 
 // WithStore sets where a flow records the state tokens it has answered. The
 // default is a MemoryStore of DefaultMemoryStoreEntries, private to the
