@@ -69,7 +69,7 @@ func runSimulation(out io.Writer, keys []string, backendHandler http.Handler, iv
 
 	logger := slog.New(slog.NewTextHandler(&prefixWriter{w: out, prefix: "ivr log: "},
 		&slog.HandlerOptions{Level: slog.LevelDebug, ReplaceAttr: dropTime}))
-	mux, err := newMux(cfg, ivrSettings{backendURL: backendURL, logger: logger})
+	mux, _, err := newMux(cfg, ivrSettings{backendURL: backendURL, logger: logger})
 	if err != nil {
 		return err
 	}
