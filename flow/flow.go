@@ -174,8 +174,8 @@ func (s *Step) normalize() error {
 	switch s.InterruptKey {
 	case "":
 	case "#", "*":
-		if s.Input.keys() && s.InterruptKey == s.Digits.finishKey() {
-			return fmt.Errorf("%w: step %q: the interrupt key is the finish key", ErrDefinition, s.Name)
+		if !s.Input.keys() || s.InterruptKey == s.Digits.finishKey() {
+			return fmt.Errorf("%w: step %q: the interrupt key is the finish key, or the step hears no keys", ErrDefinition, s.Name)
 		}
 	default:
 		return fmt.Errorf("%w: step %q: interrupt key must be '*' or '#'", ErrDefinition, s.Name)
