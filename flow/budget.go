@@ -76,7 +76,6 @@ func (f *Flow) runFinish(wh *webhook, res *Result) ([]twiml.Verb, error) {
 	start := time.Now()
 	go func() {
 		defer func() { <-f.finishing }()
-		defer cancel()
 		defer func() {
 			if p := recover(); p != nil {
 				done <- finishAnswer{panic: &finishPanic{value: p, stack: stripArguments(debug.Stack())}}
@@ -85,17 +84,27 @@ func (f *Flow) runFinish(wh *webhook, res *Result) ([]twiml.Verb, error) {
 		verbs, err := f.finish(ctx, res)
 		done <- finishAnswer{verbs: verbs, err: err}
 	}()
+	var a finishAnswer
 	select {
-	case a := <-done:
-		if a.panic != nil {
-			panic(a.panic)
-		}
-		return a.verbs, a.err
+	case a = <-done:
 	case <-ctx.Done():
-		cancel()
-		go f.dropStraggler(wh.ctx, done)
-		return nil, fmt.Errorf("%w (waited %v)", errFinishOverran, time.Since(start).Round(time.Millisecond))
+		select {
+		case a = <-done: // it answered as the deadline came: the answer counts
+		default:
+			cancel()
+			go f.dropStraggler(wh.ctx, done)
+			return nil, fmt.Errorf("%w (waited %v)", errFinishOverran, time.Since(start).Round(time.Millisecond))
+		}
 	}
+	overran := ctx.Err() != nil && a.err != nil // a Finish that honoured its deadline
+	cancel()
+	switch {
+	case a.panic != nil:
+		panic(a.panic)
+	case overran:
+		return a.verbs, fmt.Errorf("%w (waited %v): %w", errFinishOverran, time.Since(start).Round(time.Millisecond), a.err)
+	}
+	return a.verbs, a.err
 }
 
 // finishAnswer is what a Finish returned, or how it panicked.

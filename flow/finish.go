@@ -9,15 +9,6 @@ import (
 	"github.com/encgather/encgather/twiml"
 )
 
-// Outcomes of the endings and checks added with the flow graph; Level
-// reads them as slog.LevelInfo.
-const (
-	OutcomeInterrupted     Outcome = "interrupted"       // the caller pressed a step's InterruptKey
-	OutcomeHungUp          Outcome = "hung_up"           // the action request says the call ended: an empty answer
-	OutcomeBadStep         Outcome = "bad_step"          // a step's DigitsFor, PromptFor or Reveal broke its declaration
-	OutcomeTooManyRequests Outcome = "too_many_requests" // the call made more requests than WithMaxRequests allows
-)
-
 // errTooManyRequests is the cause logged for OutcomeTooManyRequests.
 var errTooManyRequests = errors.New("flow: the call made more requests than the flow allows")
 
