@@ -34,6 +34,14 @@ type config struct {
 	agent                           twiml.DialNoun
 }
 
+// Format prints the configuration without its secrets, for every verb:
+// fmt does not reach the methods of unexported fields, so the struct
+// itself must say what it shows.
+func (c config) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "config(addr=%s loopback=%s backend=%s auth_token=%v cipher=%v signing=%v)",
+		c.addr, c.loopbackAddr, c.backendAddr, c.authToken, c.cipher, c.signing)
+}
+
 // hidden is a secret string that never prints.
 type hidden struct{ s string }
 
