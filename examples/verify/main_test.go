@@ -63,6 +63,13 @@ func (s *syncBuffer) String() string {
 
 func newHarness(t *testing.T, now time.Time, store flow.Store) *harness {
 	t.Helper()
+	return newHarnessWith(t, now, store, 0, nil)
+}
+
+// newHarnessWith is newHarness with the backend's timeout, and a wrapper
+// around the backend's handler.
+func newHarnessWith(t *testing.T, now time.Time, store flow.Store, backendTimeout time.Duration, wrap func(http.Handler) http.Handler) *harness {
+	t.Helper()
 	h := &harness{log: &syncBuffer{}, authTok: testToken, baseURL: simulatedPublicURL}
 	logger := slog.New(slog.NewTextHandler(h.log, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	cipher := aescrypt.New(aescrypt.GenerateKey())
@@ -71,6 +78,9 @@ func newHarness(t *testing.T, now time.Time, store flow.Store) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if wrap != nil {
+		accts = wrap(accts)
+	}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h.backend.Add(1)
 		accts.ServeHTTP(w, r)
@@ -78,7 +88,7 @@ func newHarness(t *testing.T, now time.Time, store flow.Store) *harness {
 	t.Cleanup(srv.Close)
 	h.ivr, err = newIVR(ivrConfig{PublicURL: simulatedPublicURL, AuthToken: testToken, Cipher: cipher,
 		Signing: signing.Newest(), BackendURL: srv.URL + BackendPath, Agent: twiml.Client{Identity: "agent"},
-		Logger: logger, Now: func() time.Time { return now }, Store: store})
+		BackendTimeout: backendTimeout, Logger: logger, Now: func() time.Time { return now }, Store: store})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -231,6 +241,44 @@ func TestStatusCallback(t *testing.T) {
 			h.ivr.mux.ServeHTTP(w, flowtest.NewRequest(http.MethodPost, simulatedPublicURL+tt.path, form, tt.token))
 			if w.Code != tt.want {
 				t.Errorf("status %d, want %d", w.Code, tt.want)
+			}
+		})
+	}
+}
+
+func TestSlowBackend(t *testing.T) {
+	// The backend never answers until the test ends. The flow gives up on
+	// it at the backend's timeout and says its own failure sentence: well
+	// within Twilio's timeout, the caller never hears Twilio's error. Were
+	// the backend's timeout longer than Twilio's, the caller would.
+	tests := []struct {
+		name           string
+		backendTimeout time.Duration
+		twilioTimeout  time.Duration
+		wantEnd        flowtest.End
+		wantLast       string
+	}{
+		{"backend timeout under Twilio's", 20 * time.Millisecond, flowtest.DefaultTimeout, flowtest.EndHangup, SayFailure},
+		{"backend timeout over Twilio's", 10 * time.Second, 20 * time.Millisecond, flowtest.EndError, flowtest.ApplicationError},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			release := make(chan struct{})
+			stall := func(http.Handler) http.Handler {
+				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					select {
+					case <-release:
+					case <-r.Context().Done():
+					}
+				})
+			}
+			h := newHarnessWith(t, today, nil, tt.backendTimeout, stall)
+			t.Cleanup(func() { close(release) }) // before the backend's server closes
+			c := h.caller()
+			c.Timeout = tt.twilioTimeout
+			call := c.Call(knownDOB, knownPIN)
+			if call.End != tt.wantEnd || call.LastSaid() != tt.wantLast {
+				t.Errorf("ended %v saying %q, want %v saying %q\n%s", call.End, call.LastSaid(), tt.wantEnd, tt.wantLast, call.Transcript())
 			}
 		})
 	}

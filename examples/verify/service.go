@@ -48,15 +48,16 @@ const (
 
 // ivrConfig is what the IVR's routes are built from.
 type ivrConfig struct {
-	PublicURL  string           // the base URL Twilio calls, without a route
-	AuthToken  string           // Twilio's auth token: signs every webhook
-	Cipher     *aescrypt.Cipher // seals the values (and, derived, the state)
-	Signing    backend.Secret   // signs the hand-off to the backend
-	BackendURL string           // where the sealed values go
-	Agent      twiml.DialNoun   // whom a verified caller is connected to
-	Logger     *slog.Logger
-	Now        func() time.Time // the flow's clock; nil means time.Now
-	Store      flow.Store       // the single-use store; nil means the flow's own memory store
+	PublicURL      string           // the base URL Twilio calls, without a route
+	AuthToken      string           // Twilio's auth token: signs every webhook
+	Cipher         *aescrypt.Cipher // seals the values (and, derived, the state)
+	Signing        backend.Secret   // signs the hand-off to the backend
+	BackendURL     string           // where the sealed values go
+	BackendTimeout time.Duration    // bounds the backend call; 0 means flow/backend's DefaultTimeout
+	Agent          twiml.DialNoun   // whom a verified caller is connected to
+	Logger         *slog.Logger
+	Now            func() time.Time // the flow's clock; nil means time.Now
+	Store          flow.Store       // the single-use store; nil means the flow's own memory store
 }
 
 // ivr is the public service: its mux, and the flow for readiness.
@@ -92,6 +93,7 @@ func newIVR(c ivrConfig) (*ivr, error) {
 		Decline:         []twiml.Verb{twiml.Say{Text: SayNoMatch}},
 		DeclineStatuses: []int{http.StatusNotFound, http.StatusTooManyRequests},
 		Failure:         []twiml.Verb{twiml.Say{Text: SayFailure}},
+		Timeout:         c.BackendTimeout,
 	})
 	if err != nil {
 		return nil, err
