@@ -73,6 +73,11 @@ func (s *session) serve(ctx context.Context, rec *Request, body string) (int, []
 		if panicked {
 			s.logf("!! %v", errPanic)
 		}
+		// A handler that returned because its context ended (Twilio
+		// hung up on it) answered too late, whichever case select saw.
+		if err := ctx.Err(); err != nil {
+			return 0, nil, err
+		}
 	case <-ctx.Done():
 		return 0, nil, ctx.Err()
 	}
