@@ -314,7 +314,9 @@ func (s *session) fetch(h *hop) (*twiml.Response, error) {
 	if err != nil {
 		if errors.Is(err, ErrTimeout) {
 			rec.TimedOut = true
-			s.record(EventSay, ApplicationError)
+			if !h.final { // no one is left to hear it after a hang-up
+				s.record(EventSay, ApplicationError)
+			}
 		}
 		return nil, fmt.Errorf("flowtest: request %d (%s %s): %w", len(s.call.Requests), h.method, target, err)
 	}

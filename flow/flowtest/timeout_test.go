@@ -77,6 +77,8 @@ func TestWebhookTimeout(t *testing.T) {
 			EndHangup, []string{"Two digits.", "Thanks."}, []bool{false, true, false}},
 		{"retry times out too", []string{"block", "block"}, true, tiny, nil,
 			EndError, []string{ApplicationError}, []bool{true, true}},
+		{"action after a hang-up times out", []string{"gather", "block"}, false, tiny, []string{"1" + HangUp},
+			EndError, []string{"Two digits."}, []bool{false, true}},
 		{"in time, no retry", []string{"thanks"}, true, generous, nil,
 			EndHangup, []string{"Thanks."}, []bool{false}},
 	}
