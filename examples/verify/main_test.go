@@ -41,7 +41,6 @@ type harness struct {
 	backend atomic.Int32 // requests the backend received
 	log     *syncBuffer
 	authTok string
-	baseURL string
 }
 
 type syncBuffer struct {
@@ -70,7 +69,7 @@ func newHarness(t *testing.T, now time.Time, store flow.Store) *harness {
 // around the backend's handler.
 func newHarnessWith(t *testing.T, now time.Time, store flow.Store, backendTimeout time.Duration, wrap func(http.Handler) http.Handler) *harness {
 	t.Helper()
-	h := &harness{log: &syncBuffer{}, authTok: testToken, baseURL: simulatedPublicURL}
+	h := &harness{log: &syncBuffer{}, authTok: testToken}
 	logger := slog.New(slog.NewTextHandler(h.log, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	cipher := aescrypt.New(aescrypt.GenerateKey())
 	signing := backend.NewSecrets(backend.GenerateSecret())
@@ -447,9 +446,7 @@ func TestConfig(t *testing.T) {
 func fmtAll(cfg config) string {
 	var b strings.Builder
 	for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
-		b.WriteString(strings.TrimSpace(sprintf(verb, cfg)))
+		b.WriteString(fmt.Sprintf(verb, cfg))
 	}
 	return b.String()
 }
-
-func sprintf(format string, a ...any) string { return fmt.Sprintf(format, a...) }
