@@ -7,6 +7,12 @@
 // returns records what was said and played, every request, how the call
 // ended and which entries it never used.
 //
+// A webhook that does not answer within Caller.Timeout (Twilio's 15
+// seconds by default) is given up on as Twilio gives up on it: the
+// handler's context is cancelled, the caller hears ApplicationError and
+// the call ends; with Caller.RetryTimedOut the same signed request is sent
+// once more first, and its answer used.
+//
 // It drives any TwiML application, not only package flow's, and needs no
 // network or Twilio account.
 package flowtest
