@@ -85,8 +85,11 @@ func New(c Config) (http.Handler, error) {
 	if c.Logger == nil {
 		c.Logger = slog.Default()
 	}
-	h := &handler{cipher: c.Cipher, customers: append([]Customer(nil), c.Customers...), log: c.Logger,
-		limit: newLimiter(c.MaxWrong, c.Window, c.Now)}
+	limit, err := backend.NewGuessLimiter(c.MaxWrong, c.Window, c.Now)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
+	}
+	h := &handler{cipher: c.Cipher, customers: append([]Customer(nil), c.Customers...), log: c.Logger, limit: limit}
 	// The verifier refuses before anything is read as JSON; its errors
 	// name the check that failed, never a value.
 	v, err := backend.NewVerifier(c.Signing, backend.WithErrorHandler(h.refuse))
@@ -101,7 +104,7 @@ type handler struct {
 	cipher    *aescrypt.Cipher
 	customers []Customer
 	log       *slog.Logger
-	limit     *limiter
+	limit     *backend.GuessLimiter
 }
 
 // request is what the IVR posts.
@@ -132,8 +135,8 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.answer(w, in.CallSid, http.StatusBadRequest, "bad_request", "bad request: a value does not open")
 		return
 	}
-	key := h.limit.key(dob, in.From)
-	if !h.limit.attempt(key) {
+	key := h.limit.Key(dob, []byte(in.From))
+	if !h.limit.Attempt(key) {
 		h.answer(w, in.CallSid, http.StatusTooManyRequests, "locked", TooManyGuesses)
 		return
 	}
@@ -142,7 +145,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.answer(w, in.CallSid, http.StatusNotFound, "no_match", NoMatch)
 		return
 	}
-	h.limit.matched(key)
+	h.limit.Matched(key)
 	body, _ := json.Marshal(struct {
 		Customer string `json:"customer"`
 	}{id})
