@@ -87,8 +87,18 @@ type MemoryStore struct {
 	free     []*memSlot // entries no longer in use
 	byExpiry claimHeap  // every claim, soonest expiry first
 	byRecord recordHeap // every kept record, soonest expiry first
+	spare    [][]byte   // buffers of dropped records, for the next Saves
 	now      func() time.Time
 }
+
+// maxSpareRecords bounds the dropped records' buffers a MemoryStore keeps
+// for reuse (at most 4 KiB each): enough to save a steady rate without
+// allocating, little enough that records past their keep time hold no
+// real memory.
+const (
+	maxSpareRecords   = 1024
+	maxSpareRecordCap = 4 << 10
+)
 
 // memSlot is one claim: its id, when it expires, and the record saved for
 // it until recordExpires (times in Unix nanoseconds, to keep a claim
@@ -206,6 +216,10 @@ func (m *MemoryStore) Save(ctx context.Context, id TokenID, record []byte, keep 
 	if !ok {
 		return ErrNotClaimed
 	}
+	if s.record == nil && len(m.spare) > 0 {
+		s.record = m.spare[len(m.spare)-1]
+		m.spare = m.spare[:len(m.spare)-1]
+	}
 	s.record = append(s.record[:0], record...)
 	s.saved, s.recordExpires = true, now.Add(keep).UnixNano()
 	if s.recordAt >= 0 {
@@ -243,16 +257,27 @@ func (m *MemoryStore) take() *memSlot {
 func (m *MemoryStore) expire(t time.Time) {
 	now := t.UnixNano()
 	for len(m.byRecord) > 0 && m.byRecord[0].recordExpires <= now {
-		s := heap.Pop(&m.byRecord).(*memSlot)
-		s.record = nil // the bulk of the memory: given back now
+		m.dropRecord(heap.Pop(&m.byRecord).(*memSlot))
 	}
 	for len(m.byExpiry) > 0 && m.byExpiry[0].expires <= now {
 		s := heap.Pop(&m.byExpiry).(*memSlot)
 		if s.recordAt >= 0 {
 			heap.Remove(&m.byRecord, int(s.recordAt))
 		}
+		m.dropRecord(s)
 		delete(m.index, s.id)
 		*s = memSlot{recordAt: -1}
 		m.free = append(m.free, s)
 	}
+}
+
+// dropRecord lets go of s's record, the bulk of the store's memory, once
+// its keep time or its claim is over: its buffer is kept for a later Save
+// while there are few spare ones, and given back otherwise.
+func (m *MemoryStore) dropRecord(s *memSlot) {
+	if s.record != nil && cap(s.record) <= maxSpareRecordCap && len(m.spare) < maxSpareRecords {
+		clear(s.record)
+		m.spare = append(m.spare, s.record[:0])
+	}
+	s.record = nil
 }
