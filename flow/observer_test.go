@@ -219,7 +219,7 @@ func TestOutcomeLevels(t *testing.T) {
 		OutcomeDeclined: slog.LevelInfo, OutcomeRetried: slog.LevelInfo,
 		OutcomeReplayed: slog.LevelWarn, OutcomeTooManyRequests: slog.LevelWarn, OutcomeBadSignature: slog.LevelWarn,
 		OutcomeFinishOverran: slog.LevelWarn,
-		OutcomeBadStep: slog.LevelError, OutcomeBadNext: slog.LevelError, OutcomePanic: slog.LevelError,
+		OutcomeBadStep:       slog.LevelError, OutcomeBadNext: slog.LevelError, OutcomePanic: slog.LevelError,
 		OutcomeStoreFailed: slog.LevelError, OutcomeFinishFailed: slog.LevelError,
 	}
 	for o, want := range tests {
