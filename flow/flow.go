@@ -362,7 +362,7 @@ func (f *Flow) onCycle(i int) bool {
 // what fits in a URL. A Sealer that does not implement it is assumed to
 // seal as AES-GCM does: aescrypt.NonceSize + n + aescrypt.Overhead bytes.
 // A flow fails a request, with the apology, whose sealed value is longer
-// than a state token can hold (2,582 bytes).
+// than a state token can hold (2,576 bytes).
 type SizedSealer interface {
 	Sealer
 	// SealedLen returns the most bytes SealValue appends for an n-byte

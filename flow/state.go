@@ -15,16 +15,11 @@ import (
 
 // stateVersion is the first byte of every sealed state; a new layout gets a
 // new number so that old tokens fail cleanly instead of being misread.
-// Version 2 wrote each field's length in two bytes, for sealed values
-// longer than 255 bytes (a public-key Sealer's, WithSealer). Version 3
-// adds the token's own expiry and the call's request count, writes
-// lengths as varints, and gives each field a kind (plain, sealed,
-// reference) and the facts its step revealed; the order of the fields is
-// the path the call took.
+// Version 3 (see state) added each token's expiry, the request count,
+// field kinds, facts and the path to version 2.
 const stateVersion = 3
 
-// maxTokenLen bounds the state parameter before any decoding. Ten 4-digit
-// fields need about 500 characters. New refuses a flow whose tokens could
+// maxTokenLen bounds the state parameter before any decoding. New refuses a flow whose tokens could
 // be longer, so that an action URL stays within twilioURLLimit.
 const maxTokenLen = twilioURLLimit - urlReserve
 
@@ -380,14 +375,12 @@ func uvarintLen(v uint64) int {
 
 // maxFieldLen is the most bytes one field's value may take in a state:
 // what a token of maxTokenLen characters holds with nothing else in it
-// (2,582 bytes). Its length is written in two bytes.
+// (2,576 bytes). Its length takes two bytes as a varint.
 const maxFieldLen = maxTokenLen*3/4 - stateHeaderLen - fieldHeaderLen - aescrypt.NonceSize - aescrypt.Overhead
 
-// State layout sizes, at their largest (see state): version, issue time,
-// life, attempt, request count and field count; then per field its step,
-// flags and length.
-// A life up to maxLife takes 4 bytes as a varint, a count up to
-// maxRequestsLimit and a length up to maxFieldLen 2.
+// State layout sizes, at their largest (see state): a life up to maxLife
+// takes 4 bytes as a varint, a count up to maxRequestsLimit and a length
+// up to maxFieldLen 2.
 const (
 	stateHeaderLen = 1 + 8 + 4 + 1 + 2 + 1
 	fieldHeaderLen = 1 + 1 + 2
