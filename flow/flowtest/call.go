@@ -18,7 +18,7 @@ type Call struct {
 	// call to another host (Twilio Studio's return, say), when End is
 	// EndRedirected: the request that application gets is not simulated.
 	RedirectURL string
-	Err      error      // why, when End is EndError; or why the status callback failed
+	Err         error // why, when End is EndError; or why the status callback failed
 
 	// Unused are the entries the call ended before the caller typed or
 	// said them, in order: a script longer than the call.
