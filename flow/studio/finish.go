@@ -114,7 +114,7 @@ func (r *Return) decide(ctx context.Context, decide Decide, res *flow.Result) (O
 			outcome, decided = Declined, nil
 		case err != nil:
 			return Failed, nil, err
-		case !validName(string(outcome)):
+		case !validName(string(outcome)) || longSecretRun(string(outcome)):
 			return Failed, nil, fmt.Errorf("%w: the outcome Decide returned is not 1 to 32 letters, digits or '_'", ErrRefused)
 		}
 	case flow.OutcomeGaveUp:
