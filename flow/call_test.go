@@ -51,8 +51,7 @@ func brandSteps(byDigitsFor bool) []Step {
 			{Reason: ReasonRejected, Err: ErrInvalidDigits, Verbs: sayV("That card number is not valid.")},
 		},
 	}
-	code := Step{Name: "code", Digits: Between(3, 4),
-		Prompt: sayV("Security code."),
+	code := Step{Name: "code", Digits: Between(3, 4), // no Prompt: PromptFor says it
 		PromptFor: func(c *Call) []twiml.GatherVerb {
 			brand, _ := c.Fact("brand")
 			if brand == "amex" {

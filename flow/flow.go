@@ -154,10 +154,10 @@ func (s *Step) normalize() error {
 	if s.Attempts < 1 || s.Attempts > 10 {
 		return fmt.Errorf("%w: step %q: attempts must be 1 to 10", ErrDefinition, s.Name)
 	}
-	if len(s.Prompt) == 0 {
+	if len(s.Prompt) == 0 && s.PromptFor == nil {
 		return fmt.Errorf("%w: step %q has no prompt", ErrDefinition, s.Name)
 	}
-	if err := validGatherVerbs(s.Prompt); err != nil {
+	if err := validGatherVerbs(s.Prompt); len(s.Prompt) > 0 && err != nil {
 		return fmt.Errorf("%w: step %q: prompt: %w", ErrDefinition, s.Name, err)
 	}
 	switch {
@@ -177,8 +177,8 @@ func (s *Step) normalize() error {
 	switch s.InterruptKey {
 	case "":
 	case "#", "*":
-		if s.Input.keys() && s.InterruptKey == s.Digits.finishKey() {
-			return fmt.Errorf("%w: step %q: the interrupt key is the finish key", ErrDefinition, s.Name)
+		if !s.Input.keys() || s.InterruptKey == s.Digits.finishKey() {
+			return fmt.Errorf("%w: step %q: the interrupt key is the finish key, or the step hears no keys", ErrDefinition, s.Name)
 		}
 	default:
 		return fmt.Errorf("%w: step %q: interrupt key must be '*' or '#'", ErrDefinition, s.Name)

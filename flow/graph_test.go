@@ -106,6 +106,7 @@ func TestDefinitionRefusals(t *testing.T) {
 			{Name: "a", Digits: Exactly(4), Prompt: p, Reveals: []string{"x"}, Reveal: func(string) map[string]string { return nil }},
 			{Name: "b", Digits: Exactly(4), Prompt: p, Reveals: []string{"x"}, Reveal: func(string) map[string]string { return nil }}}, `"b"`},
 		{"interrupt key is the finish key", []Step{{Name: "i", Digits: Between(4, 8), Prompt: p, InterruptKey: "#"}}, `"i"`},
+		{"interrupt key on a speech step", []Step{{Name: "isp", Input: InputSpeech, MaxSpeechLen: 8, Prompt: p, InterruptKey: "*"}}, `"isp"`},
 		{"retry keyed on an error, not rejected", []Step{{Name: "re", Digits: Exactly(4), Prompt: p,
 			Retries: []Retry{{Reason: ReasonInvalid, Err: ErrInvalidDigits, Verbs: p}}}}, `"re"`},
 		{"sensitive speech with partial results", []Step{{Name: "sp", Input: InputSpeech, MaxSpeechLen: 20, Prompt: p,

@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"golang.org/x/crypto/cryptobyte"
@@ -280,19 +281,17 @@ func tokenID(sealed []byte) TokenID {
 // decodeToken decodes base64url from a string in chunks of whole quanta,
 // sparing the copy of the token that []byte(token) would make. Only the
 // last chunk can end in a partial quantum, and tokenEncoding refuses one
-// with bits set beyond its last byte. Every byte must be of the base64url
-// alphabet: package base64 skips CR and LF, which would give one state
-// more than one spelling.
+// with bits set beyond its last byte. Package base64 refuses every byte
+// outside the alphabet but CR and LF, which it skips: they are refused
+// here, or one state would have more than one spelling.
 func decodeToken(dst []byte, token string) (int, bool) {
+	if strings.IndexByte(token, '\r') >= 0 || strings.IndexByte(token, '\n') >= 0 {
+		return 0, false
+	}
 	var chunk [128]byte
 	n := 0
 	for len(token) > 0 {
 		k := copy(chunk[:], token)
-		for _, c := range chunk[:k] {
-			if !base64URLByte(c) {
-				return 0, false
-			}
-		}
 		m, err := tokenEncoding.Decode(dst[n:], chunk[:k])
 		if err != nil {
 			return 0, false
@@ -301,11 +300,6 @@ func decodeToken(dst []byte, token string) (int, bool) {
 		token = token[k:]
 	}
 	return n, true
-}
-
-// base64URLByte reports whether c is of the unpadded base64url alphabet.
-func base64URLByte(c byte) bool {
-	return 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '_'
 }
 
 // openedState is a decoded state with room for the fields of a typical
