@@ -57,28 +57,47 @@
 // within its age, the flow claims it in a Store before the step runs; any
 // later request with the same token is refused with the apology and a
 // warning (outcome "replayed"), so a captured request replayed later never
-// runs a step, seals a value or calls the backend again. A retry is not a
-// replay: Twilio sends a webhook again when the first attempt failed, and
-// the same request (same token, same signed parameters) arriving within the
-// retry window (DefaultRetryWindow, WithRetryWindow) gets the very bytes it
-// got the first time, without the step running again (outcome "retried").
-// What the store keeps for that is the answer sealed with the state key,
-// under the token's GCM tag (TokenID); it expires with the token. A retry
-// is recognized by its X-Twilio-Signature, which covers all that Twilio
-// signed: the hash of it is kept inside the sealed answer.
+// runs a step, seals a value, calls the backend or touches the recording
+// again. A retry is not a replay: Twilio sends a webhook again when the
+// first attempt failed, and the same request (same token, same signed
+// parameters) arriving within the retry window (DefaultRetryWindow,
+// WithRetryWindow) gets the very bytes it got the first time, without the
+// step running again (outcome "retried"); WithRetriedFinishAnswer gives a
+// retried Finish neutral verbs instead. What the store keeps for that is
+// the answer sealed with the state key, under the token's GCM tag
+// (TokenID), for the retry window only; the bare claim lasts as long as
+// the token could be answered (its own expiry, sized from its step). A
+// retry is recognized by its X-Twilio-Signature, which covers all that
+// Twilio signed: the hash of it is kept inside the sealed answer. The
+// answer is written before it is saved, so a step waits for one store
+// round trip.
+//
+// A call's first request carries no token, and answers once too: it is
+// claimed under its signature's hash, so Twilio's retry of it gets the
+// first answer again and a later copy the apology, without asking or
+// pausing anything; a new entry with parameters of its own (a Studio flow
+// looping back) starts afresh.
 //
 // By default a Flow keeps its claims in a MemoryStore of its own, which
 // protects one replica. Replicas behind a load balancer must share a store
 // (WithStore, such as package flow/redisstore), or a request replayed to
 // another replica would be served there. When the store cannot answer, the
 // flow fails closed: the apology and an error log line (outcome
-// "store_failed"), unless InsecureStoreFailOpen.
+// "store_failed"), unless InsecureStoreFailOpen. Flow.Ready asks a store
+// that can tell whether it is ready, for a readiness probe.
 //
-// What single use cannot protect: a call's first request carries no token,
-// so replaying it asks the first step again, for a call that only Twilio
-// can go on with (the new token's answers need Twilio's signature); a store
-// that loses its claims (a Redis restarted without persistence) lets each
-// token answered before the loss be used once more within its age.
+// What single use cannot protect: a store that loses its claims (a Redis
+// restarted without persistence) lets each token answered before the loss
+// be used once more within its life; a call's first request replayed after
+// the flow's maximum age is a new entry again.
+//
+// # Time
+//
+// A request's work that may wait (polling for a retry's first answer, the
+// recording pauser with its retries, Finish) shares one budget under
+// Twilio's 15 s webhook timeout (WithRequestBudget). A Finish that overruns
+// it is left to end in the background with its context cancelled; the
+// caller hears the apology.
 //
 // # Call recordings
 //

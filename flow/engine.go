@@ -12,9 +12,12 @@ import (
 	"github.com/encgather/encgather/twiml"
 )
 
-// clockSkew is how far in the future a state's issue time may lie, for
-// replicas whose clocks differ a little.
-const clockSkew = time.Minute
+// clockSkew is how far apart replicas' clocks may be: how far in the
+// future a state's issue time may lie, and how much longer than its
+// token's life a claim is kept, for a replica whose clock is behind.
+// Servers kept by NTP agree within milliseconds; ten seconds is ample,
+// and every second of it is claims the single-use store holds.
+const clockSkew = 10 * time.Second
 
 // errExpired is the cause logged for a state past its maximum age.
 var errExpired = errors.New("flow: state expired")
@@ -360,10 +363,17 @@ func sayContentLen(content []twiml.Speech) int {
 // observer) panicked with p: the apology, and the stack without its
 // argument words. The recording is left as it is: the call ends.
 func (f *Flow) panicked(wh *webhook, p any) decision {
+	stack := []byte(nil)
+	if fp, ok := p.(*finishPanic); ok { // Finish panicked in its own goroutine
+		p, stack = fp.value, fp.stack
+	}
 	d := refused(wh.callSid, OutcomePanic,
 		fmt.Errorf("flow: panic of type %T recovered (its value is not logged: it may hold a caller's input)", p),
 		f.cfg.apology)
-	d.stack = stripArguments(debug.Stack())
+	if stack == nil {
+		stack = stripArguments(debug.Stack())
+	}
+	d.stack = stack
 	if idx, ok := f.index[wh.step]; ok && wh.token != "" {
 		d.answered = idx
 	}

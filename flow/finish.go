@@ -9,15 +9,6 @@ import (
 	"github.com/encgather/encgather/twiml"
 )
 
-// Outcomes of the endings and checks added with the flow graph; Level
-// reads them as slog.LevelInfo.
-const (
-	OutcomeInterrupted     Outcome = "interrupted"       // the caller pressed a step's InterruptKey
-	OutcomeHungUp          Outcome = "hung_up"           // the action request says the call ended: an empty answer
-	OutcomeBadStep         Outcome = "bad_step"          // a step's DigitsFor, PromptFor or Reveal broke its declaration
-	OutcomeTooManyRequests Outcome = "too_many_requests" // the call made more requests than WithMaxRequests allows
-)
-
 // errTooManyRequests is the cause logged for OutcomeTooManyRequests.
 var errTooManyRequests = errors.New("flow: the call made more requests than the flow allows")
 
@@ -90,8 +81,11 @@ var ErrDeclined = errors.New("flow: declined")
 
 // finishFailure is the outcome of a Finish that returned err.
 func finishFailure(err error) Outcome {
-	if errors.Is(err, ErrDeclined) {
+	switch {
+	case errors.Is(err, ErrDeclined):
 		return OutcomeDeclined
+	case errors.Is(err, errFinishOverran):
+		return OutcomeFinishOverran
 	}
 	return OutcomeFinishFailed
 }
@@ -110,14 +104,12 @@ func (f *Flow) ending(wh *webhook, d decision, at int, fields []field, o Outcome
 		d.verbs = f.cfg.goodbye
 		return d
 	}
-	ctx, cancel := context.WithTimeout(wh.ctx, f.cfg.finishTime)
-	defer cancel()
 	res := f.result(wh, fields)
 	res.Outcome = o
 	if at != noStep {
 		res.Step, res.Reason = f.steps[at].Name, d.reason
 	}
-	verbs, err := f.finish(ctx, res)
+	verbs, err := f.runFinish(wh, res)
 	if err != nil {
 		d.outcome, d.err = finishFailure(err), err
 	}
@@ -130,6 +122,9 @@ func (f *Flow) ending(wh *webhook, d decision, at int, fields []field, o Outcome
 		d.verbs = f.cfg.goodbye
 	default:
 		d.verbs = endCall(verbs)
+		if err := validFinishVerbs(d.verbs); err != nil {
+			d.outcome, d.err, d.verbs = OutcomeFinishFailed, err, f.cfg.apology
+		}
 	}
 	return d
 }

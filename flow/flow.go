@@ -40,6 +40,7 @@ type Flow struct {
 	states    stateCodec
 	sealer    Sealer
 	single    *singleUse
+	finishing chan struct{} // a slot per Finish running, stragglers included
 }
 
 // New returns a Flow that asks steps in order and hands their values to
@@ -67,11 +68,12 @@ func New(master *aescrypt.Cipher, authToken string, steps []Step, finish Finish,
 		return nil, err
 	}
 	f := &Flow{
-		steps:  append([]Step(nil), steps...),
-		index:  make(map[string]int, len(steps)),
-		finish: finish,
-		cfg:    cfg,
-		sealer: cfg.sealer,
+		finishing: make(chan struct{}, DefaultMaxFinishing),
+		steps:     append([]Step(nil), steps...),
+		index:     make(map[string]int, len(steps)),
+		finish:    finish,
+		cfg:       cfg,
+		sealer:    cfg.sealer,
 	}
 	if f.sealer == nil {
 		f.sealer = cipherSealer{c: master, bound: cfg.boundValues}
@@ -89,6 +91,9 @@ func New(master *aescrypt.Cipher, authToken string, steps []Step, finish Finish,
 		return nil, err
 	}
 	if err := f.checkBoundValues(); err != nil {
+		return nil, err
+	}
+	if err := cfg.checkActionURLs(); err != nil {
 		return nil, err
 	}
 	v, err := newValidator(authToken, cfg.sig)

@@ -17,29 +17,34 @@ type Outcome string
 // The outcomes, in the order a call meets them. Level gives each one's
 // log level.
 const (
-	OutcomeAsked    Outcome = "asked"    // a call's first request: its first step was asked
-	OutcomeGathered Outcome = "gathered" // a value was accepted and the next step asked
-	OutcomeRetry    Outcome = "retry"    // a step was asked again (see Event.Reason)
-	OutcomeGaveUp   Outcome = "gave_up"  // the last attempt failed: goodbye (see Event.Reason)
-	OutcomeFinished Outcome = "finished" // Finish answered the caller
-	OutcomeDeclined Outcome = "declined" // Finish declined the caller (ErrDeclined): a normal outcome
-	OutcomeRetried  Outcome = "retried"  // an identical request inside the retry window: the first answer again
+	OutcomeAsked       Outcome = "asked"       // a call's first request: its first step was asked
+	OutcomeGathered    Outcome = "gathered"    // a value was accepted and the next step asked
+	OutcomeRetry       Outcome = "retry"       // a step was asked again (see Event.Reason)
+	OutcomeGaveUp      Outcome = "gave_up"     // the last attempt failed: goodbye (see Event.Reason)
+	OutcomeFinished    Outcome = "finished"    // Finish answered the caller
+	OutcomeInterrupted Outcome = "interrupted" // the caller pressed a step's InterruptKey
+	OutcomeHungUp      Outcome = "hung_up"     // the action request says the call ended: an empty answer
+	OutcomeDeclined    Outcome = "declined"    // Finish declined the caller (ErrDeclined): a normal outcome
+	OutcomeRetried     Outcome = "retried"     // an identical request inside the retry window: the first answer again
 
-	OutcomeFinishFailed    Outcome = "finish_failed"    // Finish returned an error
+	OutcomeFinishFailed    Outcome = "finish_failed"    // Finish returned an error, or TwiML that Twilio would refuse
+	OutcomeFinishOverran   Outcome = "finish_overran"   // Finish took longer than the request's budget: the apology
 	OutcomeSealFailed      Outcome = "seal_failed"      // the Sealer refused a value
-	OutcomeBadNext         Outcome = "bad_next"         // a Next function named no step
+	OutcomeBadNext         Outcome = "bad_next"         // a Next function named a step outside its Targets
+	OutcomeBadStep         Outcome = "bad_step"         // a step's DigitsFor, PromptFor or Reveal broke its declaration
 	OutcomePanic           Outcome = "panic"            // the service's code panicked
 	OutcomeRecordingFailed Outcome = "recording_failed" // a recording pause failed closed: the apology instead of the step
 	OutcomeStoreFailed     Outcome = "store_failed"     // the single-use store could not answer: the apology
 
-	OutcomeBadSignature Outcome = "bad_signature" // 403: the signature is missing or does not match
-	OutcomeBadRequest   Outcome = "bad_request"   // a malformed body, parameter or CallSid
-	OutcomeBadMethod    Outcome = "bad_method"    // neither GET nor POST
-	OutcomeBadState     Outcome = "bad_state"     // a state token tampered with, or from another call, step or flow
-	OutcomeExpired      Outcome = "expired"       // a state token past its maximum age
-	OutcomeUnknownStep  Outcome = "unknown_step"  // a step parameter that names no step
-	OutcomeWrongAccount Outcome = "wrong_account" // an AccountSid other than the recording pauser's
-	OutcomeReplayed     Outcome = "replayed"      // a state token used before, by another request or past the retry window
+	OutcomeBadSignature    Outcome = "bad_signature"     // 403: the signature is missing or does not match
+	OutcomeBadRequest      Outcome = "bad_request"       // a malformed body, parameter or CallSid
+	OutcomeBadMethod       Outcome = "bad_method"        // neither GET nor POST
+	OutcomeBadState        Outcome = "bad_state"         // a state token tampered with, or from another call, step or flow
+	OutcomeExpired         Outcome = "expired"           // a state token past its maximum age
+	OutcomeUnknownStep     Outcome = "unknown_step"      // a step parameter that names no step
+	OutcomeWrongAccount    Outcome = "wrong_account"     // an AccountSid other than the recording pauser's
+	OutcomeReplayed        Outcome = "replayed"          // a state token used before, by another request or past the retry window
+	OutcomeTooManyRequests Outcome = "too_many_requests" // the call made more requests than WithMaxRequests allows
 )
 
 // Level is the log level of a request with outcome o: slog.LevelInfo for
@@ -50,9 +55,9 @@ const (
 func (o Outcome) Level() slog.Level {
 	switch o {
 	case OutcomeBadSignature, OutcomeBadState, OutcomeExpired, OutcomeUnknownStep, OutcomeBadRequest, OutcomeBadMethod,
-		OutcomeWrongAccount, OutcomeReplayed:
+		OutcomeWrongAccount, OutcomeReplayed, OutcomeFinishOverran, OutcomeTooManyRequests:
 		return slog.LevelWarn
-	case OutcomePanic, OutcomeFinishFailed, OutcomeBadNext, OutcomeSealFailed, OutcomeRecordingFailed,
+	case OutcomePanic, OutcomeFinishFailed, OutcomeBadNext, OutcomeBadStep, OutcomeSealFailed, OutcomeRecordingFailed,
 		OutcomeStoreFailed:
 		return slog.LevelError
 	}
@@ -63,7 +68,7 @@ func (o Outcome) Level() slog.Level {
 // service's code or dependencies, whose error is then its cause.
 func (o Outcome) fromServiceCode() bool {
 	switch o {
-	case OutcomeFinishFailed, OutcomeDeclined, OutcomeSealFailed, OutcomeStoreFailed:
+	case OutcomeFinishFailed, OutcomeDeclined, OutcomeSealFailed, OutcomeStoreFailed, OutcomeFinishOverran:
 		return true
 	}
 	return false

@@ -210,3 +210,21 @@ func TestFinishErrorTextMasked(t *testing.T) {
 		})
 	}
 }
+
+// TestOutcomeLevels: each outcome's level, from the one table that
+// declares them: security events warn, the service's failures are errors.
+func TestOutcomeLevels(t *testing.T) {
+	tests := map[Outcome]slog.Level{
+		OutcomeAsked: slog.LevelInfo, OutcomeHungUp: slog.LevelInfo, OutcomeInterrupted: slog.LevelInfo,
+		OutcomeDeclined: slog.LevelInfo, OutcomeRetried: slog.LevelInfo,
+		OutcomeReplayed: slog.LevelWarn, OutcomeTooManyRequests: slog.LevelWarn, OutcomeBadSignature: slog.LevelWarn,
+		OutcomeFinishOverran: slog.LevelWarn,
+		OutcomeBadStep: slog.LevelError, OutcomeBadNext: slog.LevelError, OutcomePanic: slog.LevelError,
+		OutcomeStoreFailed: slog.LevelError, OutcomeFinishFailed: slog.LevelError,
+	}
+	for o, want := range tests {
+		if got := o.Level(); got != want {
+			t.Errorf("%s.Level() = %v, want %v", o, got, want)
+		}
+	}
+}

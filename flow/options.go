@@ -32,19 +32,20 @@ type flowOption func(*config) error
 func (o flowOption) applyFlow(c *config) error { return o(c) }
 
 type config struct {
-	sig          sigConfig
-	maxAge       time.Duration
-	now          func() time.Time // nil: the request's arrival, read by time.Now
-	absoluteURLs bool
-	sentences    Sentences
-	goodbye      []twiml.Verb // nil: sentences.Goodbye
-	apology      []twiml.Verb // nil: sentences.Apology
-	finishTime   time.Duration
-	observer     func(Event)     // nil: no observer
-	rawErrorText bool            // log the service's error text unmasked
-	sealer       Sealer          // nil: values are sealed by the master cipher
-	boundValues  bool            // the master cipher binds field and CallSid
-	recordings   RecordingPauser // nil: recordings are left alone
+	sig           sigConfig
+	maxAge        time.Duration
+	now           func() time.Time // nil: the request's arrival, read by time.Now
+	absoluteURLs  bool
+	sentences     Sentences
+	goodbye       []twiml.Verb // nil: sentences.Goodbye
+	apology       []twiml.Verb // nil: sentences.Apology
+	finishTime    time.Duration
+	requestBudget time.Duration
+	observer      func(Event)     // nil: no observer
+	rawErrorText  bool            // log the service's error text unmasked
+	sealer        Sealer          // nil: values are sealed by the master cipher
+	boundValues   bool            // the master cipher binds field and CallSid
+	recordings    RecordingPauser // nil: recordings are left alone
 
 	everyEnding    bool     // Finish runs for give-ups and interruptions too
 	finishOnHangUp bool     // Finish runs when the caller hangs up
@@ -57,11 +58,12 @@ type config struct {
 
 func defaultConfig() config {
 	return config{
-		sig:         defaultSigConfig(),
-		maxAge:      DefaultMaxAge,
-		sentences:   DefaultSentences(),
-		finishTime:  DefaultFinishTimeout,
-		maxRequests: DefaultMaxRequests,
+		sig:           defaultSigConfig(),
+		maxAge:        DefaultMaxAge,
+		sentences:     DefaultSentences(),
+		finishTime:    DefaultFinishTimeout,
+		requestBudget: DefaultRequestBudget,
+		maxRequests:   DefaultMaxRequests,
 	}
 }
 

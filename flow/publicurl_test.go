@@ -129,3 +129,20 @@ func TestPrefixStrippedByProxyOrInProcess(t *testing.T) {
 		})
 	}
 }
+
+// TestAbsoluteURLsRefuseCredentials: New refuses absolute action URLs
+// with a public URL that holds a password, which every action URL would
+// then carry; relative ones (the default) are fine.
+func TestAbsoluteURLsRefuseCredentials(t *testing.T) {
+	fx := newFixture(t)
+	public := "https://twilio:" + testPassword + "@ivr.example.com"
+	_, err := New(fx.master, testAuthToken, tutorialSteps(), postJSON(testBackend{URL: fx.server.URL}),
+		WithPublicURL(public), WithAbsoluteURLs())
+	if !errors.Is(err, ErrDefinition) || !strings.Contains(err.Error(), "WithAbsoluteURLs") || strings.Contains(err.Error(), testPassword) {
+		t.Errorf("absolute URLs with credentials: %v, want ErrDefinition naming WithAbsoluteURLs, without the password", err)
+	}
+	if _, err := New(fx.master, testAuthToken, tutorialSteps(), postJSON(testBackend{URL: fx.server.URL}),
+		WithPublicURL(public)); err != nil {
+		t.Errorf("relative URLs with credentials: %v", err)
+	}
+}

@@ -126,13 +126,15 @@ func (f *Flow) recordingRule(wh *webhook, paused, asks bool) recordingResult {
 	if p == nil || callEnded(wh.callStatus) {
 		return recordingResult{}
 	}
-	switch {
-	case paused && !asks:
-		return f.resume(wh.ctx, p, wh.callSid)
-	case asks && !paused:
-		return f.pause(wh.ctx, p, wh.callSid)
+	if paused == asks {
+		return recordingResult{}
 	}
-	return recordingResult{}
+	ctx, cancel := f.budget(wh) // retries of a rate-limited update fit in the request's budget
+	defer cancel()
+	if paused {
+		return f.resume(ctx, p, wh.callSid)
+	}
+	return f.pause(ctx, p, wh.callSid)
 }
 
 // pausesRecording reports whether step idx is asked with the recording

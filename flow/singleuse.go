@@ -89,11 +89,11 @@ func (f *Flow) consume(wh *webhook, d decision, id TokenID, expires time.Time) (
 	// behind, would accept the token.
 	ttl := expires.Add(clockSkew).Sub(wh.now)
 	claimed, saved, err := u.store.Claim(wh.ctx, id, ttl)
-	for i := 0; err == nil && !claimed && saved == nil && i < u.polls; i++ {
-		if !sleep(wh.ctx, u.pollEvery) {
-			break
-		}
-		claimed, saved, err = u.store.Claim(wh.ctx, id, ttl)
+	if err == nil && !claimed && saved == nil {
+		// Waiting for a first request's answer counts against the budget.
+		ctx, cancel := f.budget(wh)
+		defer cancel()
+		claimed, saved, err = f.pollClaim(ctx, id, ttl)
 		if claimed {
 			// The store forgot the first request's claim while it ran.
 			return f.replayed(d, errTokenBusy), false
@@ -125,6 +125,23 @@ func (f *Flow) consume(wh *webhook, d decision, id TokenID, expires time.Time) (
 	}
 	d.use.answer = answer
 	return d, false
+}
+
+// pollClaim looks again, every pollEvery, for the answer of the request
+// that holds id's claim and is still running, until it is saved, the
+// looks run out or the budget ends.
+func (f *Flow) pollClaim(ctx context.Context, id TokenID, ttl time.Duration) (claimed bool, saved []byte, err error) {
+	u := f.single
+	for i := 0; i < u.polls; i++ {
+		if !sleep(ctx, u.pollEvery) {
+			break
+		}
+		claimed, saved, err = u.store.Claim(ctx, id, ttl)
+		if err != nil || claimed || saved != nil {
+			break
+		}
+	}
+	return claimed, saved, err
 }
 
 // entryDomain separates the TokenID of a call's entry from any other.
@@ -190,9 +207,17 @@ func (d *decision) finished() bool {
 const DefaultRetryWindow = 15 * time.Second
 
 // DefaultMemoryStoreEntries bounds the MemoryStore a Flow makes for itself
-// when no WithStore is given: enough for about 50 steps a second with the
-// default maximum age, in at most about 80 MB.
-const DefaultMemoryStoreEntries = 50_000
+// when no WithStore is given. A claim lasts its token's life (sized from
+// its step: about 95 s for the tutorial's 4-digit steps with a 10 s
+// timeout) plus clockSkew, so a million claims serve about 9,500 requests
+// a second, more than one replica answers on a 2-core machine
+// (TestMemoryStoreFlood floods it at 8,000 a second for a minute). A bare
+// claim costs about 120 bytes (BenchmarkMemoryStoreFootprint), so a full
+// store holds about 120 MB of claims; saved answers come on top only for
+// the retry window: at r requests a second, r × 15 s × the answer's size
+// (about 1 KB sealed in AES mode, 1.1 KB with X25519 values, 3.5 KB with
+// ML-KEM ones, which make longer action URLs).
+const DefaultMemoryStoreEntries = 1_000_000
 
 // WithStore sets where a flow records the state tokens it has answered. The
 // default is a MemoryStore of DefaultMemoryStoreEntries, private to the

@@ -77,7 +77,7 @@ var errStoreTTL = errors.New("flow: single-use store claim needs a positive ttl"
 // with ErrStoreFull rather than evict one, since evicting an unexpired
 // claim would reopen its token to replay. Size it for the claims made
 // within one token's life (see DefaultMemoryStoreEntries). A bare claim
-// costs about 150 bytes; a record about its own size while it is kept
+// costs about 120 bytes; a record about its own size while it is kept
 // (about 1 KB for an AES flow's answer, more with a post-quantum Sealer).
 type MemoryStore struct {
 	mu       sync.Mutex
@@ -88,44 +88,44 @@ type MemoryStore struct {
 	byExpiry claimHeap  // every claim, soonest expiry first
 	byRecord recordHeap // every kept record, soonest expiry first
 	now      func() time.Time
-	dropped  int // records dropped at their keep time, for tests
 }
 
 // memSlot is one claim: its id, when it expires, and the record saved for
-// it until recordExpires. Its heap positions let a claim that expires
-// take its record out of byRecord.
+// it until recordExpires (times in Unix nanoseconds, to keep a claim
+// small). Its heap positions let a claim that expires take its record out
+// of byRecord.
 type memSlot struct {
 	id            TokenID
-	expires       time.Time
+	expires       int64
+	recordExpires int64
 	record        []byte
-	saved         bool // Save ran: an empty record then means "no longer kept"
-	recordExpires time.Time
-	claimAt       int // position in byExpiry
-	recordAt      int // position in byRecord, or -1
+	claimAt       int32 // position in byExpiry
+	recordAt      int32 // position in byRecord, or -1
+	saved         bool  // Save ran: an empty record then means "no longer kept"
 }
 
 // claimHeap orders claims by expiry for container/heap.
 type claimHeap []*memSlot
 
 func (h claimHeap) Len() int           { return len(h) }
-func (h claimHeap) Less(i, j int) bool { return h[i].expires.Before(h[j].expires) }
+func (h claimHeap) Less(i, j int) bool { return h[i].expires < h[j].expires }
 func (h claimHeap) Swap(i, j int) {
 	h[i], h[j] = h[j], h[i]
-	h[i].claimAt, h[j].claimAt = i, j
+	h[i].claimAt, h[j].claimAt = int32(i), int32(j)
 }
-func (h *claimHeap) Push(x any) { s := x.(*memSlot); s.claimAt = len(*h); *h = append(*h, s) }
+func (h *claimHeap) Push(x any) { s := x.(*memSlot); s.claimAt = int32(len(*h)); *h = append(*h, s) }
 func (h *claimHeap) Pop() any   { return popSlot((*[]*memSlot)(h)) }
 
 // recordHeap orders kept records by their keep time for container/heap.
 type recordHeap []*memSlot
 
 func (h recordHeap) Len() int           { return len(h) }
-func (h recordHeap) Less(i, j int) bool { return h[i].recordExpires.Before(h[j].recordExpires) }
+func (h recordHeap) Less(i, j int) bool { return h[i].recordExpires < h[j].recordExpires }
 func (h recordHeap) Swap(i, j int) {
 	h[i], h[j] = h[j], h[i]
-	h[i].recordAt, h[j].recordAt = i, j
+	h[i].recordAt, h[j].recordAt = int32(i), int32(j)
 }
-func (h *recordHeap) Push(x any) { s := x.(*memSlot); s.recordAt = len(*h); *h = append(*h, s) }
+func (h *recordHeap) Push(x any) { s := x.(*memSlot); s.recordAt = int32(len(*h)); *h = append(*h, s) }
 func (h *recordHeap) Pop() any {
 	s := popSlot((*[]*memSlot)(h))
 	s.recordAt = -1
@@ -182,7 +182,7 @@ func (m *MemoryStore) Claim(ctx context.Context, id TokenID, ttl time.Duration) 
 	if s == nil {
 		return false, nil, ErrStoreFull
 	}
-	*s = memSlot{id: id, expires: now.Add(ttl), recordAt: -1}
+	*s = memSlot{id: id, expires: now.Add(ttl).UnixNano(), recordAt: -1}
 	m.index[id] = s
 	heap.Push(&m.byExpiry, s)
 	return true, nil, nil
@@ -207,9 +207,9 @@ func (m *MemoryStore) Save(ctx context.Context, id TokenID, record []byte, keep 
 		return ErrNotClaimed
 	}
 	s.record = append(s.record[:0], record...)
-	s.saved, s.recordExpires = true, now.Add(keep)
+	s.saved, s.recordExpires = true, now.Add(keep).UnixNano()
 	if s.recordAt >= 0 {
-		heap.Fix(&m.byRecord, s.recordAt)
+		heap.Fix(&m.byRecord, int(s.recordAt))
 	} else {
 		heap.Push(&m.byRecord, s)
 	}
@@ -240,15 +240,16 @@ func (m *MemoryStore) take() *memSlot {
 
 // expire drops every record whose keep time is not after now, then every
 // claim whose expiry is not, with its record if still kept.
-func (m *MemoryStore) expire(now time.Time) {
-	for len(m.byRecord) > 0 && !m.byRecord[0].recordExpires.After(now) {
+func (m *MemoryStore) expire(t time.Time) {
+	now := t.UnixNano()
+	for len(m.byRecord) > 0 && m.byRecord[0].recordExpires <= now {
 		s := heap.Pop(&m.byRecord).(*memSlot)
 		s.record = nil // the bulk of the memory: given back now
 	}
-	for len(m.byExpiry) > 0 && !m.byExpiry[0].expires.After(now) {
+	for len(m.byExpiry) > 0 && m.byExpiry[0].expires <= now {
 		s := heap.Pop(&m.byExpiry).(*memSlot)
 		if s.recordAt >= 0 {
-			heap.Remove(&m.byRecord, s.recordAt)
+			heap.Remove(&m.byRecord, int(s.recordAt))
 		}
 		delete(m.index, s.id)
 		*s = memSlot{recordAt: -1}

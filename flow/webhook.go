@@ -37,6 +37,9 @@ type webhook struct {
 	// now is the flow's clock when the request was read: one reading for
 	// all the engine's checks and the times it writes.
 	now time.Time
+	// arrived is when the request was read, by the wall clock: its
+	// budget's start.
+	arrived time.Time
 }
 
 // readWebhook takes what the engine needs from a request whose form was
@@ -45,7 +48,7 @@ type webhook struct {
 // CallSid is copied out of the form's text, which holds the digits, so
 // that a service keeping it keeps nothing else.
 func (f *Flow) readWebhook(ctx context.Context, fm *form, signed signedRequest, start time.Time) webhook {
-	wh := webhook{ctx: ctx, signed: signed, params: fm.body(), query: fm.query(), now: f.cfg.clock(start)}
+	wh := webhook{ctx: ctx, signed: signed, params: fm.body(), query: fm.query(), now: f.cfg.clock(start), arrived: start}
 	var seen uint8
 	for i, p := range fm.params {
 		bit, field := wh.field(p.Name, i >= fm.nBody)

@@ -95,7 +95,7 @@ func TestReachedAnswer(t *testing.T) {
 func TestLogStartup(t *testing.T) {
 	var buf bytes.Buffer
 	cfg := tutorial.Config{PublicURL: "https://user:hunter2@ivr.example.com"}
-	logStartup(slog.New(slog.NewTextHandler(&buf, nil)), cfg, "127.0.0.1:8080", "http://127.0.0.1:1/decrypt-gather", false)
+	logStartup(slog.New(slog.NewTextHandler(&buf, nil)), cfg, "127.0.0.1:8080", "http://127.0.0.1:1/decrypt-gather", "http://127.0.0.1:2/readyz", false)
 	line := buf.String()
 	// The built-in backend is not a public route: it has its own listener.
 	for _, want := range []string{"public_url=https://ivr.example.com", "routes=[/encrypted-gather]",

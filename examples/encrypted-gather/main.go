@@ -37,6 +37,11 @@
 // backend then needs BIND_VALUES=1 too (decrypt-gather does), and the
 // tutorial's Node backend cannot open them.
 //
+// GET /readyz on a loopback listener of its own, READY_ADDR (default
+// 127.0.0.1 on a free port; the startup line names it), answers 200 while
+// the IVR can answer calls and 503 when its single-use store (Redis) is
+// out of reach: for a load balancer's or orchestrator's readiness probe.
+//
 // BACKEND_PUBLIC_KEY (from keygen -public-key) puts the IVR in public-key
 // mode: it seals each value to the backend's public key, bound to its
 // field and call, and seals its state with STATE_SECRET (an AES key of its

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/encgather/encgather/aescrypt"
 	"github.com/encgather/encgather/examples/internal/tutorial"
+	"github.com/encgather/encgather/flow"
 	"github.com/encgather/encgather/flow/flowtest"
 )
 
@@ -143,4 +145,61 @@ func TestSimulate(t *testing.T) {
 			}
 		}
 	}
+}
+
+// downStore is a single-use store whose server is out of reach: it says
+// so when asked whether it is ready.
+type downStore struct{ flow.Store }
+
+func (downStore) Ready(context.Context) error { return errors.New("dial tcp: connection refused") }
+
+// TestReadiness: the service answers its readiness probe on a loopback
+// listener of its own, never on the public one: 200 while the IVR can
+// answer calls, 503 when its single-use store is out of reach.
+func TestReadiness(t *testing.T) {
+	svc, public := startTestService(t, false, io.Discard)
+	if !strings.HasPrefix(svc.readyURL, "http://127.0.0.1:") {
+		t.Fatalf("ready URL %q, want loopback", svc.readyURL)
+	}
+	if code, body := get(t, svc.readyURL); code != http.StatusOK || body != "ready\n" {
+		t.Errorf("readiness %d %q, want 200 ready", code, body)
+	}
+	if code, _ := get(t, public+readyPath); code == http.StatusOK {
+		t.Error("the readiness probe answers on the public listener")
+	}
+
+	mem, err := flow.NewMemoryStore(10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := tutorial.Config{PublicURL: "http://" + ln.Addr().String(), AuthToken: tutorial.NewHidden("test-token"),
+		Cipher: aescrypt.New(aescrypt.GenerateKey()), BackendAddr: tutorial.DefaultBackendAddr}
+	down, err := startService(ln, cfg, ivrSettings{logger: slog.New(slog.DiscardHandler), store: downStore{mem}})
+	if err != nil {
+		ln.Close()
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { down.shutdown(context.Background()) })
+	if code, body := get(t, down.readyURL); code != http.StatusServiceUnavailable || !strings.Contains(body, "connection refused") {
+		t.Errorf("readiness with the store down: %d %q, want 503 saying why", code, body)
+	}
+}
+
+// get fetches url and returns the status and body.
+func get(t *testing.T, url string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, string(body)
 }

@@ -24,11 +24,21 @@ type ivrSettings struct {
 	insecure   bool   // skip signature checks (local testing only)
 	logger     *slog.Logger
 	store      flow.Store // the answered state tokens; nil: the IVR's own memory store
+	readyAddr  string     // READY_ADDR: the readiness probe's loopback address; "": a free port
+}
+
+// opsAddr is where the readiness probe listens: READY_ADDR, or a free
+// port on loopback.
+func (s ivrSettings) opsAddr() string {
+	if s.readyAddr != "" {
+		return s.readyAddr
+	}
+	return "127.0.0.1:0"
 }
 
 // newMux builds the public service: the IVR alone. The built-in backend is
 // never on it; it has its own loopback listener (startService).
-func newMux(cfg tutorial.Config, s ivrSettings) (*http.ServeMux, error) {
+func newMux(cfg tutorial.Config, s ivrSettings) (*http.ServeMux, *flow.Flow, error) {
 	opts := []flow.Option{flow.WithLogger(s.logger)}
 	if cfg.PublicURL != "" {
 		opts = append(opts, flow.WithPublicURL(cfg.PublicURL))
@@ -45,15 +55,33 @@ func newMux(cfg tutorial.Config, s ivrSettings) (*http.ServeMux, error) {
 	opts = append(opts, cfg.SealerOptions()...)
 	finish, err := tutorial.Finish(s.backendURL, cfg.SigningSecret())
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	ivr, err := flow.New(cfg.Cipher, cfg.AuthToken.Reveal(), tutorial.Steps(), finish, opts...)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	mux := http.NewServeMux()
 	mux.Handle(tutorial.IVRPath, ivr)
-	return mux, nil
+	return mux, ivr, nil
+}
+
+// readyPath is the readiness probe's route on the loopback ops listener.
+const readyPath = "/readyz"
+
+// readiness answers 200 while the IVR can answer calls, else 503 with
+// why (the single-use store is out of reach): for a load balancer or an
+// orchestrator to take the replica out of rotation rather than let its
+// callers hear the apology.
+func readiness(ivr *flow.Flow) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "no-store")
+		if err := ivr.Ready(r.Context()); err != nil {
+			http.Error(w, "not ready: "+err.Error(), http.StatusServiceUnavailable)
+			return
+		}
+		io.WriteString(w, "ready\n")
+	})
 }
 
 // backendHandler is the built-in backend, opening bound values if the IVR
@@ -77,7 +105,9 @@ func backendHandler(cfg tutorial.Config) (http.Handler, error) {
 type service struct {
 	public     *http.Server
 	backend    *http.Server // nil with an external backend
+	ops        *http.Server // the readiness probe, on loopback
 	backendURL string
+	readyURL   string
 	errc       chan error // each server's end
 }
 
@@ -89,7 +119,7 @@ type service struct {
 // made for this process, so that no other program on the machine can ask
 // it about a PIN.
 func startService(public net.Listener, cfg tutorial.Config, s ivrSettings) (*service, error) {
-	svc := &service{backendURL: cfg.BackendURL, errc: make(chan error, 2)}
+	svc := &service{backendURL: cfg.BackendURL, errc: make(chan error, 3)}
 	if cfg.ServesBackend() {
 		if cfg.Signing == nil {
 			cfg.Signing = backend.NewSecrets(backend.GenerateSecret())
@@ -107,13 +137,22 @@ func startService(public net.Listener, cfg tutorial.Config, s ivrSettings) (*ser
 		go func() { svc.errc <- svc.backend.Serve(ln) }()
 	}
 	s.backendURL = svc.backendURL
-	mux, err := newMux(cfg, s)
+	mux, ivr, err := newMux(cfg, s)
+	var opsLn net.Listener
+	if err == nil {
+		opsLn, err = net.Listen("tcp", s.opsAddr())
+	}
 	if err != nil {
 		if svc.backend != nil {
 			svc.backend.Close()
 		}
 		return nil, err
 	}
+	ops := http.NewServeMux()
+	ops.Handle("GET "+readyPath, readiness(ivr))
+	svc.ops = newServer(ops, s.logger)
+	svc.readyURL = "http://" + opsLn.Addr().String() + readyPath
+	go func() { svc.errc <- svc.ops.Serve(opsLn) }()
 	svc.public = newServer(mux, s.logger)
 	go func() { svc.errc <- svc.public.Serve(public) }()
 	return svc, nil
@@ -123,6 +162,7 @@ func startService(public net.Listener, cfg tutorial.Config, s ivrSettings) (*ser
 // still reach the backend, then the backend.
 func (svc *service) shutdown(ctx context.Context) error {
 	err := svc.public.Shutdown(ctx)
+	err = errors.Join(err, svc.ops.Shutdown(ctx))
 	if svc.backend != nil {
 		err = errors.Join(err, svc.backend.Shutdown(ctx))
 	}
@@ -160,7 +200,8 @@ func serve(lookup func(string) (string, bool), insecure bool, logs io.Writer) er
 	if redisClient != nil {
 		defer redisClient.Close()
 	}
-	svc, err := startService(ln, cfg, ivrSettings{insecure: insecure, logger: logger, store: store})
+	readyAddr, _ := lookup("READY_ADDR")
+	svc, err := startService(ln, cfg, ivrSettings{insecure: insecure, logger: logger, store: store, readyAddr: readyAddr})
 	if err != nil {
 		ln.Close()
 		return err
@@ -168,7 +209,7 @@ func serve(lookup func(string) (string, bool), insecure bool, logs io.Writer) er
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	logStartup(logger, cfg, ln.Addr().String(), svc.backendURL, insecure)
+	logStartup(logger, cfg, ln.Addr().String(), svc.backendURL, svc.readyURL, insecure)
 	logStore(ctx, logger, redisClient)
 
 	select {

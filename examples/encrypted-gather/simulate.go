@@ -62,7 +62,7 @@ func runSimulation(out io.Writer, keys []string, backendHandler http.Handler, iv
 		return err
 	}
 
-	mux, err := newMux(cfg, ivrSettings{backendURL: backendURL, logger: simulationLogger(out)})
+	mux, _, err := newMux(cfg, ivrSettings{backendURL: backendURL, logger: simulationLogger(out)})
 	if err != nil {
 		return err
 	}

@@ -73,7 +73,7 @@ func TestReplicasWithRedisURL(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer client.Close()
-		mux, err := newMux(cfg, ivrSettings{backendURL: backend.URL + tutorial.BackendPath, store: store,
+		mux, _, err := newMux(cfg, ivrSettings{backendURL: backend.URL + tutorial.BackendPath, store: store,
 			logger: slog.New(slog.NewTextHandler(&logs, nil))})
 		if err != nil {
 			t.Fatal(err)

@@ -46,6 +46,7 @@ type Request struct {
 	Signature  string     // the X-Twilio-Signature sent
 	StatusCode int
 	Body       []byte // the answer
+	TimedOut   bool   // no answer came within Caller.Timeout; StatusCode and Body are empty
 }
 
 // Event is one thing that happened on the call.

@@ -4,15 +4,29 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
+	"time"
 )
 
 // DefaultMaxRequests is the cap on webhook requests in one call; a call that
 // reaches it ends with EndRequestCap, which is how a loop shows up.
 const DefaultMaxRequests = 25
+
+// DefaultTimeout is how long Twilio waits for a webhook's answer before it
+// gives up on the request: 15 seconds.
+const DefaultTimeout = 15 * time.Second
+
+// ApplicationError is what Twilio says to the caller when a webhook fails,
+// just before it ends the call.
+const ApplicationError = "We're sorry, an application error has occurred. Goodbye."
+
+// ErrTimeout is what Call.Err wraps when a webhook did not answer within
+// Caller.Timeout (and, with Caller.RetryTimedOut, nor did its retry).
+var ErrTimeout = errors.New("flowtest: webhook timed out")
 
 // Caller places simulated calls. Its fields may be changed before Call.
 type Caller struct {
@@ -47,6 +61,23 @@ type Caller struct {
 	// MaxRequests caps the webhook requests of one call; 0 means
 	// DefaultMaxRequests.
 	MaxRequests int
+
+	// Timeout is how long a webhook request may take, as Twilio's own
+	// timeout; 0 means DefaultTimeout. A request that takes longer is
+	// given up on, as Twilio does: the handler's context is cancelled,
+	// its late answer is ignored, the caller hears ApplicationError and
+	// the call ends with EndError and an Err wrapping ErrTimeout. Tests
+	// set a short Timeout and a handler that blocks until released, so
+	// that nothing sleeps.
+	Timeout time.Duration
+
+	// RetryTimedOut makes a timed-out webhook request be sent once more,
+	// the same request with the same signature, and its answer used, as
+	// Twilio does when a webhook URL asks for a retry on a read timeout
+	// (the connection override #rp=rt). Both requests are in
+	// Call.Requests, the first with TimedOut set. The status callback is
+	// never retried.
+	RetryTimedOut bool
 
 	// Log, if set, receives each event and request as it happens, one line
 	// each, as Twilio's debugger would show them.

@@ -10,6 +10,12 @@
 // Twilio Studio TwiML Redirect widget does, and Call.ReturnParams reads
 // what the application sent back to Studio.
 //
+// A webhook that does not answer within Caller.Timeout (Twilio's 15
+// seconds by default) is given up on as Twilio gives up on it: the
+// handler's context is cancelled, the caller hears ApplicationError and
+// the call ends; with Caller.RetryTimedOut the same signed request is sent
+// once more first, and its answer used.
+//
 // It drives any TwiML application, not only package flow's, and needs no
 // network or Twilio account.
 package flowtest

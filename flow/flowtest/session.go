@@ -4,9 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"sort"
 	"strings"
@@ -319,7 +317,17 @@ func (s *session) fetch(h *hop) (*twiml.Response, error) {
 	s.logf("-> %s %s%s", h.method, target, describeParams(h.params))
 
 	status, answer, err := s.send(rec, body)
+	if errors.Is(err, ErrTimeout) && s.caller.RetryTimedOut {
+		rec = s.retry(rec, err)
+		status, answer, err = s.send(rec, body)
+	}
 	if err != nil {
+		if errors.Is(err, ErrTimeout) {
+			rec.TimedOut = true
+			if !h.final { // no one is left to hear it after a hang-up
+				s.record(EventSay, ApplicationError)
+			}
+		}
 		return nil, fmt.Errorf("flowtest: request %d (%s %s): %w", len(s.call.Requests), h.method, target, err)
 	}
 	rec.StatusCode, rec.Body = status, answer
@@ -335,62 +343,6 @@ func (s *session) fetch(h *hop) (*twiml.Response, error) {
 		return nil, fmt.Errorf("flowtest: request %d: answer is not TwiML: %w", len(s.call.Requests), err)
 	}
 	return doc, nil
-}
-
-// send delivers a request in-process or over the network.
-func (s *session) send(rec *Request, body string) (int, []byte, error) {
-	if err := s.ctx.Err(); err != nil {
-		return 0, nil, err
-	}
-	var req *http.Request
-	if s.caller.Handler != nil {
-		req = httptest.NewRequestWithContext(s.ctx, rec.Method, rec.URL, strings.NewReader(body))
-	} else {
-		var err error
-		req, err = http.NewRequestWithContext(s.ctx, rec.Method, rec.URL, strings.NewReader(body))
-		if err != nil {
-			return 0, nil, err
-		}
-	}
-	twiliocall.SetHeaders(req, rec.Signature, body != "")
-	if s.caller.Handler != nil {
-		w := httptest.NewRecorder()
-		s.serveSafely(w, req)
-		answer := w.Body.Bytes()
-		if len(answer) > maxBody {
-			answer = answer[:maxBody]
-		}
-		return w.Code, answer, nil
-	}
-	client := s.caller.Client
-	if client == nil {
-		client = http.DefaultClient
-	}
-	resp, err := client.Do(req)
-	if err != nil {
-		return 0, nil, err
-	}
-	defer resp.Body.Close()
-	answer, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
-	return resp.StatusCode, answer, err
-}
-
-// errPanic is reported when an in-process handler panics.
-var errPanic = errors.New("flowtest: handler panicked")
-
-// serveSafely turns a handler's panic into a 500, as net/http's server
-// does, so the call ends with EndError instead of crashing the test.
-func (s *session) serveSafely(w *httptest.ResponseRecorder, req *http.Request) {
-	defer func() {
-		if p := recover(); p != nil {
-			if p == http.ErrAbortHandler {
-				p = "http.ErrAbortHandler"
-			}
-			w.Code = http.StatusInternalServerError
-			s.logf("!! %v", errPanic)
-		}
-	}()
-	s.caller.Handler.ServeHTTP(w, req)
 }
 
 // describeParams shows the parameters a verb added, with Digits and

@@ -4,10 +4,10 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"time"
 
 	"github.com/encgather/encgather/aescrypt"
 	"github.com/encgather/encgather/flow"
+	"github.com/encgather/encgather/flow/backend"
 )
 
 // The tutorial's one known caller.
@@ -36,7 +36,8 @@ const TooManyGuesses = "Too many attempts"
 // Unlike the tutorial's, it limits guesses: after MaxWrongGuesses
 // answers of 404 for one card's last four digits and one caller's number
 // (the body's "from") within GuessWindow, it answers 429 "Too many
-// attempts" without comparing, until the window ends (see guessLimiter).
+// attempts" without comparing, until the window ends (backend.GuessLimiter, keyed on both so that
+// nobody can lock out every customer whose card ends alike).
 func Backend(c *aescrypt.Cipher) http.Handler {
 	return newBackend(func(sealed, _, _ string) ([]byte, error) { return c.Open(sealed, nil) },
 		"", "bad request: a value does not open with this service's key")
@@ -44,8 +45,11 @@ func Backend(c *aescrypt.Cipher) http.Handler {
 
 // newBackend is /decrypt-gather around open, with its own guess limiter.
 func newBackend(open func(sealed, field, callSid string) ([]byte, error), noCallSid, refused string) gatherBackend {
-	return gatherBackend{open: open, noCallSid: noCallSid, refused: refused,
-		limiter: newGuessLimiter(MaxWrongGuesses, GuessWindow, time.Now)}
+	limiter, err := backend.NewGuessLimiter(MaxWrongGuesses, GuessWindow, nil)
+	if err != nil {
+		panic(err) // the constants above are valid
+	}
+	return gatherBackend{open: open, noCallSid: noCallSid, refused: refused, limiter: limiter}
 }
 
 // BoundBackend is Backend for an IVR that seals with flow.WithBoundValues:
@@ -64,7 +68,7 @@ type gatherBackend struct {
 	open      func(sealed, field, callSid string) ([]byte, error)
 	noCallSid string // for bound values, the 400 answer to a body without callSid
 	refused   string // the 400 answer when a value does not open
-	limiter   *guessLimiter
+	limiter   *backend.GuessLimiter
 }
 
 // backendRequest is what the IVR posts.
@@ -100,8 +104,8 @@ func (b gatherBackend) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, b.refused, http.StatusBadRequest)
 		return
 	}
-	key := b.limiter.key(card, in.From)
-	if !b.limiter.attempt(key) {
+	key := b.limiter.Key(card, []byte(in.From))
+	if !b.limiter.Attempt(key) {
 		answerText(w, http.StatusTooManyRequests, TooManyGuesses)
 		return
 	}
@@ -109,7 +113,7 @@ func (b gatherBackend) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		answerText(w, http.StatusNotFound, "No data found")
 		return
 	}
-	b.limiter.succeeded(key)
+	b.limiter.Matched(key)
 	answerAccount(w)
 }
 
