@@ -22,6 +22,7 @@ type Call struct {
 	step    int
 	attempt int
 	now     time.Time
+	entry   []byte // the entry parameters' values (WithEntryParams), encoded
 }
 
 // callView returns the Call of a request at step idx with state st, or
@@ -31,7 +32,7 @@ func (f *Flow) callView(wh *webhook, idx int, st *state) *Call {
 	if s.Check == nil && s.DigitsFor == nil && s.PromptFor == nil {
 		return nil
 	}
-	return &Call{f: f, callSid: wh.callSid, fields: st.fields, step: idx, attempt: st.attempt, now: wh.now}
+	return &Call{f: f, callSid: wh.callSid, fields: st.fields, step: idx, attempt: st.attempt, now: wh.now, entry: wh.entry}
 }
 
 // CallSid is the call's Twilio identifier.
@@ -58,9 +59,12 @@ func (c *Call) Plain(field string) (string, bool) {
 	return "", false
 }
 
-// Fact returns the value of a fact an earlier step revealed, and whether
-// the call holds it.
+// Fact returns the value of a fact an earlier step revealed, or of an
+// entry parameter (WithEntryParams), and whether the call holds it.
 func (c *Call) Fact(name string) (string, bool) {
+	if v, ok := c.f.entryFact(c.entry, name); ok {
+		return v, true
+	}
 	ref, ok := c.f.facts[name]
 	if !ok {
 		return "", false

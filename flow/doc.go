@@ -119,6 +119,17 @@
 // and values unless WithSealer is given, are sealed with the primary and
 // opened with any, so a call that spans a rotation carries on.
 //
+// # Entering from Twilio Studio
+//
+// A TwiML Redirect widget of Twilio Studio sends a call to a flow as an
+// ordinary signed webhook, with Studio's values in the URL's query string
+// ("?lang={{flow.variables.lang}}"), which the signature covers.
+// WithEntryParams names the ones the flow keeps, sealed in its state, for
+// Call.Fact and Result.Facts; the rest are ignored. Package flow/studio
+// sends the call back. Studio may send one call in more than once: each
+// entry whose parameters differ starts afresh, and the same entry again is
+// a replay (see WithEntryParams).
+//
 // # Ending a call
 //
 // Finish receives the sealed values (Result) and answers the caller.

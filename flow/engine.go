@@ -83,8 +83,14 @@ func (f *Flow) serve(wh *webhook) decision {
 		return refused(wh.callSid, OutcomeWrongAccount, err, f.cfg.apology)
 	}
 	if wh.token == "" {
-		// A new call. Anything else in the query is ignored: without a
-		// state nothing can be skipped or carried over.
+		// A new call. Anything else in the query but the declared entry
+		// parameters is ignored: without a state nothing can be skipped
+		// or carried over.
+		entry, err := f.readEntry(wh)
+		if err != nil {
+			return refused(wh.callSid, OutcomeBadRequest, err, f.cfg.apology)
+		}
+		wh.entry = entry
 		d, ok := f.consumeEntry(wh, decision{callSid: wh.callSid, answered: noStep, asked: noStep, outcome: OutcomeAsked})
 		if !ok {
 			return d
@@ -108,7 +114,7 @@ func (f *Flow) serve(wh *webhook) decision {
 	if d, ok = f.consume(wh, d, st.id, st.expires); !ok {
 		return d
 	}
-	d.paused = st.paused
+	d.paused, wh.entry = st.paused, st.entry
 
 	// A caller who hung up hears nothing more: no check, no retry.
 	hungUp := callEnded(wh.callStatus)
@@ -269,7 +275,7 @@ func (f *Flow) ask(wh *webhook, d decision, idx int, st *state, cause error) dec
 	if extra := step.retryVerbs(d.reason, st.attempt, cause, digits, &f.cfg.sentences); len(extra) > 0 {
 		prompt = append(append(make([]twiml.GatherVerb, 0, len(extra)+len(prompt)), extra...), prompt...)
 	}
-	st.issuedAt, st.paused = wh.now, f.cfg.recordings != nil && asks
+	st.issuedAt, st.paused, st.entry = wh.now, f.cfg.recordings != nil && asks, wh.entry
 	st.expires = wh.now.Add(f.tokenLife(step, prompt, digits))
 	action := f.sealedActionURL(wh.actionBase, step.Name, st, wh.callSid)
 	d.asked = idx

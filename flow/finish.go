@@ -133,6 +133,11 @@ func (f *Flow) result(wh *webhook, fields []field) *Result {
 	res := &Result{CallSid: wh.callSid, AccountSid: strings.Clone(wh.accountSid), From: strings.Clone(wh.from),
 		Sealed: make(map[string]string), Plain: make(map[string]string), Facts: make(map[string]string),
 		Path: make([]string, 0, len(fields))}
+	for _, name := range f.cfg.entryParams {
+		if v, ok := f.entryFact(wh.entry, name); ok {
+			res.Facts[name] = v
+		}
+	}
 	for _, fl := range fields {
 		step := &f.steps[fl.step]
 		name := step.field()

@@ -81,6 +81,9 @@ func New(master *aescrypt.Cipher, authToken string, steps []Step, finish Finish,
 	if err := f.checkSteps(); err != nil {
 		return nil, err
 	}
+	if err := f.checkEntryParams(); err != nil {
+		return nil, err
+	}
 	if err := f.checkGraph(); err != nil {
 		return nil, err
 	}
@@ -98,7 +101,7 @@ func New(master *aescrypt.Cipher, authToken string, steps []Step, finish Finish,
 		return nil, err
 	}
 	f.validator = v
-	f.states = newStateCodec(master, f.steps)
+	f.states = newStateCodec(master, f.steps, f.cfg.entryParams...)
 	if f.single, err = newSingleUse(f.states.cipher, &f.cfg); err != nil {
 		return nil, err
 	}
@@ -337,7 +340,7 @@ func (f *Flow) checkTokenSize() error {
 		}
 		sizes[i] = 2 + uvarintLen(uint64(n)) + n + factsLen(s)
 	}
-	header := 1 + 8 + uvarintLen(uint64(f.cfg.maxAge/time.Second)) + 1 + uvarintLen(uint64(f.cfg.maxRequests)) + 1
+	header := 1 + 8 + uvarintLen(uint64(f.cfg.maxAge/time.Second)) + 1 + uvarintLen(uint64(f.cfg.maxRequests)) + 1 + f.entryLen()
 	most := 0
 	for asked := range f.steps {
 		size := header + aescrypt.NonceSize + aescrypt.Overhead

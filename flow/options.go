@@ -47,9 +47,10 @@ type config struct {
 	boundValues   bool            // the master cipher binds field and CallSid
 	recordings    RecordingPauser // nil: recordings are left alone
 
-	everyEnding    bool // Finish runs for give-ups and interruptions too
-	finishOnHangUp bool // Finish runs when the caller hangs up
-	maxRequests    int  // the most requests one call may make
+	everyEnding    bool     // Finish runs for give-ups and interruptions too
+	finishOnHangUp bool     // Finish runs when the caller hangs up
+	maxRequests    int      // the most requests one call may make
+	entryParams    []string // the first request's query parameters kept (WithEntryParams)
 
 	recordingFailOpen bool // ask even when a pause failed
 	single            singleUseConfig

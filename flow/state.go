@@ -50,12 +50,16 @@ const stateAAD = "encgather flow state v1\x00"
 //	field     step index (1 byte), flags (1 byte), uvarint length, value;
 //	          with fieldFacts, a uvarint length and the facts, each a
 //	          1-byte length and its bytes, in the order of the step's Reveals
+//	entry     only when the call has entry parameters (WithEntryParams):
+//	          a uvarint length (not 0) and their values, encoded as facts
+//	          are, in the order they were declared
 type state struct {
 	issuedAt time.Time
 	expires  time.Time // the token's own expiry: sized from its step, capped by the max age
 	attempt  int       // 1-based attempt of the step the state was issued for
 	requests int       // the tokens issued for the call, this one included
 	fields   []field
+	entry    []byte // the entry parameters' values, encoded; nil for none
 
 	// paused says the call's recording is paused for the step the state
 	// was issued for. It travels in the attempt byte's high bit
@@ -101,9 +105,9 @@ type stateCodec struct {
 	fingerprint [16]byte // binds a state to one flow definition (definitionHash)
 }
 
-func newStateCodec(master *aescrypt.Cipher, steps []Step) stateCodec {
+func newStateCodec(master *aescrypt.Cipher, steps []Step, entry ...string) stateCodec {
 	var c stateCodec
-	copy(c.fingerprint[:], definitionHash(steps))
+	copy(c.fingerprint[:], definitionHash(steps, entry...))
 	c.cipher = master.Derive("encgather flow state v1")
 	return c
 }
@@ -115,8 +119,8 @@ func newStateCodec(master *aescrypt.Cipher, steps []Step) stateCodec {
 // differs in any of them fails to open, so a value gathered as plain can
 // never be handed over as sealed, nor one value under another step's
 // field name or length, nor a call led along an edge that no longer
-// exists.
-func definitionHash(steps []Step) []byte {
+// exists. The names of the entry parameters follow, when there are any.
+func definitionHash(steps []Step, entry ...string) []byte {
 	h := sha256.New()
 	buf := []byte("encgather flow definition v2\x00")
 	str := func(s string) {
@@ -155,6 +159,13 @@ func definitionHash(steps []Step) []byte {
 		h.Write(buf)
 		buf = buf[:0]
 	}
+	if len(entry) > 0 {
+		buf = append(buf, "entry\x00"...)
+		for _, name := range entry {
+			str(name)
+		}
+		h.Write(buf)
+	}
 	return h.Sum(nil)
 }
 
@@ -177,6 +188,7 @@ func (c *stateCodec) appendToken(dst []byte, st *state, callSid, step string) []
 	for _, f := range st.fields {
 		size += fieldHeaderLen + len(f.value) + binary.MaxVarintLen16 + len(f.facts)
 	}
+	size += binary.MaxVarintLen16 + len(st.entry)
 	adSize := len(stateAAD) + len(c.fingerprint) + len(callSid) + 1 + len(step)
 	bp := getScratch(2*size + adSize + aescrypt.NonceSize + aescrypt.Overhead)
 	buf := append(*bp, stateVersion)
@@ -207,6 +219,10 @@ func (c *stateCodec) appendToken(dst []byte, st *state, callSid, step string) []
 			buf = binary.AppendUvarint(buf, uint64(len(f.facts)))
 			buf = append(buf, f.facts...)
 		}
+	}
+	if len(st.entry) > 0 {
+		buf = binary.AppendUvarint(buf, uint64(len(st.entry)))
+		buf = append(buf, st.entry...)
 	}
 	plaintext := buf
 	ad := c.additionalData(buf[len(buf):], callSid, step)
@@ -341,7 +357,12 @@ func decodeState(plaintext []byte, stepCount int) (*state, error) {
 			reference: flags&fieldReference != 0, value: value[:len(value):len(value)], facts: facts})
 	}
 	if !s.Empty() {
-		return nil, errState
+		var n uint64
+		if !readUvarint(&s, &n, maxFieldLen) || n == 0 || !s.ReadBytes(&st.entry, int(n)) || !s.Empty() ||
+			!validEntry(st.entry) {
+			return nil, errState
+		}
+		st.entry = st.entry[:n:n]
 	}
 	return st, nil
 }
@@ -391,4 +412,17 @@ func checkSealedLen(step *Step, sealed []byte) error {
 		return fmt.Errorf("flow: sealing step %q: a sealed value of %d bytes, over the %d a state holds", step.Name, len(sealed), maxFieldLen)
 	}
 	return nil
+}
+
+// validEntry reports whether entry holds entry values as readEntry writes
+// them: each a 1-byte length of at most MaxEntryLen and its bytes.
+func validEntry(entry []byte) bool {
+	for len(entry) > 0 {
+		n := int(entry[0])
+		if n > MaxEntryLen || 1+n > len(entry) {
+			return false
+		}
+		entry = entry[1+n:]
+	}
+	return true
 }

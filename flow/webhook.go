@@ -29,6 +29,11 @@ type webhook struct {
 	// engine has decided.
 	signed signedRequest
 	params []twiliosig.Param
+	// query is the request's query parameters (valid as params is), for
+	// a first request's entry parameters; entry is the call's entry
+	// values, encoded: read from the first request, then from the state.
+	query []twiliosig.Param
+	entry []byte
 	// now is the flow's clock when the request was read: one reading for
 	// all the engine's checks and the times it writes.
 	now time.Time
@@ -43,7 +48,7 @@ type webhook struct {
 // CallSid is copied out of the form's text, which holds the digits, so
 // that a service keeping it keeps nothing else.
 func (f *Flow) readWebhook(ctx context.Context, fm *form, signed signedRequest, start time.Time) webhook {
-	wh := webhook{ctx: ctx, signed: signed, params: fm.params[:fm.nBody], now: f.cfg.clock(start), arrived: start}
+	wh := webhook{ctx: ctx, signed: signed, params: fm.body(), query: fm.query(), now: f.cfg.clock(start), arrived: start}
 	var seen uint8
 	for i, p := range fm.params {
 		bit, field := wh.field(p.Name, i >= fm.nBody)

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/encgather/encgather/flow/studio"
 )
 
 // defaultEntries are what the simulated caller types without DIGITS: the
@@ -17,7 +19,8 @@ type options struct {
 	simulate  bool
 	entries   []string // the simulated caller's entries; "" is silence
 	insecure  bool
-	publicKey bool // -public-key: simulate public-key mode
+	publicKey bool   // -public-key: simulate public-key mode
+	studio    string // -studio FLOWSID: simulate a call entered from a Studio flow, and its return
 }
 
 // simulateFlag is -simulate: a boolean flag that also takes the caller's
@@ -64,8 +67,9 @@ func parseArgs(name string, args []string, out io.Writer) (options, error) {
 	fs.Var(&sim, "simulate", "place a simulated call in-process and print it; needs no configuration")
 	insecure := fs.Bool("insecure-skip-signature-check", false, "accept requests without a valid X-Twilio-Signature (local testing only)")
 	publicKey := fs.Bool("public-key", false, "with -simulate: seal to a fresh backend key pair (public-key mode); the server's mode comes from BACKEND_PUBLIC_KEY")
+	studioFlow := fs.String("studio", "", "with -simulate: enter the call from the Twilio Studio flow `FLOWSID` (FW...) as its TwiML Redirect widget does, and print the return to it")
 	fs.Usage = func() {
-		fmt.Fprintf(out, "usage: %s [-insecure-skip-signature-check]\n       %s -simulate [-public-key] [DIGITS...]\n\n", name, name)
+		fmt.Fprintf(out, "usage: %s [-insecure-skip-signature-check]\n       %s -simulate [-public-key | -studio FLOWSID] [DIGITS...]\n\n", name, name)
 		fmt.Fprintln(out, "DIGITS are the simulated caller's entries, as separate arguments or comma-separated;")
 		fmt.Fprintln(out, "an empty entry is silence. The default is the tutorial's known caller, 1234 4321.")
 		fmt.Fprintln(out)
@@ -77,10 +81,13 @@ func parseArgs(name string, args []string, out io.Writer) (options, error) {
 		}
 		return options{}, errUsage
 	}
-	opts := options{simulate: sim.on, insecure: *insecure, entries: sim.entries, publicKey: *publicKey}
+	opts := options{simulate: sim.on, insecure: *insecure, entries: sim.entries, publicKey: *publicKey, studio: *studioFlow}
 	if !opts.simulate && opts.publicKey {
 		fmt.Fprintf(out, "%s: -public-key goes with -simulate; the server is in public-key mode when BACKEND_PUBLIC_KEY is set\n", name)
 		return options{}, errUsage
+	}
+	if err := checkStudioFlag(name, opts, out); err != nil {
+		return options{}, err
 	}
 	if !opts.simulate {
 		if fs.NArg() > 0 {
@@ -103,4 +110,22 @@ func parseArgs(name string, args []string, out io.Writer) (options, error) {
 		}
 	}
 	return opts, nil
+}
+
+// checkStudioFlag refuses -studio without -simulate, with -public-key, or
+// with a value that is no Flow SID.
+func checkStudioFlag(name string, opts options, out io.Writer) error {
+	switch {
+	case opts.studio == "":
+		return nil
+	case !opts.simulate:
+		fmt.Fprintf(out, "%s: -studio goes with -simulate\n", name)
+	case opts.publicKey:
+		fmt.Fprintf(out, "%s: -studio and -public-key are simulated one at a time\n", name)
+	case !studio.ValidFlowSid(opts.studio):
+		fmt.Fprintf(out, "%s: -studio: %q is not a Flow SID (FW and 32 lowercase hex digits)\n", name, opts.studio)
+	default:
+		return nil
+	}
+	return errUsage
 }

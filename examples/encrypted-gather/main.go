@@ -5,6 +5,8 @@
 // Usage:
 //
 //	encrypted-gather -simulate [DIGITS...]   place a simulated call, no configuration needed
+//	encrypted-gather -simulate -studio FLOWSID [DIGITS...]
+//	                                         the same call, entered from a Twilio Studio flow and returned to it
 //	encrypted-gather                         serve /encrypted-gather, and /decrypt-gather on loopback
 //
 // DIGITS are the caller's entries, as separate arguments or
@@ -72,9 +74,12 @@ func main() {
 	case err != nil:
 		os.Exit(2)
 	}
-	if opts.simulate {
+	switch {
+	case opts.studio != "":
+		err = simulateStudioCall(os.Stdout, opts.entries, opts.studio)
+	case opts.simulate:
 		err = simulateCall(os.Stdout, opts.entries, opts.publicKey)
-	} else {
+	default:
 		err = serve(os.LookupEnv, opts.insecure, os.Stderr)
 	}
 	if err != nil {

@@ -52,24 +52,17 @@ func newAuthToken() string {
 // configuration ivrConfig returns for the backend's URL, and places the
 // call.
 func runSimulation(out io.Writer, keys []string, backendHandler http.Handler, ivrConfig func(backendURL string) (tutorial.Config, error)) error {
-	// The backend listens on loopback, so the sealed values really travel
-	// over HTTP as they would to a separate service.
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	backendURL, stop, err := serveBackend(out, backendHandler)
 	if err != nil {
 		return err
 	}
-	backend := &http.Server{Handler: logRequests(out, backendHandler), ReadHeaderTimeout: 5 * time.Second}
-	go backend.Serve(ln)
-	defer backend.Close()
-	backendURL := "http://" + ln.Addr().String() + tutorial.BackendPath
+	defer stop()
 	cfg, err := ivrConfig(backendURL)
 	if err != nil {
 		return err
 	}
 
-	logger := slog.New(slog.NewTextHandler(&prefixWriter{w: out, prefix: "ivr log: "},
-		&slog.HandlerOptions{Level: slog.LevelDebug, ReplaceAttr: dropTime}))
-	mux, _, err := newMux(cfg, ivrSettings{backendURL: backendURL, logger: logger})
+	mux, _, err := newMux(cfg, ivrSettings{backendURL: backendURL, logger: simulationLogger(out)})
 	if err != nil {
 		return err
 	}
@@ -84,6 +77,25 @@ func runSimulation(out io.Writer, keys []string, backendHandler http.Handler, iv
 		fmt.Fprintf(out, "The call ended before the caller typed %d of the entries: %s.\n", len(call.Unused), describeKeys(call.Unused))
 	}
 	return reachedAnswer(call)
+}
+
+// serveBackend serves backendHandler on loopback, so the sealed values
+// really travel over HTTP as they would to a separate service, printing
+// each request to out. It returns the backend's URL and what stops it.
+func serveBackend(out io.Writer, backendHandler http.Handler) (string, func() error, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, err
+	}
+	backend := &http.Server{Handler: logRequests(out, backendHandler), ReadHeaderTimeout: 5 * time.Second}
+	go backend.Serve(ln)
+	return "http://" + ln.Addr().String() + tutorial.BackendPath, backend.Close, nil
+}
+
+// simulationLogger writes the IVR's log lines to out, each marked.
+func simulationLogger(out io.Writer) *slog.Logger {
+	return slog.New(slog.NewTextHandler(&prefixWriter{w: out, prefix: "ivr log: "},
+		&slog.HandlerOptions{Level: slog.LevelDebug, ReplaceAttr: dropTime}))
 }
 
 // successPrefix starts the sentence for a found account.

@@ -14,7 +14,11 @@ type Call struct {
 	Events   []Event    // everything that happened, in order
 	Requests []*Request // every webhook request, in order
 	End      End        // how the call ended
-	Err      error      // why, when End is EndError; or why the status callback failed
+	// RedirectURL is the absolute URL of the <Redirect> that took the
+	// call to another host (Twilio Studio's return, say), when End is
+	// EndRedirected: the request that application gets is not simulated.
+	RedirectURL string
+	Err         error // why, when End is EndError; or why the status callback failed
 
 	// Unused are the entries the call ended before the caller typed or
 	// said them, in order: a script longer than the call.
@@ -99,9 +103,10 @@ const (
 	EndCallerHangup            // the caller hung up (a HangUp entry)
 	EndDialed                  // a <Dial> handed the call on (the dialled party is not simulated)
 	EndEnqueued                // an <Enqueue> put the call in a queue
+	EndRedirected              // a <Redirect> to another host took the call away (see Call.RedirectURL)
 )
 
-var endNames = [...]string{"completed", "hangup", "rejected", "request cap", "error", "caller hung up", "dialed", "enqueued"}
+var endNames = [...]string{"completed", "hangup", "rejected", "request cap", "error", "caller hung up", "dialed", "enqueued", "redirected"}
 
 // String returns the end's name.
 func (e End) String() string {

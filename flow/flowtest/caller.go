@@ -144,12 +144,18 @@ func (c *Caller) Call(entries ...string) *Call {
 
 // CallContext is Call with a context that bounds the whole call.
 func (c *Caller) CallContext(ctx context.Context, entries ...string) *Call {
+	return c.place(ctx, "", entries)
+}
+
+// place places a call whose first request goes to start, or to c.URL when
+// start is "".
+func (c *Caller) place(ctx context.Context, start string, entries []string) *Call {
 	if c.called && c.placed != "" && c.Params.Get("CallSid") == c.placed {
 		c.placed = "CA" + randomHex(16)
 		c.Params.Set("CallSid", c.placed)
 	}
 	c.called = true
-	s := &session{caller: c, ctx: ctx, keys: entries, call: &Call{Sid: c.Params.Get("CallSid")}}
+	s := &session{caller: c, ctx: ctx, keys: entries, call: &Call{Sid: c.Params.Get("CallSid")}, start: start}
 	s.run()
 	s.call.Unused = append([]string(nil), entries[s.next:]...)
 	if c.StatusCallback != "" {

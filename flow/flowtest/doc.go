@@ -5,7 +5,10 @@
 // <Gather> with a scripted entry: keys, words (Speech), or a hang-up
 // (HangUp). After the call it can send the status callback. The Call it
 // returns records what was said and played, every request, how the call
-// ended and which entries it never used.
+// ended and which entries it never used. A <Redirect> to another host
+// ends the call there (EndRedirected): CallFromStudio enters a call as a
+// Twilio Studio TwiML Redirect widget does, and Call.ReturnParams reads
+// what the application sent back to Studio.
 //
 // A webhook that does not answer within Caller.Timeout (Twilio's 15
 // seconds by default) is given up on as Twilio gives up on it: the

@@ -22,6 +22,7 @@ type session struct {
 	keys   []string
 	next   int // index of the next entry
 	call   *Call
+	start  string // the first request's URL, when not the Caller's URL
 }
 
 // hop is a request the call makes next: a Gather's action or a Redirect.
@@ -42,6 +43,9 @@ func (s *session) run() {
 		method = http.MethodPost
 	}
 	h := &hop{method: method, url: s.caller.URL}
+	if s.start != "" {
+		h.url = s.start
+	}
 	for h != nil {
 		if len(s.call.Requests) >= max {
 			s.end(EndRequestCap, nil)
@@ -91,7 +95,13 @@ func (s *session) follow(doc *twiml.Response, docURL string) *hop {
 			}
 		case twiml.Redirect:
 			s.record(EventRedirect, v.URL)
-			return &hop{method: twiliocall.Method(v.Method), url: twiliocall.Resolve(docURL, v.URL)}
+			target := twiliocall.Resolve(docURL, v.URL)
+			if s.leaves(target) {
+				s.call.RedirectURL = target
+				s.end(EndRedirected, nil)
+				return nil
+			}
+			return &hop{method: twiliocall.Method(v.Method), url: target}
 		case twiml.Hangup:
 			s.record(EventHangup, "")
 			s.end(EndHangup, nil)
