@@ -25,7 +25,8 @@ func benchStep(b *testing.B, opts ...Option) (*Flow, string, url.Values) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	st := &state{issuedAt: time.Now(), attempt: 1}
+	now := time.Now()
+	st := &state{issuedAt: now, expires: now.Add(DefaultMaxAge), attempt: 1}
 	target := testWebhook + "?" + stepParam + "=getLast4CC&" + stateParam + "=" + f.states.seal(st, testCallSid, "getLast4CC")
 	form := callForm(testCallSid, "Digits", "1234", "From", "+15005550006", "To", "+15005550001",
 		"CallStatus", "in-progress", "Direction", "inbound", "ApiVersion", "2010-04-01")

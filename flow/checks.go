@@ -3,6 +3,9 @@ package flow
 import (
 	"errors"
 	"fmt"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/encgather/encgather/twiml"
@@ -235,3 +238,146 @@ func Luhn(digits string) error {
 	}
 	return nil
 }
+
+// DateLayout is the order in which a caller types a date's digits.
+type DateLayout int
+
+// The date layouts: eight digits each.
+const (
+	DateMMDDYYYY DateLayout = iota + 1 // month, day, year: 07041976
+	DateYYYYMMDD                       // year, month, day: 19760704
+)
+
+// ErrInvalidDate is what a Date check returns for digits that are not a
+// real date in its layout, such as 02301990.
+var ErrInvalidDate = errors.New("flow: not a date")
+
+// ErrDateOutOfRange is what a Date check returns for a real date outside
+// what its rules ask: in the future when Past was asked, or an age out of
+// AgeBetween's bounds. A Retry may say it apart from ErrInvalidDate.
+var ErrDateOutOfRange = errors.New("flow: date out of range")
+
+// DateRule narrows the dates a Date check accepts.
+type DateRule func(*dateRules)
+
+type dateRules struct {
+	past, future   bool
+	minAge, maxAge int
+	hasAge         bool
+}
+
+// Past accepts only dates before today.
+func Past() DateRule { return func(r *dateRules) { r.past = true } }
+
+// Future accepts only dates after today.
+func Future() DateRule { return func(r *dateRules) { r.future = true } }
+
+// AgeBetween accepts only dates of birth that make the caller minYears
+// to maxYears old today, in whole years.
+func AgeBetween(minYears, maxYears int) DateRule {
+	return func(r *dateRules) { r.minAge, r.maxAge, r.hasAge = minYears, maxYears, true }
+}
+
+// Date returns a Check for a date typed as eight digits in layout: a real
+// date (ErrInvalidDate), within its rules (ErrDateOutOfRange). Today is
+// the day of the flow's clock (Call.Now, which WithClock replaces), in
+// the clock's location. Use it on an Exactly(8) step.
+func Date(layout DateLayout, rules ...DateRule) func(c *Call, digits string) error {
+	var r dateRules
+	for _, rule := range rules {
+		rule(&r)
+	}
+	return func(c *Call, digits string) error {
+		y, m, d, ok := parseDate(layout, digits)
+		if !ok {
+			return ErrInvalidDate
+		}
+		now := c.Now()
+		date := time.Date(y, time.Month(m), d, 0, 0, 0, 0, now.Location())
+		if date.Year() != y || int(date.Month()) != m || date.Day() != d {
+			return ErrInvalidDate
+		}
+		ty, tm, td := now.Date()
+		today := time.Date(ty, tm, td, 0, 0, 0, 0, now.Location())
+		if r.past && !date.Before(today) || r.future && !date.After(today) {
+			return ErrDateOutOfRange
+		}
+		if r.hasAge {
+			age := ty - y
+			if int(tm) < m || int(tm) == m && td < d {
+				age--
+			}
+			if age < r.minAge || age > r.maxAge {
+				return ErrDateOutOfRange
+			}
+		}
+		return nil
+	}
+}
+
+// parseDate reads eight digits in layout as year, month and day.
+func parseDate(layout DateLayout, digits string) (y, m, d int, ok bool) {
+	if len(digits) != 8 {
+		return 0, 0, 0, false
+	}
+	n := func(s string) int {
+		v := 0
+		for i := 0; i < len(s); i++ {
+			if s[i] < '0' || s[i] > '9' {
+				ok = false
+			}
+			v = v*10 + int(s[i]-'0')
+		}
+		return v
+	}
+	ok = true
+	switch layout {
+	case DateMMDDYYYY:
+		m, d, y = n(digits[:2]), n(digits[2:4]), n(digits[4:])
+	case DateYYYYMMDD:
+		y, m, d = n(digits[:4]), n(digits[4:6]), n(digits[6:])
+	default:
+		return 0, 0, 0, false
+	}
+	return y, m, d, ok && y > 0
+}
+
+// SpokenDigits is a Normalize function for digits said aloud: it turns a
+// transcript such as "four three two one", "4 3 2 1", "4321" or "double
+// seven oh five" into the digits it names ("4321", "7705"), and refuses
+// (false) a transcript with any other word.
+func SpokenDigits(transcript string) (string, bool) {
+	out := make([]byte, 0, len(transcript))
+	repeat := 1
+	for _, w := range strings.FieldsFunc(strings.ToLower(transcript), func(r rune) bool {
+		return r == ' ' || r == ',' || r == '.' || r == '-' || r == '\t'
+	}) {
+		switch w {
+		case "double":
+			repeat = 2
+			continue
+		case "triple":
+			repeat = 3
+			continue
+		}
+		var d string
+		if i := slices.Index(digitWords[:], w); i >= 0 {
+			d = strconv.Itoa(i % 10)
+		} else if strings.Trim(w, "0123456789") == "" {
+			d = w
+		} else {
+			return "", false
+		}
+		out = append(out, strings.Repeat(d, repeat)...)
+		repeat = 1
+	}
+	if len(out) == 0 || repeat != 1 {
+		return "", false
+	}
+	return string(out), true
+}
+
+// digitWords are the words SpokenDigits reads, at their digit's index
+// (modulo 10).
+var digitWords = [...]string{"zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+	"oh", "", "to", "", "for", "", "", "", "", "", "o"}

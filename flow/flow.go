@@ -151,10 +151,10 @@ func (s *Step) normalize() error {
 	if s.Attempts < 1 || s.Attempts > 10 {
 		return fmt.Errorf("%w: step %q: attempts must be 1 to 10", ErrDefinition, s.Name)
 	}
-	if len(s.Prompt) == 0 {
+	if len(s.Prompt) == 0 && s.PromptFor == nil {
 		return fmt.Errorf("%w: step %q has no prompt", ErrDefinition, s.Name)
 	}
-	if err := validGatherVerbs(s.Prompt); err != nil {
+	if err := validGatherVerbs(s.Prompt); len(s.Prompt) > 0 && err != nil {
 		return fmt.Errorf("%w: step %q: prompt: %w", ErrDefinition, s.Name, err)
 	}
 	switch {
@@ -174,8 +174,8 @@ func (s *Step) normalize() error {
 	switch s.InterruptKey {
 	case "":
 	case "#", "*":
-		if s.Input.keys() && s.InterruptKey == s.Digits.finishKey() {
-			return fmt.Errorf("%w: step %q: the interrupt key is the finish key", ErrDefinition, s.Name)
+		if !s.Input.keys() || s.InterruptKey == s.Digits.finishKey() {
+			return fmt.Errorf("%w: step %q: the interrupt key is the finish key, or the step hears no keys", ErrDefinition, s.Name)
 		}
 	default:
 		return fmt.Errorf("%w: step %q: interrupt key must be '*' or '#'", ErrDefinition, s.Name)
@@ -362,7 +362,7 @@ func (f *Flow) onCycle(i int) bool {
 // what fits in a URL. A Sealer that does not implement it is assumed to
 // seal as AES-GCM does: aescrypt.NonceSize + n + aescrypt.Overhead bytes.
 // A flow fails a request, with the apology, whose sealed value is longer
-// than a state token can hold (2,582 bytes).
+// than a state token can hold (2,576 bytes).
 type SizedSealer interface {
 	Sealer
 	// SealedLen returns the most bytes SealValue appends for an n-byte

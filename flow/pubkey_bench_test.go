@@ -64,7 +64,8 @@ func newBenchPinStep(b *testing.B, opts ...Option) pinSteps {
 
 // request returns a signed request answering the PIN step with a new token.
 func (p pinSteps) request() *http.Request {
-	st := &state{issuedAt: time.Now(), attempt: 1, fields: []field{p.card}}
+	now := time.Now()
+	st := &state{issuedAt: now, expires: now.Add(DefaultMaxAge), attempt: 1, fields: []field{p.card}}
 	target := testWebhook + "?" + stepParam + "=getPin&" + stateParam + "=" + p.flow.states.seal(st, testCallSid, "getPin")
 	req := httptest.NewRequest(http.MethodPost, target, strings.NewReader(p.body))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")

@@ -150,9 +150,12 @@ func TestMaxFieldLenFits(t *testing.T) {
 // included: it never panics, and what it accepts round-trips through seal.
 func FuzzDecodeState(f *testing.F) {
 	codec, _ := testCodec(f)
-	f.Add([]byte{stateVersion, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 1, 'x'})
-	f.Add([]byte{stateVersion, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0xFF, 0xFF, 'x'})
-	f.Add(append([]byte{stateVersion, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 0, 0x04, 0x7b}, make([]byte, 1147)...))
+	head := []byte{stateVersion, 0, 0, 0, 0, 0, 0, 0, 0, 90, 1, 1, 1} // life 90 s, attempt 1, request 1, one field
+	f.Add(append(head, 0, fieldPlain, 1, 'x'))
+	f.Add(append(head, 0, 0, 0xFF, 0x7F, 'x'))
+	f.Add(append(head, 0, fieldReference, referenceLen, '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'a', 'b', 'c', 'd', 'e', 'f'))
+	f.Add(append(head, 1, fieldFacts, 1, 'x', 5, 4, 'V', 'I', 'S', 'A'))
+	f.Add(append(append(head, 0, 0, 0x80, 0x09), make([]byte, 1152)...))
 	f.Fuzz(func(t *testing.T, plaintext []byte) {
 		st, err := decodeState(plaintext, 2)
 		if err != nil {

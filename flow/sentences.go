@@ -19,7 +19,8 @@ type Sentences struct {
 	// WrongLength follows an entry of the wrong length, or with a key
 	// other than 0-9, on an Exactly(n) step; "{n}" in it is replaced by n.
 	WrongLength string
-	// Invalid is WrongLength for a Between step.
+	// Invalid is WrongLength for a Between step, and follows a
+	// transcript a speech step could not use.
 	Invalid string
 	// Rejected follows an entry the step's Validate refused: the caller
 	// typed the right number of digits, which were not accepted.
@@ -94,7 +95,7 @@ func (s *Sentences) retry(reason Reason, d Digits) twiml.Say {
 	case ReasonRejected:
 		return s.say(s.Rejected)
 	}
-	if d.exact() {
+	if d.exact() && d.Max > 0 {
 		return s.say(strings.ReplaceAll(s.WrongLength, "{n}", strconv.Itoa(d.Min)))
 	}
 	return s.say(s.Invalid)

@@ -31,7 +31,8 @@ func cardSteps(f *Flow) *freshSteps {
 		"CallStatus", "in-progress", "Direction", "inbound", "ApiVersion", "2010-04-01")
 	body := form.Encode()
 	return &freshSteps{f: f, make: func() *http.Request {
-		st := &state{issuedAt: f.cfg.clock(time.Now()), attempt: 1}
+		now := f.cfg.clock(time.Now())
+		st := &state{issuedAt: now, expires: now.Add(DefaultMaxAge), attempt: 1}
 		target := testWebhook + "?" + stepParam + "=getLast4CC&" + stateParam + "=" + f.states.seal(st, testCallSid, "getLast4CC")
 		req := httptest.NewRequest(http.MethodPost, target, strings.NewReader(body))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")

@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"golang.org/x/crypto/cryptobyte"
@@ -15,16 +16,11 @@ import (
 
 // stateVersion is the first byte of every sealed state; a new layout gets a
 // new number so that old tokens fail cleanly instead of being misread.
-// Version 2 wrote each field's length in two bytes, for sealed values
-// longer than 255 bytes (a public-key Sealer's, WithSealer). Version 3
-// adds the token's own expiry and the call's request count, writes
-// lengths as varints, and gives each field a kind (plain, sealed,
-// reference) and the facts its step revealed; the order of the fields is
-// the path the call took.
+// Version 3 (see state) added each token's expiry, the request count,
+// field kinds, facts and the path to version 2.
 const stateVersion = 3
 
-// maxTokenLen bounds the state parameter before any decoding. Ten 4-digit
-// fields need about 500 characters. New refuses a flow whose tokens could
+// maxTokenLen bounds the state parameter before any decoding. New refuses a flow whose tokens could
 // be longer, so that an action URL stays within twilioURLLimit.
 const maxTokenLen = twilioURLLimit - urlReserve
 
@@ -269,19 +265,17 @@ func tokenID(sealed []byte) TokenID {
 // decodeToken decodes base64url from a string in chunks of whole quanta,
 // sparing the copy of the token that []byte(token) would make. Only the
 // last chunk can end in a partial quantum, and tokenEncoding refuses one
-// with bits set beyond its last byte. Every byte must be of the base64url
-// alphabet: package base64 skips CR and LF, which would give one state
-// more than one spelling.
+// with bits set beyond its last byte. Package base64 refuses every byte
+// outside the alphabet but CR and LF, which it skips: they are refused
+// here, or one state would have more than one spelling.
 func decodeToken(dst []byte, token string) (int, bool) {
+	if strings.IndexByte(token, '\r') >= 0 || strings.IndexByte(token, '\n') >= 0 {
+		return 0, false
+	}
 	var chunk [128]byte
 	n := 0
 	for len(token) > 0 {
 		k := copy(chunk[:], token)
-		for _, c := range chunk[:k] {
-			if !base64URLByte(c) {
-				return 0, false
-			}
-		}
 		m, err := tokenEncoding.Decode(dst[n:], chunk[:k])
 		if err != nil {
 			return 0, false
@@ -290,11 +284,6 @@ func decodeToken(dst []byte, token string) (int, bool) {
 		token = token[k:]
 	}
 	return n, true
-}
-
-// base64URLByte reports whether c is of the unpadded base64url alphabet.
-func base64URLByte(c byte) bool {
-	return 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '_'
 }
 
 // openedState is a decoded state with room for the fields of a typical
@@ -380,14 +369,12 @@ func uvarintLen(v uint64) int {
 
 // maxFieldLen is the most bytes one field's value may take in a state:
 // what a token of maxTokenLen characters holds with nothing else in it
-// (2,582 bytes). Its length is written in two bytes.
+// (2,576 bytes). Its length takes two bytes as a varint.
 const maxFieldLen = maxTokenLen*3/4 - stateHeaderLen - fieldHeaderLen - aescrypt.NonceSize - aescrypt.Overhead
 
-// State layout sizes, at their largest (see state): version, issue time,
-// life, attempt, request count and field count; then per field its step,
-// flags and length.
-// A life up to maxLife takes 4 bytes as a varint, a count up to
-// maxRequestsLimit and a length up to maxFieldLen 2.
+// State layout sizes, at their largest (see state): a life up to maxLife
+// takes 4 bytes as a varint, a count up to maxRequestsLimit and a length
+// up to maxFieldLen 2.
 const (
 	stateHeaderLen = 1 + 8 + 4 + 1 + 2 + 1
 	fieldHeaderLen = 1 + 1 + 2

@@ -224,3 +224,39 @@ func TestTokenRefusesForeignBytes(t *testing.T) {
 		})
 	}
 }
+
+// TestDefinitionHashCoversTheGraph: a change to anything that shapes a
+// call changes the fingerprint, so no token crosses definitions.
+func TestDefinitionHashCoversTheGraph(t *testing.T) {
+	base := func() []Step {
+		return []Step{
+			{Name: "menu", Plain: true, Digits: Exactly(1), Next: func(string) string { return "" }, Targets: []string{"pin"}},
+			{Name: "card", Digits: Between(12, 19), Reveals: []string{"brand"}},
+			{Name: "pin", Digits: Exactly(4)},
+		}
+	}
+	changes := map[string]func(s []Step){
+		"Then":          func(s []Step) { s[1].Then = End },
+		"Targets":       func(s []Step) { s[0].Targets = []string{"pin", End} },
+		"input":         func(s []Step) { s[2].Input = InputKeysOrSpeech },
+		"speech length": func(s []Step) { s[2].MaxSpeechLen = 8 },
+		"normalizer":    func(s []Step) { s[2].Normalize = SpokenDigits },
+		"facts":         func(s []Step) { s[1].Reveals = []string{"brand", "last4"} },
+		"fact name":     func(s []Step) { s[1].Reveals = []string{"scheme"} },
+		"digit bounds":  func(s []Step) { s[1].Digits = Between(12, 16) },
+		"finish key":    func(s []Step) { s[1].Digits.FinishOnKey = "*" },
+		"interrupt key": func(s []Step) { s[2].InterruptKey = "*" },
+		"plain":         func(s []Step) { s[2].Plain = true },
+		"no Next":       func(s []Step) { s[0].Next = nil },
+	}
+	want := string(definitionHash(base()))
+	for name, change := range changes {
+		t.Run(name, func(t *testing.T) {
+			steps := base()
+			change(steps)
+			if string(definitionHash(steps)) == want {
+				t.Errorf("a change of %s keeps the fingerprint", name)
+			}
+		})
+	}
+}

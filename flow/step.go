@@ -44,9 +44,10 @@ type Step struct {
 
 	// PromptFor, if set, builds the prompt from the call so far (a voice
 	// chosen at an earlier menu, a brand an earlier step revealed) in
-	// place of Prompt, which is still required: it sizes the state
-	// token's life. Its verbs are checked as Prompt is, at run time: a
-	// prompt Twilio would refuse fails the request with the apology.
+	// place of Prompt, which may then be left out. Its verbs are checked
+	// as Prompt is, at run time: no verbs, or verbs Twilio would refuse,
+	// fail the request with the apology. A state token's life is sized
+	// from the verbs it returns.
 	PromptFor func(c *Call) []twiml.GatherVerb
 
 	// Digits says how many keys to collect: Exactly(n) or Between(min,

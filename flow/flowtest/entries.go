@@ -3,10 +3,11 @@ package flowtest
 import "strings"
 
 // HangUp is an entry that hangs up at a <Gather> instead of answering it.
-// Keys before it in the same entry ("12" + HangUp) are posted to the
-// Gather's action with CallStatus "completed", as Twilio may do when a
-// caller hangs up mid-entry; the answer is recorded and not followed. The
-// call ends with EndCallerHangup.
+// The Gather's action is posted with CallStatus "completed", as Twilio
+// posts it when the call ends at a <Gather>: with the keys before HangUp
+// in the same entry ("12" + HangUp) as Digits, and without Digits when
+// there are none. The answer is recorded and not followed. The call ends
+// with EndCallerHangup.
 const HangUp = "(hang up)"
 
 // speechMark starts an entry made by Speech. No key is '(' so no entry of

@@ -34,7 +34,7 @@ func TestEntries(t *testing.T) {
 		wantParams url.Values // of the second request; nil for none
 		transcript string
 	}{
-		{"hang up at a prompt", keys, []string{HangUp, "1234"}, EndCallerHangup, nil,
+		{"hang up at a prompt", keys, []string{HangUp, "1234"}, EndCallerHangup, url.Values{"CallStatus": {"completed"}},
 			"Say: Go ahead.\nCaller hangs up\n"},
 		{"hang up mid-entry", keys, []string{"12" + HangUp}, EndCallerHangup,
 			url.Values{"Digits": {"12"}, "CallStatus": {"completed"}},
@@ -44,6 +44,10 @@ func TestEntries(t *testing.T) {
 			"Say: Go ahead.\nCaller says: my balance\nSay: Got it.\nHangup\n"},
 		{"speech to a dtmf speech Gather", both, []string{Speech("yes")}, EndHangup,
 			url.Values{"SpeechResult": {"yes"}}, "Say: Go ahead.\nCaller says: yes\nSay: Got it.\nHangup\n"},
+		{"keys past numDigits are not sent", keys, []string{"123456"}, EndHangup,
+			url.Values{"Digits": {"1234"}}, "Say: Go ahead.\nCaller: 1234\nSay: Got it.\nHangup\n"},
+		{"keys after the finish key are not sent", twiml.Gather{NumDigits: 6}, []string{"12#34"}, EndHangup,
+			url.Values{"Digits": {"12"}}, "Say: Go ahead.\nCaller: 12#\nSay: Got it.\nHangup\n"},
 		{"keys to a dtmf speech Gather", both, []string{"7#"}, EndHangup,
 			url.Values{"Digits": {"7"}}, "Say: Go ahead.\nCaller: 7#\nSay: Got it.\nHangup\n"},
 		{"speech to a keys Gather is silence", keys, []string{Speech("1234")}, EndHangup, nil,
@@ -74,6 +78,9 @@ func TestEntries(t *testing.T) {
 				if form.Get(k) != tt.wantParams.Get(k) {
 					t.Errorf("%s = %q, want %q", k, form.Get(k), tt.wantParams.Get(k))
 				}
+			}
+			if !tt.wantParams.Has("Digits") && form.Has("Digits") {
+				t.Errorf("Digits sent: %q", form.Get("Digits"))
 			}
 			if tt.wantParams.Get("SpeechResult") == "" && form.Has("SpeechResult") {
 				t.Errorf("keys sent a SpeechResult")

@@ -169,10 +169,11 @@ func (s *session) gather(g twiml.Gather, docURL string) (next *hop, stop bool) {
 	e := parseEntry(s.nextEntry())
 	params := s.answer(g, e)
 	if e.hangsUp {
+		// Twilio posts the action when the call ends at a <Gather>, with
+		// what was typed, if anything, and the call's final status.
 		s.record(EventCallerHangup, "")
 		if params == nil {
-			s.end(EndCallerHangup, nil)
-			return nil, true
+			params = url.Values{}
 		}
 		params.Set("CallStatus", "completed")
 	}
@@ -200,10 +201,12 @@ func (s *session) answer(g twiml.Gather, e entry) url.Values {
 	if g.Input == twiml.InputSpeech {
 		e.keys = "" // a speech-only Gather does not hear keys
 	}
-	if e.keys != "" || !e.hangsUp {
-		s.record(EventGather, e.keys)
-	}
+	// The transcript shows what Twilio posts: the keys up to numDigits,
+	// or up to the finish key, which ends it.
 	digits, finishedOn := typeKeys(e.keys, g)
+	if e.keys != "" || !e.hangsUp {
+		s.record(EventGather, digits+finishedOn)
+	}
 	if digits == "" {
 		return nil
 	}
