@@ -53,7 +53,10 @@ func newIVR(c ivrConfig) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	opts := append([]flow.Option{flow.WithLogger(c.logger), flow.WithPublicURL(c.publicURL)}, card.FlowOptions()...)
+	// The security code is kept off the action URLs, in memory: one
+	// replica. Replicas share a flow/redisstore.ValueStore instead.
+	opts := append([]flow.Option{flow.WithLogger(c.logger), flow.WithPublicURL(c.publicURL),
+		flow.WithValueStore(flow.NewMemoryValueStore())}, card.FlowOptions()...)
 	ivr, err := flow.New(c.cipher, c.authToken, steps, finish(post, c.logger), append(opts, c.options...)...)
 	if err != nil {
 		return nil, err

@@ -59,6 +59,18 @@ type Options struct {
 	// Prompts replace sentences, as <Pay>'s nested <Prompt> elements do.
 	Prompts []Prompt
 
+	// OffURL keeps every step's sealed value off the action URLs, and so
+	// off Twilio's request logs (flow.Step.OffURL): the flow then needs
+	// flow.WithValueStore.
+	OffURL bool
+	// SecurityCodeInURL carries the sealed security code in the action
+	// URLs, as any other value, instead of keeping it off them, which is
+	// the default: PCI DSS forbids keeping a security code after
+	// authorization, even encrypted, and Twilio keeps the URLs it
+	// requested in its logs. With it (and without OffURL), the flow needs
+	// no ValueStore.
+	SecurityCodeInURL bool
+
 	// Then names what follows the last step: a step's Name, flow.End, or
 	// "" for the next step in the flow's list.
 	Then string
@@ -196,9 +208,13 @@ func fixed(text string) func(*flow.Call) string { return func(*flow.Call) string
 // input-timeout after silence, invalid-card-type for a brand not
 // accepted, and the step's own invalid-… otherwise.
 //
-// The flow that runs them should have flow.WithEveryEnding and
-// flow.WithFinishOnHangUp (FlowOptions), so that its Finish sees every
-// Result of <Pay> (ResultOf). Errors wrap ErrOptions.
+// The security code is kept off the action URLs (flow.Step.OffURL)
+// unless o.SecurityCodeInURL, so the flow that runs them needs
+// flow.WithValueStore: a flow.MemoryValueStore for one replica, a shared
+// one (package flow/redisstore) for several. It should also have
+// flow.WithEveryEnding and flow.WithFinishOnHangUp (FlowOptions), so that
+// its Finish sees every Result of <Pay> (ResultOf). Errors wrap
+// ErrOptions.
 func Steps(o Options) ([]flow.Step, error) {
 	brands := o.Brands
 	if brands == nil {
@@ -248,6 +264,10 @@ func Steps(o Options) ([]flow.Step, error) {
 		postal.Validate = func(v string) error { return CheckPostalCode(v, minLen) }
 		steps = append(steps, postal)
 	}
+	for i := range steps {
+		steps[i].OffURL = o.OffURL
+	}
+	steps[2].OffURL = o.OffURL || !o.SecurityCodeInURL
 	steps[len(steps)-1].Then = o.Then
 	return steps, nil
 }
@@ -291,6 +311,10 @@ type BankOptions struct {
 	// AccountType, if set, is the account's type, and the menu is not
 	// asked (as <Pay>'s bankAccountType attribute).
 	AccountType AccountType
+
+	// OffURL keeps the routing and account numbers off the action URLs,
+	// as in Options.
+	OffURL bool
 
 	// Attempts, Timeout, Sentences, Prompts and Then are as in Options.
 	Attempts  int
@@ -350,6 +374,7 @@ func BankSteps(o BankOptions) ([]flow.Step, error) {
 		errorKinds(ErrorInvalidBankAccountNumber, ErrInvalidAccountNumber))
 	account.Validate = func(v string) error { return CheckAccountNumber(v, minLen, maxLen) }
 	account.Then = o.Then
+	routing.OffURL, account.OffURL = o.OffURL, o.OffURL
 	return append(steps, routing, account), nil
 }
 

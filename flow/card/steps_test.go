@@ -51,7 +51,7 @@ func newCardFlow(t *testing.T, o card.Options, extra ...flow.Option) (*flow.Flow
 	}
 	var logs bytes.Buffer
 	rec := &captured{}
-	opts := append([]flow.Option{flow.WithPublicURL("https://ivr.example.com"),
+	opts := append([]flow.Option{flow.WithPublicURL("https://ivr.example.com"), flow.WithValueStore(flow.NewMemoryValueStore()),
 		flow.WithClock(func() time.Time { return testNow }),
 		flow.WithLogger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})))},
 		card.FlowOptions()...)
@@ -150,6 +150,7 @@ func TestStepsExpiryEdges(t *testing.T) {
 			rec := &captured{}
 			f, err := flow.New(aescrypt.New(aescrypt.GenerateKey()), testToken, steps, rec.finish,
 				flow.WithPublicURL("https://ivr.example.com"), flow.WithClock(func() time.Time { return tt.now }),
+				flow.WithValueStore(flow.NewMemoryValueStore()),
 				flow.WithEveryEnding())
 			if err != nil {
 				t.Fatal(err)
@@ -293,5 +294,36 @@ func TestOptionsRefused(t *testing.T) {
 				t.Errorf("err = %v, want ErrOptions", tt.err)
 			}
 		})
+	}
+}
+
+func TestSecurityCodeOffURL(t *testing.T) {
+	tests := []struct {
+		name   string
+		o      card.Options
+		offURL []bool // number, expiry, code, postal code
+	}{
+		{"default", card.Options{PostalCode: true}, []bool{false, false, true, false}},
+		{"code in the URL", card.Options{PostalCode: true, SecurityCodeInURL: true}, []bool{false, false, false, false}},
+		{"all off the URL", card.Options{PostalCode: true, OffURL: true, SecurityCodeInURL: true}, []bool{true, true, true, true}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			steps, err := card.Steps(tt.o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, s := range steps {
+				if s.OffURL != tt.offURL[i] {
+					t.Errorf("step %s: OffURL %v, want %v", s.Name, s.OffURL, tt.offURL[i])
+				}
+			}
+		})
+	}
+	steps, _ := card.Steps(card.Options{})
+	_, err := flow.New(aescrypt.New(aescrypt.GenerateKey()), testToken, steps, (&captured{}).finish,
+		flow.WithPublicURL("https://ivr.example.com"))
+	if !errors.Is(err, flow.ErrDefinition) {
+		t.Errorf("New without a ValueStore: %v, want ErrDefinition", err)
 	}
 }
