@@ -72,4 +72,3 @@ func TestNoCardDataLeaks(t *testing.T) {
 		})
 	}
 }
-
