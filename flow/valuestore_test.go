@@ -241,3 +241,49 @@ func TestOffURLActionLength(t *testing.T) {
 		})
 	}
 }
+
+func TestMemoryValueStore(t *testing.T) {
+	now := time.Unix(1_800_000_000, 0)
+	m := NewMemoryValueStore()
+	m.now = func() time.Time { return now }
+	a, b := Reference{1}, Reference{2}
+	if err := m.Put(t.Context(), a, []byte("sealed-a"), time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Put(t.Context(), b, []byte("sealed-b"), 2*time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name  string
+		at    time.Duration
+		ref   Reference
+		value string // "" for not found
+	}{
+		{"fresh", 0, a, "sealed-a"},
+		{"just before expiry", time.Minute - time.Nanosecond, a, "sealed-a"},
+		{"at expiry", time.Minute, a, ""},
+		{"longer ttl", time.Minute, b, "sealed-b"},
+		{"never put", 0, Reference{3}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m.now = func() time.Time { return now.Add(tt.at) }
+			got, err := m.Get(t.Context(), tt.ref)
+			switch {
+			case tt.value == "" && !errors.Is(err, ErrValueNotFound):
+				t.Errorf("Get = %q, %v; want ErrValueNotFound", got, err)
+			case tt.value != "" && (err != nil || string(got) != tt.value):
+				t.Errorf("Get = %q, %v; want %q", got, err, tt.value)
+			}
+		})
+	}
+	if err := m.Put(t.Context(), a, nil, 0); err == nil {
+		t.Error("Put with no ttl accepted")
+	}
+	if err := m.Put(t.Context(), Reference{4}, []byte("sealed-c"), time.Minute); err != nil || m.Len() != 2 {
+		t.Errorf("Put: %v, %d values; want the expired one swept, 2 left", err, m.Len())
+	}
+	if err := m.Delete(t.Context(), b, Reference{4}, Reference{5}); err != nil || m.Len() != 0 {
+		t.Errorf("Delete: %v, %d values left; want none", err, m.Len())
+	}
+}

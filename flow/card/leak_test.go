@@ -32,7 +32,7 @@ func TestNoCardDataLeaks(t *testing.T) {
 		name    string
 		entries []string
 	}{
-		{"success after mistakes", []string{wrong + "#", number + "#", badDate, expiry, "84", code}},
+		{"success after mistakes", []string{wrong + "#", number + "#", badDate, expiry, "84", code, "94105#"}},
 		{"star", []string{number + "#", expiry, "*"}},
 		{"hang up", []string{number + "#", expiry, code[:2] + flowtest.HangUp}},
 		{"hang up after the code", []string{number + "#", expiry, code, flowtest.HangUp}},
@@ -64,7 +64,9 @@ func TestNoCardDataLeaks(t *testing.T) {
 			}
 			for _, out := range outputs {
 				for _, s := range secrets {
-					if strings.Contains(out, s) || standalone(s).MatchString(out) {
+					// A short value is looked for on its own: as a substring it
+					// turns up in durations and identifiers by chance.
+					if len(s) >= card.MinNumberLen && strings.Contains(out, s) || standalone(s).MatchString(out) {
 						t.Errorf("%q is in %q", s, out)
 					}
 				}
