@@ -125,12 +125,18 @@ func (f *Flow) dropValues(ctx context.Context, fields []field) error {
 }
 
 // MemoryValueStore is a ValueStore in this process's memory: for one
-// replica. Expired values are dropped as later ones are put.
+// replica. Expired values are dropped as later ones are put, at most
+// once every memorySweepEvery.
 type MemoryValueStore struct {
-	mu     sync.Mutex
-	values map[Reference]memValue
-	now    func() time.Time
+	mu        sync.Mutex
+	values    map[Reference]memValue
+	now       func() time.Time
+	nextSweep time.Time
 }
+
+// memorySweepEvery spaces the sweeps of a MemoryValueStore, so that a
+// busy store does not scan every value at every Put.
+const memorySweepEvery = 10 * time.Second
 
 type memValue struct {
 	sealed  []byte
@@ -150,9 +156,12 @@ func (m *MemoryValueStore) Put(_ context.Context, ref Reference, sealed []byte, 
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	now := m.now()
-	for r, v := range m.values {
-		if !now.Before(v.expires) {
-			delete(m.values, r)
+	if !now.Before(m.nextSweep) {
+		m.nextSweep = now.Add(memorySweepEvery)
+		for r, v := range m.values {
+			if !now.Before(v.expires) {
+				delete(m.values, r)
+			}
 		}
 	}
 	m.values[ref] = memValue{sealed: append([]byte(nil), sealed...), expires: now.Add(ttl)}
@@ -181,7 +190,7 @@ func (m *MemoryValueStore) Delete(_ context.Context, refs ...Reference) error {
 }
 
 // Len is how many values the store holds, expired ones included until
-// the next Put.
+// they are swept.
 func (m *MemoryValueStore) Len() int {
 	m.mu.Lock()
 	defer m.mu.Unlock()

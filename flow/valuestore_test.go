@@ -280,7 +280,7 @@ func TestMemoryValueStore(t *testing.T) {
 	if err := m.Put(t.Context(), a, nil, 0); err == nil {
 		t.Error("Put with no ttl accepted")
 	}
-	m.now = func() time.Time { return now.Add(time.Minute) }
+	m.now = func() time.Time { return now.Add(time.Minute + memorySweepEvery) }
 	if err := m.Put(t.Context(), Reference{4}, []byte("sealed-c"), time.Minute); err != nil || m.Len() != 2 {
 		t.Errorf("Put: %v, %d values; want the expired one swept, 2 left", err, m.Len())
 	}
