@@ -174,14 +174,14 @@ func (f *Flow) accept(wh *webhook, idx int, call *Call) (fl field, reason Reason
 	if fl, err = f.gathered(idx, value, wh.callSid); err != nil {
 		return field{}, ReasonFirst, nil, OutcomeSealFailed, err
 	}
-	if step.OffURL {
-		if fl, err = f.keepOffURL(wh.ctx, fl); err != nil {
-			return field{}, ReasonFirst, nil, OutcomeStoreFailed, err
-		}
-	}
 	if step.Reveal != nil {
 		if fl.facts, err = f.reveal(step, value); err != nil {
 			return field{}, ReasonFirst, nil, OutcomeBadStep, err
+		}
+	}
+	if step.OffURL {
+		if fl, err = f.keepOffURL(wh.ctx, fl); err != nil {
+			return field{}, ReasonFirst, nil, OutcomeStoreFailed, err
 		}
 	}
 	return fl, ReasonFirst, nil, "", nil
