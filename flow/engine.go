@@ -188,6 +188,11 @@ func (f *Flow) accept(wh *webhook, idx int, call *Call) (fl field, reason Reason
 			return field{}, ReasonFirst, nil, OutcomeBadStep, err
 		}
 	}
+	if step.OffURL {
+		if fl, err = f.keepOffURL(wh.ctx, fl); err != nil {
+			return field{}, ReasonFirst, nil, OutcomeStoreFailed, err
+		}
+	}
 	return fl, ReasonFirst, nil, "", nil
 }
 

@@ -93,8 +93,12 @@ func finishFailure(err error) Outcome {
 // ending completes d for a call that ends at step at (noStep when it
 // reached the flow's end) with outcome o: Finish runs if the flow's
 // options say so for o; else the caller hears the goodbye, or nothing
-// after a hang-up.
+// after a hang-up. The values of the call's OffURL steps are then
+// deleted from the ValueStore.
 func (f *Flow) ending(wh *webhook, d decision, at int, fields []field, o Outcome) decision {
+	// Values kept off the URL go once the call is over, Finish or not; one
+	// that fails to go stays sealed, and expires.
+	defer f.dropValues(wh.ctx, fields)
 	d.outcome = o
 	switch {
 	case o == OutcomeHungUp && !f.cfg.finishOnHangUp:
@@ -104,7 +108,13 @@ func (f *Flow) ending(wh *webhook, d decision, at int, fields []field, o Outcome
 		d.verbs = f.cfg.goodbye
 		return d
 	}
-	res := f.result(wh, fields)
+	ctx, cancel := f.budget(wh) // values kept off the URL are read back within the request's budget
+	defer cancel()
+	res, err := f.result(ctx, wh, fields)
+	if err != nil {
+		d.outcome, d.err, d.verbs = OutcomeStoreFailed, err, f.cfg.apology
+		return d
+	}
 	res.Outcome = o
 	if at != noStep {
 		res.Step, res.Reason = f.steps[at].Name, d.reason
@@ -129,7 +139,7 @@ func (f *Flow) ending(wh *webhook, d decision, at int, fields []field, o Outcome
 	return d
 }
 
-func (f *Flow) result(wh *webhook, fields []field) *Result {
+func (f *Flow) result(ctx context.Context, wh *webhook, fields []field) (*Result, error) {
 	res := &Result{CallSid: wh.callSid, AccountSid: strings.Clone(wh.accountSid), From: strings.Clone(wh.from),
 		Sealed: make(map[string]string), Plain: make(map[string]string), Facts: make(map[string]string),
 		Path: make([]string, 0, len(fields))}
@@ -146,7 +156,11 @@ func (f *Flow) result(wh *webhook, fields []field) *Result {
 		case fl.plain:
 			res.Plain[name] = string(fl.value)
 		case fl.reference:
-			// Reserved: a value kept off the URL, named by a reference.
+			v, err := f.valueOf(ctx, fl)
+			if err != nil {
+				return nil, err
+			}
+			res.Sealed[name] = hex.EncodeToString(v)
 		default:
 			res.Sealed[name] = hex.EncodeToString(fl.value)
 		}
@@ -156,7 +170,7 @@ func (f *Flow) result(wh *webhook, fields []field) *Result {
 			}
 		}
 	}
-	return res
+	return res, nil
 }
 
 // endCall returns verbs followed by a <Hangup>, unless they already end in a

@@ -84,6 +84,9 @@ func New(master *aescrypt.Cipher, authToken string, steps []Step, finish Finish,
 	if err := f.checkEntryParams(); err != nil {
 		return nil, err
 	}
+	if err := f.checkValueStore(); err != nil {
+		return nil, err
+	}
 	if err := f.checkGraph(); err != nil {
 		return nil, err
 	}
@@ -386,6 +389,9 @@ func aesSealedLen(n int) int { return aescrypt.NonceSize + n + aescrypt.Overhead
 // sealedLen is how many bytes step's value takes in a state at most.
 func sealedLen(step *Step, sealer Sealer) int {
 	n := max(step.Digits.Max, step.MaxSpeechLen)
+	if step.OffURL {
+		return referenceLen
+	}
 	if step.Plain {
 		return n
 	}

@@ -46,6 +46,7 @@ type config struct {
 	sealer        Sealer          // nil: values are sealed by the master cipher
 	boundValues   bool            // the master cipher binds field and CallSid
 	recordings    RecordingPauser // nil: recordings are left alone
+	values        ValueStore      // nil: no step keeps its value off the URL
 
 	everyEnding    bool     // Finish runs for give-ups and interruptions too
 	finishOnHangUp bool     // Finish runs when the caller hangs up

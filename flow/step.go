@@ -149,6 +149,18 @@ type Step struct {
 	// the flow says its built-in sentence for the reason (see Sentences).
 	Retries []Retry
 
+	// OffURL keeps the step's sealed value out of the state token, and so
+	// out of the action URLs that Twilio keeps in its request logs: the
+	// value goes to the flow's ValueStore (WithValueStore) under a random
+	// Reference, which the token carries instead. The value lives for the
+	// flow's max age from when it is gathered (a call still going after
+	// that ends with the apology) and is deleted once the call has ended
+	// (after Finish, if it runs). New refuses it on a
+	// Plain step, and without a ValueStore. Off the URL, a value costs a
+	// token 16 bytes whatever its size, which lifts the limit a
+	// post-quantum Sealer's long values put on the number of steps.
+	OffURL bool
+
 	// InsecureKeepRecording leaves the call's recording running while this
 	// sensitive step asks, in a flow that pauses recordings
 	// (WithRecordingPause): the caller's key tones are then in the

@@ -16,7 +16,27 @@
 //	}
 //	fmt.Println(brand, card.Mask(digits)) // amex xxxx-xxxxxx-x0005
 //
-// Every function is pure: no clock but the one passed in, no state, no I/O.
+// The checks are pure: no clock but the one passed in, no state, no I/O.
+//
+// # Steps
+//
+// Steps and BankSteps turn the checks into steps of a package flow call,
+// asked and retried as <Pay> asks: the card number (revealing its brand,
+// last four digits and masked form to later steps and to Finish), the
+// expiry against the flow's clock, the security code at its brand's
+// length, an optional postal code; or an account type, a routing number
+// and an account number. Each is keypad only and '*' ends the capture.
+// ResultOf reads the flow's Result in <Pay>'s words:
+//
+//	steps, err := card.Steps(card.Options{})
+//	ivr, err := flow.New(cipher, authToken, steps, finish,
+//		append(card.FlowOptions(), flow.WithValueStore(flow.NewMemoryValueStore()))...)
+//	// in finish:
+//	c := card.ResultOf(r) // c.Result, c.Brand, c.MaskedNumber, c.Sealed[card.StepCardNumber]
+//
+// The security code is kept off the action URLs (flow.Step.OffURL), so
+// that Twilio's request logs never hold it, even sealed: the flow needs a
+// flow.ValueStore.
 //
 // # Security
 //
