@@ -130,6 +130,16 @@
 // entry whose parameters differ starts afresh, and the same entry again is
 // a replay (see WithEntryParams).
 //
+// # Values kept off the URL
+//
+// Twilio keeps every action URL in its request logs. A sealed value is
+// safe there, but PCI DSS forbids keeping a card's security code after
+// authorization even encrypted, and a post-quantum Sealer's values make
+// long URLs. A step with OffURL keeps its sealed value in a ValueStore
+// (WithValueStore) under a random Reference, which is all its token
+// carries; Finish reads it back, and the flow deletes it once the call
+// ends.
+//
 // # Ending a call
 //
 // Finish receives the sealed values (Result) and answers the caller.
