@@ -1,12 +1,11 @@
 package main
 
 import (
-	"bytes"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"github.com/encgather/encgather/examples/internal/simulation"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"strings"
@@ -28,10 +27,8 @@ const simulatedPublicURL = "https://ivr.example.com"
 func simulateCall(out io.Writer, entries []string) error {
 	cipher := aescrypt.New(aescrypt.GenerateKey())
 	signing := backend.GenerateSecret()
-	logger := slog.New(slog.NewTextHandler(&prefixWriter{w: out, prefix: "ivr log: "},
-		&slog.HandlerOptions{Level: slog.LevelDebug, ReplaceAttr: dropTime}))
-	backendLog := slog.New(slog.NewTextHandler(&prefixWriter{w: out, prefix: "backend log: "},
-		&slog.HandlerOptions{Level: slog.LevelDebug, ReplaceAttr: dropTime}))
+	logger := simulation.Logger(out, "ivr log: ")
+	backendLog := simulation.Logger(out, "backend log: ")
 	h, v, err := newBackend(cipher, backend.NewSecrets(signing), backendLog)
 	if err != nil {
 		return err
@@ -40,7 +37,7 @@ func simulateCall(out io.Writer, entries []string) error {
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: logRequests(out, h), ReadHeaderTimeout: 5 * time.Second}
+	srv := &http.Server{Handler: simulation.ShowRequests(out, h), ReadHeaderTimeout: 5 * time.Second}
 	go srv.Serve(ln)
 	defer srv.Close()
 
@@ -50,7 +47,7 @@ func simulateCall(out io.Writer, entries []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "Simulated call to %s%s; the caller types %s\n\n", simulatedPublicURL, PayPath, describe(entries))
+	fmt.Fprintf(out, "Simulated call to %s%s; the caller types %s\n\n", simulatedPublicURL, PayPath, simulation.Entries(entries))
 	caller := flowtest.NewCaller(ivr, simulatedPublicURL+PayPath, token)
 	caller.Log = out
 	call := caller.Call(entries...)
@@ -73,64 +70,4 @@ func newAuthToken() string {
 	b := make([]byte, 16)
 	rand.Read(b)
 	return hex.EncodeToString(b)
-}
-
-func describe(entries []string) string {
-	parts := make([]string, len(entries))
-	for i, e := range entries {
-		parts[i] = e
-		if e == "" {
-			parts[i] = "(silence)"
-		}
-	}
-	return strings.Join(parts, ", ")
-}
-
-// logRequests prints each request the backend receives and its answer:
-// only sealed values reach it, signed.
-func logRequests(out io.Writer, h http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(io.LimitReader(r.Body, 64<<10))
-		r.Body = io.NopCloser(bytes.NewReader(body))
-		signed := "unsigned"
-		if r.Header.Get(backend.SignatureHeader) != "" {
-			signed = "signed"
-		}
-		fmt.Fprintf(out, "backend <- %s %s (%s) %s\n", r.Method, r.URL.Path, signed, body)
-		rec := &recorder{ResponseWriter: w, status: http.StatusOK}
-		h.ServeHTTP(rec, r)
-		fmt.Fprintf(out, "backend -> %d %s\n", rec.status, strings.TrimSpace(rec.body.String()))
-	})
-}
-
-type recorder struct {
-	http.ResponseWriter
-	status int
-	body   bytes.Buffer
-}
-
-func (r *recorder) WriteHeader(code int) { r.status = code; r.ResponseWriter.WriteHeader(code) }
-func (r *recorder) Write(p []byte) (int, error) {
-	r.body.Write(p)
-	return r.ResponseWriter.Write(p)
-}
-
-// prefixWriter marks each log line so it stands apart from the call.
-type prefixWriter struct {
-	w      io.Writer
-	prefix string
-}
-
-func (p *prefixWriter) Write(b []byte) (int, error) {
-	if _, err := io.WriteString(p.w, p.prefix); err != nil {
-		return 0, err
-	}
-	return p.w.Write(b)
-}
-
-func dropTime(groups []string, a slog.Attr) slog.Attr {
-	if len(groups) == 0 && a.Key == slog.TimeKey {
-		return slog.Attr{}
-	}
-	return a
 }

@@ -1,10 +1,10 @@
 package main
 
 import (
-	"bytes"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"github.com/encgather/encgather/examples/internal/simulation"
 	"io"
 	"log/slog"
 	"net"
@@ -67,14 +67,14 @@ func runSimulation(out io.Writer, keys []string, backendHandler http.Handler, iv
 		return err
 	}
 
-	fmt.Fprintf(out, "Simulated call to %s%s; the caller types %s\n\n", simulatedPublicURL, tutorial.IVRPath, describeKeys(keys))
+	fmt.Fprintf(out, "Simulated call to %s%s; the caller types %s\n\n", simulatedPublicURL, tutorial.IVRPath, simulation.Entries(keys))
 	caller := flowtest.NewCaller(mux, simulatedPublicURL+tutorial.IVRPath, cfg.AuthToken.Reveal())
 	caller.Log = out
 	call := caller.Call(keys...)
 
 	fmt.Fprintf(out, "\nThe call ended with %v after %d webhook requests.\n", call.End, len(call.Requests))
 	if len(call.Unused) > 0 {
-		fmt.Fprintf(out, "The call ended before the caller typed %d of the entries: %s.\n", len(call.Unused), describeKeys(call.Unused))
+		fmt.Fprintf(out, "The call ended before the caller typed %d of the entries: %s.\n", len(call.Unused), simulation.Entries(call.Unused))
 	}
 	return reachedAnswer(call)
 }
@@ -87,15 +87,14 @@ func serveBackend(out io.Writer, backendHandler http.Handler) (string, func() er
 	if err != nil {
 		return "", nil, err
 	}
-	backend := &http.Server{Handler: logRequests(out, backendHandler), ReadHeaderTimeout: 5 * time.Second}
+	backend := &http.Server{Handler: simulation.ShowRequests(out, backendHandler), ReadHeaderTimeout: 5 * time.Second}
 	go backend.Serve(ln)
 	return "http://" + ln.Addr().String() + tutorial.BackendPath, backend.Close, nil
 }
 
 // simulationLogger writes the IVR's log lines to out, each marked.
 func simulationLogger(out io.Writer) *slog.Logger {
-	return slog.New(slog.NewTextHandler(&prefixWriter{w: out, prefix: "ivr log: "},
-		&slog.HandlerOptions{Level: slog.LevelDebug, ReplaceAttr: dropTime}))
+	return simulation.Logger(out, "ivr log: ")
 }
 
 // successPrefix starts the sentence for a found account.
@@ -113,65 +112,4 @@ func reachedAnswer(call *flowtest.Call) error {
 		return fmt.Errorf("the simulated call ended (%v) before the backend answered: add entries, or check the ones given", call.End)
 	}
 	return nil
-}
-
-func describeKeys(keys []string) string {
-	parts := make([]string, len(keys))
-	for i, k := range keys {
-		if k == "" {
-			parts[i] = "(silence)"
-		} else {
-			parts[i] = k
-		}
-	}
-	return strings.Join(parts, ", ")
-}
-
-// logRequests prints each request a backend receives and its answer, to
-// show that only sealed values reach it, and signed.
-func logRequests(out io.Writer, h http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(io.LimitReader(r.Body, 64<<10))
-		r.Body = io.NopCloser(bytes.NewReader(body))
-		signed := "unsigned"
-		if r.Header.Get(backend.SignatureHeader) != "" {
-			signed = "signed"
-		}
-		fmt.Fprintf(out, "backend <- %s %s (%s) %s\n", r.Method, r.URL.Path, signed, body)
-		rec := &recorder{ResponseWriter: w, status: http.StatusOK}
-		h.ServeHTTP(rec, r)
-		fmt.Fprintf(out, "backend -> %d %s\n", rec.status, strings.TrimSpace(rec.body.String()))
-	})
-}
-
-type recorder struct {
-	http.ResponseWriter
-	status int
-	body   bytes.Buffer
-}
-
-func (r *recorder) WriteHeader(code int) { r.status = code; r.ResponseWriter.WriteHeader(code) }
-func (r *recorder) Write(p []byte) (int, error) {
-	r.body.Write(p)
-	return r.ResponseWriter.Write(p)
-}
-
-// prefixWriter marks each log line so it stands apart from the call.
-type prefixWriter struct {
-	w      io.Writer
-	prefix string
-}
-
-func (p *prefixWriter) Write(b []byte) (int, error) {
-	if _, err := io.WriteString(p.w, p.prefix); err != nil {
-		return 0, err
-	}
-	return p.w.Write(b)
-}
-
-func dropTime(groups []string, a slog.Attr) slog.Attr {
-	if len(groups) == 0 && a.Key == slog.TimeKey {
-		return slog.Attr{}
-	}
-	return a
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"github.com/encgather/encgather/examples/internal/simulation"
 	"io"
 	"net/http"
 	"net/url"
@@ -50,7 +51,7 @@ func simulateStudioCall(out io.Writer, keys []string, flowSid string) error {
 	mux.Handle(tutorial.IVRPath, ivr)
 
 	entry := simulatedPublicURL + tutorial.IVRPath + "?" + studioEntry.Encode()
-	fmt.Fprintf(out, "Simulated call from the Studio flow %s: its TwiML Redirect widget sends the call to\n%s\nThe caller types %s.\n\n", flowSid, entry, describeKeys(keys))
+	fmt.Fprintf(out, "Simulated call from the Studio flow %s: its TwiML Redirect widget sends the call to\n%s\nThe caller types %s.\n\n", flowSid, entry, simulation.Entries(keys))
 	caller := flowtest.NewCaller(mux, simulatedPublicURL+tutorial.IVRPath, authToken)
 	caller.Params.Set("AccountSid", simulatedAccountSid)
 	caller.Log = out

@@ -1,15 +1,14 @@
 package main
 
 import (
-	"bytes"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"github.com/encgather/encgather/examples/internal/simulation"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
-	"strings"
 	"sync"
 	"time"
 
@@ -50,7 +49,7 @@ func simulate(out io.Writer, entries []string) error {
 		return err
 	}
 	mux := http.NewServeMux()
-	mux.Handle("POST "+BackendPath, showRequests(out, backendHandler))
+	mux.Handle("POST "+BackendPath, simulation.ShowRequests(out, backendHandler))
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	go srv.Serve(ln)
 	defer srv.Close()
@@ -92,38 +91,7 @@ func reachedAnswer(call *flowtest.Call) error {
 
 // newLogger logs everything, without times, each line marked with prefix.
 func newLogger(out io.Writer, prefix string) *slog.Logger {
-	return slog.New(slog.NewTextHandler(&prefixWriter{w: out, prefix: prefix},
-		&slog.HandlerOptions{Level: slog.LevelDebug, ReplaceAttr: dropTime}))
-}
-
-// showRequests prints each request the backend receives and its answer,
-// to show that only sealed values reach it, and signed.
-func showRequests(out io.Writer, h http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(io.LimitReader(r.Body, 64<<10))
-		r.Body = io.NopCloser(bytes.NewReader(body))
-		signed := "unsigned"
-		if r.Header.Get(backend.SignatureHeader) != "" {
-			signed = "signed"
-		}
-		fmt.Fprintf(out, "backend <- %s %s (%s) %s\n", r.Method, r.URL.Path, signed, body)
-		rec := &recorder{ResponseWriter: w, status: http.StatusOK}
-		h.ServeHTTP(rec, r)
-		fmt.Fprintf(out, "backend -> %d %s\n", rec.status, strings.TrimSpace(rec.body.String()))
-	})
-}
-
-// recorder keeps a copy of what a handler answers.
-type recorder struct {
-	http.ResponseWriter
-	status int
-	body   bytes.Buffer
-}
-
-func (r *recorder) WriteHeader(code int) { r.status = code; r.ResponseWriter.WriteHeader(code) }
-func (r *recorder) Write(p []byte) (int, error) {
-	r.body.Write(p)
-	return r.ResponseWriter.Write(p)
+	return simulation.Logger(out, prefix)
 }
 
 // lockedWriter serializes writes from the IVR, the backend's goroutine
@@ -137,24 +105,4 @@ func (l *lockedWriter) Write(b []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.w.Write(b)
-}
-
-// prefixWriter marks each log line so it stands apart from the call.
-type prefixWriter struct {
-	w      io.Writer
-	prefix string
-}
-
-func (p *prefixWriter) Write(b []byte) (int, error) {
-	if _, err := io.WriteString(p.w, p.prefix+string(b)); err != nil {
-		return 0, err
-	}
-	return len(b), nil
-}
-
-func dropTime(groups []string, a slog.Attr) slog.Attr {
-	if len(groups) == 0 && a.Key == slog.TimeKey {
-		return slog.Attr{}
-	}
-	return a
 }
