@@ -2,6 +2,7 @@ package card
 
 import (
 	"fmt"
+	"github.com/encgather/encgather/flow"
 	"slices"
 	"strings"
 )
@@ -39,7 +40,7 @@ func CheckNumber(number string, accepted []Brand) (Brand, error) {
 	if len(number) < MinNumberLen || len(number) > MaxNumberLen || !allDigits(number) {
 		return "", errNumberForm
 	}
-	if !LuhnValid(number) {
+	if flow.Luhn(number) != nil {
 		return "", errNumberCheck
 	}
 	b, ok := BrandOf(number)
@@ -53,33 +54,6 @@ func CheckNumber(number string, accepted []Brand) (Brand, error) {
 		return "", errBrandRefused
 	}
 	return b, nil
-}
-
-// LuhnValid reports whether digits, a non-empty string of the digits 0–9,
-// ends in a correct Luhn (ISO/IEC 7812-1 "mod 10") check digit. Anything
-// else reports false.
-func LuhnValid(digits string) bool {
-	if len(digits) == 0 {
-		return false
-	}
-	sum := 0
-	double := false
-	for i := len(digits) - 1; i >= 0; i-- {
-		c := digits[i]
-		if c < '0' || c > '9' {
-			return false
-		}
-		d := int(c - '0')
-		if double {
-			d *= 2
-			if d > 9 {
-				d -= 9
-			}
-		}
-		sum += d
-		double = !double
-	}
-	return sum%10 == 0
 }
 
 // Last4 returns the last four digits of a card number of MinNumberLen to

@@ -3,6 +3,7 @@ package card
 import (
 	"errors"
 	"fmt"
+	"github.com/encgather/encgather/flow"
 	"strings"
 	"testing"
 )
@@ -136,12 +137,13 @@ func TestCheckNumberRefuses(t *testing.T) {
 	}
 }
 
-func TestLuhnValid(t *testing.T) {
+// TestLuhnAsCardsUseIt: CheckNumber's Luhn check is flow.Luhn, which
+// the vectors here hold to ISO/IEC 7812-1's worked example.
+func TestLuhnAsCardsUseIt(t *testing.T) {
 	tests := []struct {
 		in   string
 		want bool
 	}{
-		{"0", true},
 		{"00", true},
 		{"18", true},
 		{"59", true},
@@ -150,14 +152,15 @@ func TestLuhnValid(t *testing.T) {
 		{"79927398711", false},
 		{"4242424242424242", true},
 		{"4242424242424243", false},
+		{"0", false}, // one digit is no number with a check digit
 		{"", false},
 		{"1a", false},
 		{"-0", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
-			if got := LuhnValid(tt.in); got != tt.want {
-				t.Errorf("LuhnValid(%q) = %v", tt.in, got)
+			if got := flow.Luhn(tt.in) == nil; got != tt.want {
+				t.Errorf("flow.Luhn(%q) valid = %v", tt.in, got)
 			}
 		})
 	}

@@ -3,7 +3,7 @@ package card
 import "strings"
 
 // withCheckDigit pads prefix with zeros to n-1 digits and appends the Luhn
-// check digit, computed here independently of LuhnValid.
+// check digit, computed here independently of flow.Luhn.
 func withCheckDigit(prefix string, n int) string {
 	body := prefix + strings.Repeat("0", n-1-len(prefix))
 	sum := 0
