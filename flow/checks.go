@@ -70,7 +70,7 @@ func (c *Call) Fact(name string) (string, bool) {
 		return "", false
 	}
 	for _, fl := range c.fields {
-		if fl.step == ref.step {
+		if int(fl.step) == ref.step {
 			return factAt(fl.facts, ref.index)
 		}
 	}

@@ -83,7 +83,7 @@ func worstActionURL(t *testing.T, steps, sealedLen int) string {
 	defs := fourDigitSteps(steps)
 	st := &state{issuedAt: time.Now(), attempt: 1}
 	for i := range steps - 1 {
-		st.fields = append(st.fields, field{step: i, value: make([]byte, sealedLen)})
+		st.fields = append(st.fields, field{step: int32(i), value: make([]byte, sealedLen)})
 	}
 	codec := newStateCodec(aescrypt.New(aescrypt.GenerateKey()), defs)
 	last := defs[steps-1].Name

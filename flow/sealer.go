@@ -60,7 +60,7 @@ func (s cipherSealer) SealValue(dst, value []byte, field, callSid string) ([]byt
 func (f *Flow) gathered(idx int, digits, callSid string) (field, error) {
 	step := &f.steps[idx]
 	if step.Plain {
-		return field{step: idx, plain: true, value: []byte(digits)}, nil
+		return field{step: int32(idx), plain: true, value: []byte(digits)}, nil
 	}
 	// One buffer: room for the sealed value, then a copy of the digits
 	// for the Sealer, wiped once sealed. dst's capacity ends where the
@@ -77,7 +77,7 @@ func (f *Flow) gathered(idx int, digits, callSid string) (field, error) {
 	if err := checkSealedLen(step, sealed); err != nil {
 		return field{}, err
 	}
-	return field{step: idx, value: sealed}, nil
+	return field{step: int32(idx), value: sealed}, nil
 }
 
 // boundValuesLabel begins the additional data of a bound value; its

@@ -81,11 +81,11 @@ const statePaused = 1 << 7
 // steps are, by the service's own declaration, not secret; a reference
 // holds referenceLen random bytes naming a value kept elsewhere.
 type field struct {
-	step      int // index of the step that gathered it
-	plain     bool
-	reference bool
 	value     []byte
 	facts     []byte // the step's revealed facts, encoded (see state)
+	step      int32  // index of the step that gathered it; 32 bits keep a field at 56 bytes
+	plain     bool
+	reference bool
 }
 
 // Field flags.
@@ -353,7 +353,7 @@ func decodeState(plaintext []byte, stepCount int) (*state, error) {
 			}
 			facts = facts[:len(facts):len(facts)]
 		}
-		st.fields = append(st.fields, field{step: int(stepIndex), plain: flags&fieldPlain != 0,
+		st.fields = append(st.fields, field{step: int32(stepIndex), plain: flags&fieldPlain != 0,
 			reference: flags&fieldReference != 0, value: value[:len(value):len(value)], facts: facts})
 	}
 	if !s.Empty() {

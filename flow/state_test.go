@@ -136,7 +136,7 @@ func TestStateTenFieldsFitURL(t *testing.T) {
 	st := &state{issuedAt: time.Now(), attempt: 1}
 	for i := range names {
 		names[i] = "step" + string(rune('a'+i))
-		st.fields = append(st.fields, field{step: i, value: make([]byte, aescrypt.NonceSize+4+aescrypt.Overhead)})
+		st.fields = append(st.fields, field{step: int32(i), value: make([]byte, aescrypt.NonceSize+4+aescrypt.Overhead)})
 	}
 	codec := newStateCodec(aescrypt.New(aescrypt.GenerateKey()), stepsNamed(names...))
 	token := codec.seal(st, testCallSid, "stepj")

@@ -84,10 +84,11 @@ type MemoryStore struct {
 	max      int
 	slots    int // entries made so far: in index or in free
 	index    map[TokenID]*memSlot
-	free     []*memSlot // entries no longer in use
-	byExpiry claimHeap  // every claim, soonest expiry first
-	byRecord recordHeap // every kept record, soonest expiry first
-	spare    [][]byte   // buffers of dropped records, for the next Saves
+	free     []*memSlot   // entries no longer in use
+	byExpiry claimHeap    // every claim, soonest expiry first
+	kept     []keptRecord // saved records in the order saved, drained from kept[head]
+	head     int
+	spare    [][]byte // buffers of dropped records, for the next Saves
 	now      func() time.Time
 }
 
@@ -102,16 +103,28 @@ const (
 
 // memSlot is one claim: its id, when it expires, and the record saved for
 // it until recordExpires (times in Unix nanoseconds, to keep a claim
-// small). Its heap positions let a claim that expires take its record out
-// of byRecord.
+// small). gen counts the claims the slot has held, so that a record queued
+// for an earlier one is not taken for the current one's.
 type memSlot struct {
 	id            TokenID
 	expires       int64
 	recordExpires int64
 	record        []byte
-	claimAt       int32 // position in byExpiry
-	recordAt      int32 // position in byRecord, or -1
-	saved         bool  // Save ran: an empty record then means "no longer kept"
+	claimAt       int32  // position in byExpiry
+	gen           uint32 // the claims this slot has held
+	saved         bool   // Save ran: an empty record then means "no longer kept"
+}
+
+// keptRecord is a saved record in the queue of records to drop: its slot,
+// the slot's claim it was saved for, and when its keep time ends. Records
+// are queued in the order saved, which is the order their keep times end
+// when every Save keeps for the same time (a flow's retry window); a
+// shorter keep queued behind a longer one is dropped late, though Claim
+// stops answering it on time.
+type keptRecord struct {
+	s       *memSlot
+	gen     uint32
+	expires int64
 }
 
 // claimHeap orders claims by expiry for container/heap.
@@ -125,22 +138,6 @@ func (h claimHeap) Swap(i, j int) {
 }
 func (h *claimHeap) Push(x any) { s := x.(*memSlot); s.claimAt = int32(len(*h)); *h = append(*h, s) }
 func (h *claimHeap) Pop() any   { return popSlot((*[]*memSlot)(h)) }
-
-// recordHeap orders kept records by their keep time for container/heap.
-type recordHeap []*memSlot
-
-func (h recordHeap) Len() int           { return len(h) }
-func (h recordHeap) Less(i, j int) bool { return h[i].recordExpires < h[j].recordExpires }
-func (h recordHeap) Swap(i, j int) {
-	h[i], h[j] = h[j], h[i]
-	h[i].recordAt, h[j].recordAt = int32(i), int32(j)
-}
-func (h *recordHeap) Push(x any) { s := x.(*memSlot); s.recordAt = int32(len(*h)); *h = append(*h, s) }
-func (h *recordHeap) Pop() any {
-	s := popSlot((*[]*memSlot)(h))
-	s.recordAt = -1
-	return s
-}
 
 // popSlot removes the last slot of a heap's slice, as heap.Pop needs.
 func popSlot(h *[]*memSlot) *memSlot {
@@ -183,7 +180,7 @@ func (m *MemoryStore) Claim(ctx context.Context, id TokenID, ttl time.Duration) 
 	now := m.now()
 	m.expire(now)
 	if s, ok := m.index[id]; ok {
-		if s.saved && len(s.record) == 0 {
+		if s.saved && (len(s.record) == 0 || s.recordExpires <= now.UnixNano()) {
 			return false, []byte{}, nil
 		}
 		return false, bytes.Clone(s.record), nil
@@ -192,7 +189,7 @@ func (m *MemoryStore) Claim(ctx context.Context, id TokenID, ttl time.Duration) 
 	if s == nil {
 		return false, nil, ErrStoreFull
 	}
-	*s = memSlot{id: id, expires: now.Add(ttl).UnixNano(), recordAt: -1}
+	*s = memSlot{id: id, expires: now.Add(ttl).UnixNano(), gen: s.gen + 1}
 	m.index[id] = s
 	heap.Push(&m.byExpiry, s)
 	return true, nil, nil
@@ -222,11 +219,7 @@ func (m *MemoryStore) Save(ctx context.Context, id TokenID, record []byte, keep 
 	}
 	s.record = append(s.record[:0], record...)
 	s.saved, s.recordExpires = true, now.Add(keep).UnixNano()
-	if s.recordAt >= 0 {
-		heap.Fix(&m.byRecord, int(s.recordAt))
-	} else {
-		heap.Push(&m.byRecord, s)
-	}
+	m.kept = append(m.kept, keptRecord{s: s, gen: s.gen, expires: s.recordExpires})
 	return nil
 }
 
@@ -253,20 +246,27 @@ func (m *MemoryStore) take() *memSlot {
 }
 
 // expire drops every record whose keep time is not after now, then every
-// claim whose expiry is not, with its record if still kept.
+// claim whose expiry is not, with its record.
 func (m *MemoryStore) expire(t time.Time) {
 	now := t.UnixNano()
-	for len(m.byRecord) > 0 && m.byRecord[0].recordExpires <= now {
-		m.dropRecord(heap.Pop(&m.byRecord).(*memSlot))
+	for m.head < len(m.kept) && m.kept[m.head].expires <= now {
+		k := m.kept[m.head]
+		m.kept[m.head] = keptRecord{}
+		m.head++
+		if k.s.gen == k.gen && k.s.recordExpires == k.expires {
+			m.dropRecord(k.s)
+		}
+	}
+	if m.head > len(m.kept)/2 { // reuse the queue's room once half is drained
+		n := copy(m.kept, m.kept[m.head:])
+		clear(m.kept[n:])
+		m.kept, m.head = m.kept[:n], 0
 	}
 	for len(m.byExpiry) > 0 && m.byExpiry[0].expires <= now {
 		s := heap.Pop(&m.byExpiry).(*memSlot)
-		if s.recordAt >= 0 {
-			heap.Remove(&m.byRecord, int(s.recordAt))
-		}
 		m.dropRecord(s)
 		delete(m.index, s.id)
-		*s = memSlot{recordAt: -1}
+		s.saved = false
 		m.free = append(m.free, s)
 	}
 }

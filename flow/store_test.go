@@ -93,6 +93,16 @@ func TestMemoryStore(t *testing.T) {
 			goneOp(1, time.Nanosecond), goneOp(1, ttl-time.Second-time.Nanosecond),
 			{claim: true, id: 1, advance: time.Nanosecond, wantClaimed: true},
 		}},
+		{name: "a later save's longer keep holds", max: 4, ops: []storeOp{
+			claimOp(1, true, ""), {id: 1, record: "a", keep: time.Second}, {id: 1, record: "b", keep: 30 * time.Second},
+			{claim: true, id: 1, advance: time.Second, wantRecord: "b"},
+			goneOp(1, 29*time.Second),
+		}},
+		{name: "a reused slot's old record is not dropped for the new one", max: 1, ops: []storeOp{
+			claimOp(1, true, ""), {id: 1, record: "a", keep: 30 * time.Second},
+			{claim: true, id: 2, advance: ttl, wantClaimed: true}, {id: 2, record: "b", keep: time.Hour},
+			{claim: true, id: 2, advance: 30 * time.Second, wantRecord: "b"},
+		}},
 		{name: "claim outlives a later save's keep", max: 4, ops: []storeOp{
 			claimOp(1, true, ""), {id: 1, record: "a", keep: time.Minute}, {id: 1, record: "b", keep: time.Second},
 			goneOp(1, time.Second),

@@ -75,7 +75,7 @@ func TestOffURLTokensHoldOnlyAReference(t *testing.T) {
 		}
 		tokens++
 		for _, fl := range st.fields {
-			if fl.step != code {
+			if int(fl.step) != code {
 				continue
 			}
 			carried++
