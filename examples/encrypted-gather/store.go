@@ -34,10 +34,6 @@ func singleUseStore(lookup func(string) (string, bool)) (flow.Store, *redis.Clie
 	if raw == "" {
 		return memoryStore(lookup)
 	}
-	if c, _ := lookup("REDIS_CLIENT"); c == "rueidis" {
-		store, err := rueidisStore(raw)
-		return store, nil, err
-	}
 	opt, err := redis.ParseURL(raw)
 	if err != nil {
 		return nil, nil, errRedisURL
