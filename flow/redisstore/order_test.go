@@ -113,7 +113,7 @@ func TestAnswerBeforeSave(t *testing.T) {
 				<-firstDone
 			}
 			if !strings.Contains(w.Body.String(), replicaSuccess) {
-				t.Fatalf("first PIN request answered %s, want %q", w.Body, replicaSuccess)
+				t.Fatalf("first PIN request answered %s, want %q; log:\n%s", w.Body, replicaSuccess, rs.logs.String())
 			}
 
 			retry := httptest.NewRecorder()
