@@ -88,7 +88,14 @@ func (f *Flow) serveSigned(w http.ResponseWriter, wh *webhook, start time.Time) 
 	answer, buf := f.render(&d)
 	written = true
 	writeErr := writeAnswer(w, answer)
-	saveErr := f.saveAnswer(wh.ctx, &d, answer) // Twilio has its answer: the save costs it no wait
+	if f.saves(&d) {
+		// Out to Twilio before the save's round trip: net/http would
+		// hold the answer until the handler returns.
+		if err := http.NewResponseController(w).Flush(); err != nil && !errors.Is(err, http.ErrNotSupported) {
+			writeErr = errors.Join(writeErr, err)
+		}
+	}
+	saveErr := f.saveAnswer(wh.ctx, &d, answer)
 	if buf != nil {
 		putRenderBuffer(buf)
 	}

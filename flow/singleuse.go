@@ -178,7 +178,7 @@ func (f *Flow) replayed(d decision, err error) decision {
 // save leaves the token claimed: a later retry gets the apology, never a
 // second run.
 func (f *Flow) saveAnswer(ctx context.Context, d *decision, answer []byte) error {
-	if !d.use.claimed || f.single.window == 0 {
+	if !f.saves(d) {
 		return nil
 	}
 	if len(answer) > maxSavedAnswer {
@@ -190,6 +190,10 @@ func (f *Flow) saveAnswer(ctx context.Context, d *decision, answer []byte) error
 	}
 	return nil
 }
+
+// saves reports whether d's answer is saved for a retry: its request
+// holds its token's claim, and retries are answered at all.
+func (f *Flow) saves(d *decision) bool { return d.use.claimed && f.single.window > 0 }
 
 // finished reports whether d's answer came from Finish.
 func (d *decision) finished() bool {
