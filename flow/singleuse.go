@@ -83,7 +83,9 @@ type tokenUse struct {
 func (f *Flow) consume(wh *webhook, d decision, id TokenID, expires time.Time) (decision, bool) {
 	u := f.single
 	d.use.id = id
-	d.use.request = hashRequest(wh)
+	if d.use.request == (requestHash{}) { // consumeEntry has hashed it already
+		d.use.request = hashRequest(wh)
+	}
 	d.use.now = wh.now
 	// The claim lasts as long as any replica, its clock up to clockSkew
 	// behind, would accept the token.
@@ -155,9 +157,9 @@ const entryDomain = "encgather flow entry v1\x00"
 // flow that loops back with its own query parameters) is signed
 // differently and starts afresh. The claim lasts the flow's maximum age.
 func (f *Flow) consumeEntry(wh *webhook, d decision) (decision, bool) {
-	req := hashRequest(wh)
-	buf := make([]byte, 0, len(entryDomain)+len(req))
-	sum := sha256.Sum256(append(append(buf, entryDomain...), req[:]...))
+	d.use.request = hashRequest(wh)
+	var buf [len(entryDomain) + len(requestHash{})]byte
+	sum := sha256.Sum256(append(append(buf[:0], entryDomain...), d.use.request[:]...))
 	return f.consume(wh, d, TokenID(sum[:len(TokenID{})]), wh.now.Add(f.cfg.maxAge))
 }
 
