@@ -33,15 +33,7 @@ if [[ ${PIN:-0} == 1 ]]; then
 	tool=(taskset -c 0) server=(taskset -c 1)
 fi
 
-root=$(cd "$(dirname "$0")/../../.." && pwd)
-work=$(mktemp -d)
-pids=()
-cleanup() {
-	for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-	wait 2>/dev/null || true
-	rm -rf "$work"
-}
-trap cleanup EXIT INT TERM
+source "$(dirname "$0")/servers.sh"
 
 cd "$root"
 go build -o "$work/loadcall" ./internal/bench/loadcall
@@ -50,28 +42,6 @@ go build -o "$work/ivr" ./examples/encrypted-gather
 
 key=$(go run ./examples/keygen)
 token=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
-
-free_port() {
-	local p
-	while :; do
-		p=$((20000 + RANDOM % 30000))
-		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-			echo "$p"
-			return
-		fi
-	done
-}
-
-# wait_port PORT LOG waits up to 30 s for a server to listen.
-wait_port() {
-	for _ in $(seq 300); do
-		if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then return 0; fi
-		sleep 0.1
-	done
-	echo "gc.sh: nothing listens on port $1; its log:" >&2
-	cat "$2" >&2
-	exit 1
-}
 
 declare -A url digits pid log
 
