@@ -54,11 +54,16 @@
 // # Single use
 //
 // Every state token answers once. When a request's token has opened and is
-// within its age, the flow claims it in a Store before the step runs; any
-// later request with the same token is refused with the apology and a
-// warning (outcome "replayed"), so a captured request replayed later never
-// runs a step, seals a value, calls the backend or touches the recording
-// again. A retry is not a replay: Twilio sends a webhook again when the
+// within its age, the flow claims it in a Store; any later request with
+// the same token is refused with the apology and a warning (outcome
+// "replayed"), so a captured request replayed later never gets an answer
+// of its own, calls the backend or touches the recording again. A step
+// that changes nothing outside its request (it gathers, checks, seals and
+// asks the next step) claims the token and saves its answer in one call
+// to a store that can (a ClaimSaver, as both of this module's stores
+// are): one round trip to a shared store per step. A step that runs
+// Finish or pauses or resumes the recording claims first, then does so,
+// and saves its answer after writing it. A retry is not a replay: Twilio sends a webhook again when the
 // first attempt failed, and the same request (same token, same signed
 // parameters) arriving within the retry window (DefaultRetryWindow,
 // WithRetryWindow) gets the very bytes it got the first time, without the
@@ -68,9 +73,7 @@
 // (TokenID), for the retry window only; the bare claim lasts as long as
 // the token could be answered (its own expiry, sized from its step). A
 // retry is recognized by its X-Twilio-Signature, which covers all that
-// Twilio signed: the hash of it is kept inside the sealed answer. The
-// answer is written before it is saved, so a step waits for one store
-// round trip.
+// Twilio signed: the hash of it is kept inside the sealed answer.
 //
 // A call's first request carries no token, and answers once too: it is
 // claimed under its signature's hash, so Twilio's retry of it gets the

@@ -64,7 +64,7 @@ func refused(callSid string, o Outcome, err error, verbs []twiml.Verb) decision 
 // resuming once nothing sensitive is asked.
 func (f *Flow) decide(wh *webhook) decision {
 	d := f.serve(wh)
-	if d.asked == noStep && d.paused {
+	if d.asked == noStep && d.paused && f.touchesRecording(wh, true, false) && f.claim(wh, &d) {
 		d.recording = f.recordingRule(wh, true, false)
 	}
 	return d
@@ -91,10 +91,8 @@ func (f *Flow) serve(wh *webhook) decision {
 			return refused(wh.callSid, OutcomeBadRequest, err, f.cfg.apology)
 		}
 		wh.entry = entry
-		d, ok := f.consumeEntry(wh, decision{callSid: wh.callSid, answered: noStep, asked: noStep, outcome: OutcomeAsked})
-		if !ok {
-			return d
-		}
+		d := decision{callSid: wh.callSid, answered: noStep, asked: noStep, outcome: OutcomeAsked}
+		f.reserveEntry(wh, &d)
 		return f.ask(wh, d, 0, &state{attempt: 1}, nil)
 	}
 
@@ -111,9 +109,7 @@ func (f *Flow) serve(wh *webhook) decision {
 	if err := f.checkAge(st, wh.now); err != nil {
 		return f.fail(d, OutcomeExpired, err)
 	}
-	if d, ok = f.consume(wh, d, st.id, st.expires); !ok {
-		return d
-	}
+	f.reserve(wh, &d, st.id, st.expires)
 	d.paused, wh.entry = st.paused, st.entry
 
 	// A caller who hung up hears nothing more: no check, no retry.
@@ -124,6 +120,9 @@ func (f *Flow) serve(wh *webhook) decision {
 	step := &f.steps[idx]
 	if k := step.InterruptKey; !hungUp && k != "" && strings.Contains(wh.digits, string(k)) {
 		return f.ending(wh, d, idx, st.fields, OutcomeInterrupted)
+	}
+	if step.OffURL && !f.claim(wh, &d) { // a value kept off the URL is stored
+		return d
 	}
 	call := f.callView(wh, idx, st)
 	fl, reason, cause, o, err := f.accept(wh, idx, call)
@@ -273,6 +272,9 @@ func (f *Flow) ask(wh *webhook, d decision, idx int, st *state, cause error) dec
 		return f.fail(d, OutcomeBadStep, err)
 	}
 	asks := f.pausesRecording(idx)
+	if f.touchesRecording(wh, d.paused, asks) && !f.claim(wh, &d) {
+		return d
+	}
 	if d.recording = f.recordingRule(wh, d.paused, asks); d.recording.failedClosed {
 		d.outcome, d.verbs = OutcomeRecordingFailed, f.cfg.apology
 		return d

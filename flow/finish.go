@@ -96,6 +96,9 @@ func finishFailure(err error) Outcome {
 // after a hang-up. The values of the call's OffURL steps are then
 // deleted from the ValueStore.
 func (f *Flow) ending(wh *webhook, d decision, at int, fields []field, o Outcome) decision {
+	if !f.claim(wh, &d) { // Finish, and dropping values kept off the URL, change things
+		return d
+	}
 	// Values kept off the URL go once the call is over, Finish or not; one
 	// that fails to go stays sealed, and expires.
 	defer f.dropValues(wh.ctx, fields)

@@ -86,6 +86,10 @@ func (f *Flow) serveSigned(w http.ResponseWriter, wh *webhook, start time.Time) 
 	}()
 	d := f.decide(wh)
 	answer, buf := f.render(&d)
+	if !f.settle(wh, &d, answer) { // answered before: its own answer instead
+		putRenderBuffer(buf)
+		answer, buf = f.render(&d)
+	}
 	written = true
 	writeErr := writeAnswer(w, answer)
 	if f.saves(&d) {
@@ -96,9 +100,7 @@ func (f *Flow) serveSigned(w http.ResponseWriter, wh *webhook, start time.Time) 
 		}
 	}
 	saveErr := f.saveAnswer(wh.ctx, &d, answer)
-	if buf != nil {
-		putRenderBuffer(buf)
-	}
+	putRenderBuffer(buf)
 	f.logRequest(wh.ctx, start, &d, acts{saveErr: saveErr, writeErr: writeErr})
 }
 

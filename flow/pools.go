@@ -43,9 +43,10 @@ func putScratch(bp *[]byte, used []byte) {
 func getRenderBuffer() *[]byte { return renderBuffers.Get().(*[]byte) }
 
 // putRenderBuffer returns a buffer to renderBuffers unless it grew past
-// maxPooled. An answer holds no plaintext: nothing to wipe.
+// maxPooled; nil (a retry's saved answer took no buffer) is let be.
+// An answer holds no plaintext: nothing to wipe.
 func putRenderBuffer(b *[]byte) {
-	if cap(*b) <= maxPooled {
+	if b != nil && cap(*b) <= maxPooled {
 		*b = (*b)[:0]
 		renderBuffers.Put(b)
 	}

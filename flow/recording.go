@@ -122,19 +122,23 @@ func (f *Flow) checkAccount(accountSid string) error {
 // request came, asks whether the step asked next needs it paused. A call
 // that has ended is left alone: its recording ended with it.
 func (f *Flow) recordingRule(wh *webhook, paused, asks bool) recordingResult {
+	if !f.touchesRecording(wh, paused, asks) {
+		return recordingResult{}
+	}
 	p := f.cfg.recordings
-	if p == nil || callEnded(wh.callStatus) {
-		return recordingResult{}
-	}
-	if paused == asks {
-		return recordingResult{}
-	}
 	ctx, cancel := f.budget(wh) // retries of a rate-limited update fit in the request's budget
 	defer cancel()
 	if paused {
 		return f.resume(ctx, p, wh.callSid)
 	}
 	return f.pause(ctx, p, wh.callSid)
+}
+
+// touchesRecording reports whether the recording rule acts for a request
+// whose state says paused and that asks a step with asks: a pauser is
+// set, the call is live and the recording must change.
+func (f *Flow) touchesRecording(wh *webhook, paused, asks bool) bool {
+	return f.cfg.recordings != nil && !callEnded(wh.callStatus) && paused != asks
 }
 
 // pausesRecording reports whether step idx is asked with the recording

@@ -69,64 +69,128 @@ func newSingleUse(states *aescrypt.Cipher, cfg *config) (*singleUse, error) {
 type tokenUse struct {
 	id       TokenID
 	request  requestHash
-	now      time.Time // when the request was read: its answer's saved time
-	claimed  bool      // this request holds the token's claim: its answer is saved
-	answer   []byte    // a retried request's saved answer, sent again byte for byte
-	storeErr error     // a store failure let through by InsecureStoreFailOpen
+	now      time.Time     // when the request was read: its answer's saved time
+	ttl      time.Duration // how long the claim lasts
+	pending  bool          // not claimed yet: the request has changed nothing outside itself
+	claimed  bool          // this request holds the token's claim: its answer is saved
+	saved    bool          // its answer was saved with the claim, in one round trip
+	answer   []byte        // a retried request's saved answer, sent again byte for byte
+	storeErr error         // a store failure let through by InsecureStoreFailOpen
 }
 
-// consume claims id, a token opened and within its age (or a call's
-// entry, see consumeEntry), in the store until expires, the last moment a
-// replica would answer it. It returns d ready for the step to run and
-// true, or the decision to answer with instead (a retry's saved answer, a
-// replay's or a store failure's apology) and false.
-func (f *Flow) consume(wh *webhook, d decision, id TokenID, expires time.Time) (decision, bool) {
-	u := f.single
+// reserve readies d to claim id, a token opened and within its age (or a
+// call's entry, see reserveEntry), in the store until expires, the last
+// moment a replica would answer it. The claim is made as late as it can
+// be: by claim, just before the request first changes something outside
+// itself (the recording, Finish, a value kept off the URL), or, when it
+// changes nothing, by settle, together with saving its answer, in one
+// round trip. Until then the step runs as if for a retry: whatever it
+// decides is thrown away if the token turns out to be answered already.
+func (f *Flow) reserve(wh *webhook, d *decision, id TokenID, expires time.Time) {
 	d.use.id = id
-	if d.use.request == (requestHash{}) { // consumeEntry has hashed it already
+	if d.use.request == (requestHash{}) { // reserveEntry has hashed it already
 		d.use.request = hashRequest(wh)
 	}
 	d.use.now = wh.now
 	// The claim lasts as long as any replica, its clock up to clockSkew
 	// behind, would accept the token.
-	ttl := expires.Add(clockSkew).Sub(wh.now)
-	claimed, saved, err := u.store.Claim(wh.ctx, id, ttl)
+	d.use.ttl = expires.Add(clockSkew).Sub(wh.now)
+	d.use.pending = true
+}
+
+// claim claims d's token, if it is not claimed yet, before the request
+// changes anything outside itself. It reports false, with d replaced by
+// the answer for a token answered before (a retry's saved answer, a
+// replay's or a store failure's apology), when the request must go no
+// further.
+func (f *Flow) claim(wh *webhook, d *decision) bool {
+	if !d.use.pending {
+		return true
+	}
+	d.use.pending = false
+	claimed, saved, err := f.single.store.Claim(wh.ctx, d.use.id, d.use.ttl)
+	return f.claimed(wh, d, claimed, saved, err)
+}
+
+// settle claims the token of a request that changed nothing outside
+// itself, once its answer is rendered: with the answer saved in the same
+// round trip when the store can (a ClaimSaver) and answers are kept for
+// retries. It reports false, with d replaced as claim replaces it, when
+// the answer must not be sent: the caller renders d again.
+func (f *Flow) settle(wh *webhook, d *decision, answer []byte) bool {
+	if !d.use.pending {
+		return true
+	}
+	d.use.pending = false
+	u := f.single
+	cs, ok := u.store.(ClaimSaver)
+	if !ok || u.window <= 0 || len(answer) > maxSavedAnswer {
+		claimed, saved, err := u.store.Claim(wh.ctx, d.use.id, d.use.ttl)
+		return f.claimed(wh, d, claimed, saved, err)
+	}
+	record := u.sealAnswer(d.use.id, d.use.request, d.use.now, d.finished(), answer)
+	claimed, saved, err := cs.ClaimSave(wh.ctx, d.use.id, d.use.ttl, record, u.window)
+	d.use.saved = claimed && err == nil
+	return f.claimed(wh, d, claimed, saved, err)
+}
+
+// claimed completes d with the store's answer to its claim. It reports
+// true when the request holds the token (or the store failed and
+// InsecureStoreFailOpen lets it go on), and false with d replaced by the
+// answer to send instead: a retry's saved answer, a replay's or a store
+// failure's apology.
+func (f *Flow) claimed(wh *webhook, d *decision, claimed bool, saved []byte, err error) bool {
+	u := f.single
 	if err == nil && !claimed && saved == nil {
 		// Waiting for a first request's answer counts against the budget.
 		ctx, cancel := f.budget(wh)
 		defer cancel()
-		claimed, saved, err = f.pollClaim(ctx, id, ttl)
+		claimed, saved, err = f.pollClaim(ctx, d.use.id, d.use.ttl)
 		if claimed {
 			// The store forgot the first request's claim while it ran.
-			return f.replayed(d, errTokenBusy), false
+			*d = f.replayed(d.unclaimed(), errTokenBusy)
+			return false
 		}
 	}
 	switch {
 	case err != nil && u.failOpen:
 		d.use.storeErr = fmt.Errorf("%w: claim: %w", errStore, err)
-		return d, true
+		return true
 	case err != nil:
-		return f.fail(d, OutcomeStoreFailed, fmt.Errorf("%w: claim: %w", errStore, err)), false
+		*d = f.fail(d.unclaimed(), OutcomeStoreFailed, fmt.Errorf("%w: claim: %w", errStore, err))
+		return false
 	case claimed:
 		d.use.claimed = true
-		return d, true
+		return true
 	case saved == nil:
-		return f.replayed(d, errTokenBusy), false
+		*d = f.replayed(d.unclaimed(), errTokenBusy)
+		return false
 	case len(saved) == 0:
-		return f.replayed(d, errRetryLate), false // answered; the answer is no longer kept
+		*d = f.replayed(d.unclaimed(), errRetryLate) // answered; the answer is no longer kept
+		return false
 	}
-	answer, finished, err := u.openAnswer(saved, id, d.use.request, wh.now)
+	answer, finished, err := u.openAnswer(saved, d.use.id, d.use.request, wh.now)
 	if err != nil {
-		return f.replayed(d, err), false
+		*d = f.replayed(d.unclaimed(), err)
+		return false
 	}
 	// The first answer paused or resumed the recording already.
+	*d = d.unclaimed()
 	d.answered, d.outcome = noStep, OutcomeRetried
 	if finished && u.retriedFinish != nil {
 		d.verbs = u.retriedFinish
-		return d, false
+		return false
 	}
 	d.use.answer = answer
-	return d, false
+	return false
+}
+
+// unclaimed is d as it stood before its step ran: what a request that
+// does not hold its token answers from. Nothing the step decided is kept.
+func (d *decision) unclaimed() decision {
+	use := d.use
+	use.pending, use.claimed, use.saved = false, false, false
+	return decision{callSid: d.callSid, answered: d.answered, attempt: d.attempt, asked: noStep, use: use}
 }
 
 // pollClaim looks again, every pollEvery, for the answer of the request
@@ -149,18 +213,18 @@ func (f *Flow) pollClaim(ctx context.Context, id TokenID, ttl time.Duration) (cl
 // entryDomain separates the TokenID of a call's entry from any other.
 const entryDomain = "encgather flow entry v1\x00"
 
-// consumeEntry makes a call's first request (it has no token) answer once
+// reserveEntry makes a call's first request (it has no token) answer once
 // too: it is claimed under a TokenID made from the request's own hash,
 // which covers its signature, so Twilio's retry of it gets the first
 // answer again and a later copy the apology, without asking anything or
 // pausing the recording. A deliberate new entry in the same call (a Studio
 // flow that loops back with its own query parameters) is signed
 // differently and starts afresh. The claim lasts the flow's maximum age.
-func (f *Flow) consumeEntry(wh *webhook, d decision) (decision, bool) {
+func (f *Flow) reserveEntry(wh *webhook, d *decision) {
 	d.use.request = hashRequest(wh)
 	var buf [len(entryDomain) + len(requestHash{})]byte
 	sum := sha256.Sum256(append(append(buf[:0], entryDomain...), d.use.request[:]...))
-	return f.consume(wh, d, TokenID(sum[:len(TokenID{})]), wh.now.Add(f.cfg.maxAge))
+	f.reserve(wh, d, TokenID(sum[:len(TokenID{})]), wh.now.Add(f.cfg.maxAge))
 }
 
 // replayed completes d as a refused reuse of a token. It answers no step
@@ -172,9 +236,10 @@ func (f *Flow) replayed(d decision, err error) decision {
 	return d
 }
 
-// saveAnswer keeps answer, sealed, for the token the request claimed, so
-// that an identical retry gets it again within the retry window. It runs
-// after the answer is written (a retry that comes first waits for it, as
+// saveAnswer keeps answer, sealed, for the token the request claimed
+// before it changed something outside itself, so that an identical retry
+// gets it again within the retry window. It runs after the answer is
+// written (a retry that comes first waits for it, as
 // for a request still running); the request's cancellation is ignored,
 // since a caller that went away is the one most likely to retry. A failed
 // save leaves the token claimed: a later retry gets the apology, never a
@@ -193,9 +258,12 @@ func (f *Flow) saveAnswer(ctx context.Context, d *decision, answer []byte) error
 	return nil
 }
 
-// saves reports whether d's answer is saved for a retry: its request
-// holds its token's claim, and retries are answered at all.
-func (f *Flow) saves(d *decision) bool { return d.use.claimed && f.single.window > 0 }
+// saves reports whether d's answer is to be saved for a retry once it is
+// written: its request holds its token's claim, the answer was not saved
+// with the claim, and retries are answered at all.
+func (f *Flow) saves(d *decision) bool {
+	return d.use.claimed && !d.use.saved && f.single.window > 0
+}
 
 // finished reports whether d's answer came from Finish.
 func (d *decision) finished() bool {

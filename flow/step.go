@@ -30,6 +30,13 @@ const maxDigits = 64
 // next in the list when Then is "", and End after the last one. New
 // refuses a successor that names no step, a step that no path reaches and
 // a cycle that no Plain step's Next can leave.
+//
+// A step's functions (Validate, Check, Normalize, Reveal, Next, PromptFor,
+// DigitsFor) answer from their arguments and change nothing: a flow may
+// run them for a request that turns out to be a retry or a replay of one
+// already answered (it claims the token together with saving the answer,
+// in one store round trip), and then throws away what they returned.
+// What must happen once belongs in Finish.
 type Step struct {
 	// Name names the step in URLs and logs: 1 to 32 letters, digits, '-' or
 	// '_'. Names are unique within a flow.

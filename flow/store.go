@@ -34,6 +34,22 @@ type Store interface {
 	Save(ctx context.Context, id TokenID, record []byte, keep time.Duration) error
 }
 
+// ClaimSaver is a Store that can claim a token and save its answer in
+// one step, as MemoryStore and the Redis store do. A flow claims that way
+// for a request that changed nothing outside itself (no Finish, no
+// recording paused or resumed), so that a step on a shared store costs
+// one round trip: the store is asked once, before the answer is written,
+// and a retry never finds the token claimed with its answer still to
+// come.
+type ClaimSaver interface {
+	Store
+	// ClaimSave claims id for ttl and saves record for keep with it when
+	// id is new, as Claim then Save would, reporting claimed=true. When
+	// id was claimed before, it saves nothing and returns what Claim
+	// would.
+	ClaimSave(ctx context.Context, id TokenID, ttl time.Duration, record []byte, keep time.Duration) (claimed bool, saved []byte, err error)
+}
+
 // ReadyStore is a Store that can say whether it is ready to answer, as
 // the Redis store does by pinging its server: Flow.Ready asks it, for a
 // service's readiness probe. A flow needs no check of its own before it
@@ -179,20 +195,51 @@ func (m *MemoryStore) Claim(ctx context.Context, id TokenID, ttl time.Duration) 
 	defer m.mu.Unlock()
 	now := m.now()
 	m.expire(now)
+	_, claimed, saved, err := m.claim(now, id, ttl)
+	return claimed, saved, err
+}
+
+// ClaimSave claims id for ttl and, when it is new, saves a copy of
+// record for keep with it, in one step; otherwise it saves nothing and
+// answers as Claim.
+func (m *MemoryStore) ClaimSave(ctx context.Context, id TokenID, ttl time.Duration, record []byte, keep time.Duration) (bool, []byte, error) {
+	switch {
+	case ttl <= 0:
+		return false, nil, errStoreTTL
+	case keep <= 0:
+		return false, nil, errStoreKeep
+	}
+	if err := ctx.Err(); err != nil {
+		return false, nil, err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	now := m.now()
+	m.expire(now)
+	s, claimed, saved, err := m.claim(now, id, ttl)
+	if claimed {
+		m.save(now, s, record, keep)
+	}
+	return claimed, saved, err
+}
+
+// claim is Claim once the store is locked and expired up to now; it
+// returns the new claim's slot when it makes one.
+func (m *MemoryStore) claim(now time.Time, id TokenID, ttl time.Duration) (*memSlot, bool, []byte, error) {
 	if s, ok := m.index[id]; ok {
 		if s.saved && (len(s.record) == 0 || s.recordExpires <= now.UnixNano()) {
-			return false, []byte{}, nil
+			return nil, false, []byte{}, nil
 		}
-		return false, bytes.Clone(s.record), nil
+		return nil, false, bytes.Clone(s.record), nil
 	}
 	s := m.take()
 	if s == nil {
-		return false, nil, ErrStoreFull
+		return nil, false, nil, ErrStoreFull
 	}
 	*s = memSlot{id: id, expires: now.Add(ttl).UnixNano(), gen: s.gen + 1}
 	m.index[id] = s
 	heap.Push(&m.byExpiry, s)
-	return true, nil, nil
+	return s, true, nil, nil
 }
 
 // Save stores a copy of record for a claimed id, for Claim to return
@@ -213,6 +260,12 @@ func (m *MemoryStore) Save(ctx context.Context, id TokenID, record []byte, keep 
 	if !ok {
 		return ErrNotClaimed
 	}
+	m.save(now, s, record, keep)
+	return nil
+}
+
+// save keeps a copy of record in the claim s until keep has passed.
+func (m *MemoryStore) save(now time.Time, s *memSlot, record []byte, keep time.Duration) {
 	if s.record == nil && len(m.spare) > 0 {
 		s.record = m.spare[len(m.spare)-1]
 		m.spare = m.spare[:len(m.spare)-1]
@@ -220,7 +273,6 @@ func (m *MemoryStore) Save(ctx context.Context, id TokenID, record []byte, keep 
 	s.record = append(s.record[:0], record...)
 	s.saved, s.recordExpires = true, now.Add(keep).UnixNano()
 	m.kept = append(m.kept, keptRecord{s: s, gen: s.gen, expires: s.recordExpires})
-	return nil
 }
 
 // Len reports how many claims the store holds that have not yet expired.

@@ -42,6 +42,7 @@ func testID(n uint64) TokenID {
 // storeOp is one call on a store and what it must answer.
 type storeOp struct {
 	claim   bool          // Claim (true) or Save (false)
+	both    bool          // ClaimSave: Claim's answer, Save's record and keep
 	id      uint64        // testID(id)
 	advance time.Duration // clock moved before the call
 	record  string        // Save's record
@@ -59,6 +60,10 @@ func claimOp(id uint64, wantClaimed bool, wantRecord string) storeOp {
 
 func saveOp(id uint64, record string) storeOp {
 	return storeOp{id: id, record: record}
+}
+
+func claimSaveOp(id uint64, record string, wantClaimed bool, wantRecord string) storeOp {
+	return storeOp{both: true, id: id, record: record, wantClaimed: wantClaimed, wantRecord: wantRecord}
 }
 
 func goneOp(id uint64, advance time.Duration) storeOp {
@@ -138,6 +143,25 @@ func TestMemoryStore(t *testing.T) {
 			{claim: true, id: 4, wantErr: ErrStoreFull},
 			claimOp(2, false, ""),
 		}},
+		{name: "claim and save at once", max: 4, ops: []storeOp{
+			claimSaveOp(1, "sealed-1", true, ""), claimOp(1, false, "sealed-1"),
+		}},
+		{name: "claim and save on a running claim saves nothing", max: 4, ops: []storeOp{
+			claimOp(1, true, ""), claimSaveOp(1, "late", false, ""), claimOp(1, false, ""),
+		}},
+		{name: "claim and save on a saved claim answers its record", max: 4, ops: []storeOp{
+			claimOp(1, true, ""), saveOp(1, "first"), claimSaveOp(1, "second", false, "first"), claimOp(1, false, "first"),
+		}},
+		{name: "claim and save keeps the record for its keep time", max: 4, ops: []storeOp{
+			{both: true, id: 1, record: "r", keep: time.Second, wantClaimed: true},
+			{claim: true, id: 1, advance: time.Second - time.Nanosecond, wantRecord: "r"},
+			goneOp(1, time.Nanosecond),
+			{both: true, id: 1, advance: ttl - time.Second, record: "again", wantClaimed: true},
+		}},
+		{name: "claim and save refuses when full", max: 1, ops: []storeOp{
+			claimOp(1, true, ""), {both: true, id: 2, record: "r", wantErr: ErrStoreFull},
+			{claim: true, id: 2, advance: ttl, wantClaimed: true},
+		}},
 		{name: "reused slot starts empty", max: 1, ops: []storeOp{
 			claimOp(1, true, ""), saveOp(1, "first call's record"),
 			{claim: true, id: 2, advance: ttl, wantClaimed: true},
@@ -149,18 +173,25 @@ func TestMemoryStore(t *testing.T) {
 			m, clock := newTestMemoryStore(t, tt.max)
 			for n, op := range tt.ops {
 				clock.advance(op.advance)
-				if !op.claim {
-					keep := op.keep
-					if keep == 0 {
-						keep = time.Hour
-					}
+				keep := op.keep
+				if keep == 0 {
+					keep = time.Hour
+				}
+				if !op.claim && !op.both {
 					err := m.Save(t.Context(), testID(op.id), []byte(op.record), keep)
 					if !errors.Is(err, op.wantErr) {
 						t.Fatalf("op %d: Save(%d) error = %v, want %v", n, op.id, err, op.wantErr)
 					}
 					continue
 				}
-				claimed, record, err := m.Claim(t.Context(), testID(op.id), ttl)
+				var claimed bool
+				var record []byte
+				var err error
+				if op.both {
+					claimed, record, err = m.ClaimSave(t.Context(), testID(op.id), ttl, []byte(op.record), keep)
+				} else {
+					claimed, record, err = m.Claim(t.Context(), testID(op.id), ttl)
+				}
 				if !errors.Is(err, op.wantErr) {
 					t.Fatalf("op %d: Claim(%d) error = %v, want %v", n, op.id, err, op.wantErr)
 				}

@@ -65,6 +65,18 @@ func TestCluster(t *testing.T) {
 			}
 		})
 	}
+	t.Run("claim and save at once", func(t *testing.T) {
+		for addr, id := range ids {
+			id[len(id)-1] ^= 0xff // a token of its own; the same node for most ids, any node will do
+			claimed, _, err := replicas[0].ClaimSave(t.Context(), id, time.Minute, []byte("sealed "+addr), time.Minute)
+			if err != nil || !claimed {
+				t.Fatalf("ClaimSave on %s = %v, %v; want claimed", addr, claimed, err)
+			}
+			if claimed, record := claim(t, replicas[1], id, time.Minute); claimed || string(record) != "sealed "+addr {
+				t.Fatalf("Claim after ClaimSave on %s = %v, %q", addr, claimed, record)
+			}
+		}
+	})
 	t.Run("unclaimed", func(t *testing.T) {
 		if err := replicas[0].Save(t.Context(), testID(1<<40), []byte("r"), time.Minute); !errors.Is(err, flow.ErrNotClaimed) {
 			t.Fatalf("Save of an unclaimed id: error = %v, want %v", err, flow.ErrNotClaimed)

@@ -24,12 +24,18 @@ var (
 	errKeep            = errors.New("redisstore: save needs a positive keep time")
 )
 
-// claimScript claims KEYS[1] for ARGV[1] milliseconds. It answers 1 when
-// the claim is new; else "" while the first request runs (nothing saved
-// yet), the saved record (KEYS[2]) while it is kept, or 0 once it no
-// longer is.
+// claimScript claims KEYS[1] for ARGV[1] milliseconds. Given a record
+// (ARGV[2]) and its keep time (ARGV[3], milliseconds), it saves the record
+// in KEYS[2] with a new claim, the claim marked saved: one round trip for
+// ClaimSave. It answers 1 when the claim is new; else "" while the first
+// request runs (nothing saved yet), the saved record while it is kept,
+// or 0 once it no longer is.
 var claimScript = redis.NewScript(`
-if redis.call('SET', KEYS[1], '', 'NX', 'PX', ARGV[1]) then
+local saving = #ARGV > 1
+if redis.call('SET', KEYS[1], saving and '1' or '', 'NX', 'PX', ARGV[1]) then
+	if saving then
+		redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
+	end
 	return 1
 end
 if redis.call('GET', KEYS[1]) ~= '1' then
@@ -62,7 +68,10 @@ type Store struct {
 	policy  policyCheck
 }
 
-var _ flow.Store = (*Store)(nil)
+var (
+	_ flow.ClaimSaver = (*Store)(nil)
+	_ flow.ReadyStore = (*Store)(nil)
+)
 
 // New returns a Store on client. The caller keeps ownership of client and
 // closes it.
@@ -135,6 +144,32 @@ func (s *Store) Claim(ctx context.Context, id flow.TokenID, ttl time.Duration) (
 	}
 	claimKey, answerKey := s.keys(id)
 	reply, err := claimScript.Run(ctx, s.client, []string{claimKey, answerKey}, milliseconds(ttl)).Result()
+	return claimReply(reply, err)
+}
+
+// ClaimSave claims id for ttl and, when it is new, saves record for keep
+// with it, in one round trip; otherwise it saves nothing and
+// answers as Claim. It checks the eviction policy first as Claim does.
+func (s *Store) ClaimSave(ctx context.Context, id flow.TokenID, ttl time.Duration, record []byte, keep time.Duration) (bool, []byte, error) {
+	switch {
+	case ttl <= 0:
+		return false, nil, errTTL
+	case keep <= 0:
+		return false, nil, errKeep
+	}
+	ctx, cancel := context.WithTimeout(ctx, s.timeout)
+	defer cancel()
+	if err := s.policy.check(ctx, s.client); err != nil {
+		return false, nil, err
+	}
+	claimKey, answerKey := s.keys(id)
+	reply, err := claimScript.Run(ctx, s.client, []string{claimKey, answerKey},
+		milliseconds(ttl), record, milliseconds(keep)).Result()
+	return claimReply(reply, err)
+}
+
+// claimReply reads claimScript's reply.
+func claimReply(reply any, err error) (bool, []byte, error) {
 	if err != nil {
 		return false, nil, fmt.Errorf("%w: claim: %w", ErrUnavailable, err)
 	}

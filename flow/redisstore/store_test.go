@@ -59,6 +59,8 @@ func TestReplicas(t *testing.T) {
 	type op struct {
 		replica int
 		save    bool   // Save record instead of claiming
+		both    bool   // ClaimSave: claim, saving record when the claim is new
+		found   string // the record ClaimSave must return when the claim is not new
 		record  string // Save's record, or the record Claim must return
 		claimed bool   // what Claim must report
 		gone    bool   // Claim must report an empty, non-nil record: saved, no longer kept
@@ -93,6 +95,23 @@ func TestReplicas(t *testing.T) {
 			{replica: 0, save: true, record: ""},
 			{replica: 1, gone: true},
 		}},
+		{name: "claim and save at once, retry there", ops: []op{
+			{replica: 0, both: true, record: "sealed answer", claimed: true},
+			{replica: 1, record: "sealed answer"},
+		}},
+		{name: "claim and save on a running claim saves nothing", ops: []op{
+			{replica: 0, claimed: true},
+			{replica: 1, both: true, record: "late answer"},
+			{replica: 1},
+			{replica: 0, save: true, record: "first answer"},
+			{replica: 1, record: "first answer"},
+		}},
+		{name: "claim and save on a saved claim answers its record", ops: []op{
+			{replica: 0, claimed: true},
+			{replica: 0, save: true, record: "first answer"},
+			{replica: 1, both: true, record: "second answer", found: "first answer"},
+			{replica: 0, record: "first answer"},
+		}},
 	}
 	for n, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -102,6 +121,13 @@ func TestReplicas(t *testing.T) {
 				if o.save {
 					if err := s.Save(t.Context(), id, []byte(o.record), time.Minute); err != nil {
 						t.Fatalf("op %d: Save: %v", i, err)
+					}
+					continue
+				}
+				if o.both {
+					claimed, record, err := s.ClaimSave(t.Context(), id, time.Minute, []byte(o.record), time.Minute)
+					if err != nil || claimed != o.claimed || string(record) != o.found || (o.found == "") != (record == nil) {
+						t.Fatalf("op %d: ClaimSave on replica %d = %v, %q, %v; want %v, %q", i, o.replica, claimed, record, err, o.claimed, o.found)
 					}
 					continue
 				}
@@ -153,6 +179,22 @@ func TestKeys(t *testing.T) {
 				t.Fatalf("GET %s = %q, %v; want %q", answerKey, got, err, "sealed")
 			}
 			checkTTL(t, raw, answerKey, time.Minute)
+			if err := raw.Del(t.Context(), tt.wantKey, answerKey).Err(); err != nil {
+				t.Fatal(err)
+			}
+
+			// ClaimSave writes the same two keys, each with its own life.
+			if claimed, _, err := s.ClaimSave(t.Context(), id, ttl, []byte("sealed too"), 15*time.Second); err != nil || !claimed {
+				t.Fatalf("ClaimSave = %v, %v; want claimed", claimed, err)
+			}
+			checkTTL(t, raw, tt.wantKey, ttl)
+			checkTTL(t, raw, answerKey, 15*time.Second)
+			if left := raw.PTTL(t.Context(), tt.wantKey).Val(); left <= 15*time.Second {
+				t.Fatalf("claim's PTTL %v after ClaimSave, want its own ttl %v, not the record's", left, ttl)
+			}
+			if got, err := raw.Get(t.Context(), answerKey).Result(); err != nil || got != "sealed too" {
+				t.Fatalf("GET %s = %q, %v; want %q", answerKey, got, err, "sealed too")
+			}
 			if err := raw.Del(t.Context(), tt.wantKey, answerKey).Err(); err != nil {
 				t.Fatal(err)
 			}
