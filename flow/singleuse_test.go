@@ -579,10 +579,11 @@ func (w writeWatcher) Flush() {
 	}
 }
 
-// TestSaveAfterWrite: a step's answer is written and flushed before it is
-// saved, so Twilio waits for one store round trip, not two; a save that fails is
-// logged, and leaves the token claimed: a later identical retry gets the
-// apology, never a second run.
+// TestSaveAfterWrite: on a store that cannot claim and save at once (not
+// a ClaimSaver), a step's answer is written and flushed before it is
+// saved, so Twilio waits for one store round trip, not two; a save that
+// fails is logged, and leaves the token claimed: a later identical retry
+// gets the apology, never a second run.
 func TestSaveAfterWrite(t *testing.T) {
 	fx := newFixture(t)
 	var written atomic.Bool

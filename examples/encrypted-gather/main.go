@@ -25,10 +25,13 @@
 // REDIS_URL (for example redis://localhost:6379/0) names the Redis that
 // every replica shares to make each step's state token answer once. Without
 // it, each replica keeps its own record in memory, which protects a single
-// replica only: run several replicas with one REDIS_URL. That record holds
-// SINGLE_USE_ENTRIES tokens (default 50,000); each lives 15 minutes, so a
-// replica answering n steps a second needs about 900·n, and refuses steps
-// (the caller hears the apology) when it is full.
+// replica only: run several replicas with one REDIS_URL, and
+// REDIS_AUTOPIPELINE=1 to share Redis connections between concurrent
+// calls' claims. The memory record holds SINGLE_USE_ENTRIES tokens
+// (default 1,000,000, flow.DefaultMemoryStoreEntries); each lives as long
+// as its token could be answered (about 105 s here), so a replica
+// answering n steps a second needs about 105·n, and refuses steps (the
+// caller hears the apology) when it is full.
 //
 // The built-in backend is not served on ADDR, the address Twilio reaches,
 // but on its own loopback listener, BACKEND_ADDR (default 127.0.0.1 on a

@@ -59,8 +59,15 @@ func TestSingleUseStoreConfig(t *testing.T) {
 
 // TestReplicasWithRedisURL runs the tutorial's call on two instances of
 // the service, as main builds them with the same REDIS_URL, in turn; a
-// replay of the last request to the other instance is refused.
+// replay of the last request to the other instance is refused. The same
+// holds with REDIS_AUTOPIPELINE=1.
 func TestReplicasWithRedisURL(t *testing.T) {
+	for _, pipelined := range []string{"", "1"} {
+		t.Run("REDIS_AUTOPIPELINE="+pipelined, func(t *testing.T) { replicasWithRedisURL(t, pipelined) })
+	}
+}
+
+func replicasWithRedisURL(t *testing.T, pipelined string) {
 	srv := redistest.NewServer(t)
 	cfg := tutorial.Config{PublicURL: "https://ivr.example.com", AuthToken: tutorial.NewHidden("test-token"), Cipher: aescrypt.New(aescrypt.GenerateKey())}
 	backend := httptest.NewServer(tutorial.Backend(cfg.Cipher))
@@ -68,7 +75,7 @@ func TestReplicasWithRedisURL(t *testing.T) {
 	var logs bytes.Buffer
 	var replicas []http.Handler
 	for range 2 {
-		store, client, err := singleUseStore(env(map[string]string{"REDIS_URL": "redis://" + srv.Addr + "/0"}))
+		store, client, err := singleUseStore(env(map[string]string{"REDIS_URL": "redis://" + srv.Addr + "/0", "REDIS_AUTOPIPELINE": pipelined}))
 		if err != nil {
 			t.Fatal(err)
 		}

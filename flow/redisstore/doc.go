@@ -1,13 +1,18 @@
 // Package redisstore keeps a flow's single-use tokens in Redis, so that
 // replicas sharing one Redis refuse a token any of them has answered.
 //
-// A Store implements flow.Store with github.com/redis/go-redis/v9; the flow
-// package itself does not import go-redis. Claim and Save are one Lua
-// script each, one round trip. A claim is a key that lives as long as its
-// token can be answered (SET claim "" NX PX ttl); Save marks it saved
-// (SET claim "1" XX KEEPTTL) and keeps the sealed answer under a second
-// key for the retry window only (SET answer record PX keep), so the bulk
-// of the memory is held for seconds, the bare claim for the token's life.
+// A Store implements flow.Store and flow.ClaimSaver with
+// github.com/redis/go-redis/v9; the flow package itself does not import
+// go-redis. Claim, ClaimSave and Save are one Lua script each, one round
+// trip. A claim is a key that lives as long as its token can be answered
+// (SET claim "" NX PX ttl); Save marks it saved (SET claim "1" XX
+// KEEPTTL) and keeps the sealed answer under a second key for the retry
+// window only (SET answer record PX keep), so the bulk of the memory is
+// held for seconds, the bare claim for the token's life. ClaimSave does
+// both at once for a new claim: a flow step that changes nothing outside
+// its request (it gathers, seals and asks the next step) costs one round
+// trip; the step that runs Finish costs two, a claim before Finish and a
+// save after its answer is written.
 // Keys are a prefix (DefaultPrefix unless WithPrefix says otherwise)
 // followed by the hex of the flow.TokenID, the token's GCM tag, in braces
 // (a Cluster hash tag, so both keys of a claim share a slot), and
@@ -22,6 +27,16 @@
 // Sentinel failover and Cluster: each script touches the two keys of one
 // claim, which share a hash slot, so it runs on the node that owns it. Pass a *redis.ClusterClient for a
 // cluster.
+//
+// # Many calls at once
+//
+// By default each call takes a connection from go-redis's pool and makes
+// its own system calls to write the command and read the reply.
+// WithAutoPipeline sends the claims and saves of concurrent requests
+// through go-redis's autopipeliner instead, many to one write on a shared
+// connection: with 32 or more calls at once that is worth the most of
+// anything here (see the README's measurements), with a few it costs a
+// little. The store's timeout bounds it the same way.
 //
 // # Eviction
 //

@@ -34,6 +34,21 @@ func ExampleNew() {
 	var _ flow.Store = store
 }
 
+// A service answering many calls at once shares connections between
+// their claims. The client, closed by the caller, closes its
+// autopipeliner with it.
+func ExampleWithAutoPipeline() {
+	client := redis.NewClient(&redis.Options{Addr: "localhost:6379", ContextTimeoutEnabled: true})
+	defer client.Close()
+
+	store, err := redisstore.New(client, redisstore.WithAutoPipeline())
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Pass it to flow.New with flow.WithStore(store), on every replica.
+	var _ flow.ClaimSaver = store
+}
+
 // A store whose Redis cannot be reached fails within its timeout with
 // ErrUnavailable, and the flow fails closed.
 func ExampleStore_unavailable() {

@@ -19,6 +19,7 @@ type config struct {
 	prefix           string
 	timeout          time.Duration
 	assumeNoEviction bool
+	autoPipeline     bool
 }
 
 // errTimeout reports a WithTimeout that would never let a call finish.
@@ -54,6 +55,23 @@ func WithTimeout(d time.Duration) Option {
 func AssumeNoEviction() Option {
 	return func(c *config) error {
 		c.assumeNoEviction = true
+		return nil
+	}
+}
+
+// WithAutoPipeline sends the store's claims and saves through go-redis's
+// autopipeliner on the client New is given (its deferred face, the
+// client's AsyncAutoPipeline, which closes with the client): concurrent
+// requests' commands share one connection and one write, instead of a
+// connection and a system call each. It pays under many concurrent calls;
+// at a few it costs a little (see the README's measurements). The store's
+// timeout still bounds every call: a request stops waiting when it ends,
+// and fails closed. The eviction check and Ready use the client itself.
+// go-redis marks its autopipeliner experimental. New refuses the option on
+// a client other than a *redis.Client or *redis.ClusterClient.
+func WithAutoPipeline() Option {
+	return func(c *config) error {
+		c.autoPipeline = true
 		return nil
 	}
 }

@@ -22,6 +22,7 @@ var (
 	errContextTimeouts = errors.New("redisstore: client ignores context deadlines; set ContextTimeoutEnabled in its options")
 	errTTL             = errors.New("redisstore: claim needs a positive ttl")
 	errKeep            = errors.New("redisstore: save needs a positive keep time")
+	errAutoPipeline    = errors.New("redisstore: WithAutoPipeline needs a *redis.Client or *redis.ClusterClient")
 )
 
 // claimScript claims KEYS[1] for ARGV[1] milliseconds. Given a record
@@ -30,7 +31,7 @@ var (
 // ClaimSave. It answers 1 when the claim is new; else "" while the first
 // request runs (nothing saved yet), the saved record while it is kept,
 // or 0 once it no longer is.
-var claimScript = redis.NewScript(`
+var claimScript = newScript(`
 local saving = #ARGV > 1
 if redis.call('SET', KEYS[1], saving and '1' or '', 'NX', 'PX', ARGV[1]) then
 	if saving then
@@ -51,7 +52,7 @@ return 0
 // saveScript marks the claim KEYS[1] saved, keeping its expiry, and keeps
 // the record ARGV[1] in KEYS[2] for ARGV[2] milliseconds: 1, or 0 when
 // there is no claim.
-var saveScript = redis.NewScript(`
+var saveScript = newScript(`
 if not redis.call('SET', KEYS[1], '1', 'XX', 'KEEPTTL') then
 	return 0
 end
@@ -59,13 +60,23 @@ redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2])
 return 1
 `)
 
+// script is a Lua script and its source, which an autopipelined EVAL
+// needs when Redis does not know the script yet.
+type script struct {
+	*redis.Script
+	source string
+}
+
+func newScript(source string) script { return script{redis.NewScript(source), source} }
+
 // Store is a flow.Store on Redis, shared by every replica that uses the same
 // Redis and prefix. It is safe for concurrent use.
 type Store struct {
-	client  redis.UniversalClient
-	prefix  string
-	timeout time.Duration
-	policy  policyCheck
+	client   redis.UniversalClient
+	pipeline *redis.AutoPipeliner // WithAutoPipeline's deferred face, or nil
+	prefix   string
+	timeout  time.Duration
+	policy   policyCheck
 }
 
 var (
@@ -101,6 +112,12 @@ func New(client redis.UniversalClient, opts ...Option) (*Store, error) {
 		}
 	}
 	s := &Store{client: client, prefix: c.prefix, timeout: c.timeout}
+	if c.autoPipeline {
+		var err error
+		if s.pipeline, err = autoPipeline(client); err != nil {
+			return nil, err
+		}
+	}
 	if c.assumeNoEviction {
 		s.policy.done.Store(true)
 		return s, nil
@@ -111,6 +128,17 @@ func New(client redis.UniversalClient, opts ...Option) (*Store, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// autoPipeline returns client's deferred autopipeliner.
+func autoPipeline(client redis.UniversalClient) (*redis.AutoPipeliner, error) {
+	switch c := client.(type) {
+	case *redis.Client:
+		return c.AsyncAutoPipeline()
+	case *redis.ClusterClient:
+		return c.AsyncAutoPipeline()
+	}
+	return nil, errAutoPipeline
 }
 
 // ignoresContextDeadlines reports whether client is one of go-redis's own
@@ -143,7 +171,7 @@ func (s *Store) Claim(ctx context.Context, id flow.TokenID, ttl time.Duration) (
 		return false, nil, err
 	}
 	claimKey, answerKey := s.keys(id)
-	reply, err := claimScript.Run(ctx, s.client, []string{claimKey, answerKey}, milliseconds(ttl)).Result()
+	reply, err := s.run(ctx, claimScript, []string{claimKey, answerKey}, milliseconds(ttl))
 	return claimReply(reply, err)
 }
 
@@ -163,8 +191,7 @@ func (s *Store) ClaimSave(ctx context.Context, id flow.TokenID, ttl time.Duratio
 		return false, nil, err
 	}
 	claimKey, answerKey := s.keys(id)
-	reply, err := claimScript.Run(ctx, s.client, []string{claimKey, answerKey},
-		milliseconds(ttl), record, milliseconds(keep)).Result()
+	reply, err := s.run(ctx, claimScript, []string{claimKey, answerKey}, milliseconds(ttl), record, milliseconds(keep))
 	return claimReply(reply, err)
 }
 
@@ -199,7 +226,8 @@ func (s *Store) Save(ctx context.Context, id flow.TokenID, record []byte, keep t
 	ctx, cancel := context.WithTimeout(ctx, s.timeout)
 	defer cancel()
 	claimKey, answerKey := s.keys(id)
-	saved, err := saveScript.Run(ctx, s.client, []string{claimKey, answerKey}, record, milliseconds(keep)).Int()
+	reply, err := s.run(ctx, saveScript, []string{claimKey, answerKey}, record, milliseconds(keep))
+	saved, _ := reply.(int64)
 	switch {
 	case err != nil:
 		return fmt.Errorf("%w: save: %w", ErrUnavailable, err)
@@ -237,6 +265,39 @@ func (s *Store) Ready(ctx context.Context) error {
 		return fmt.Errorf("%w: ping: %w", ErrUnavailable, err)
 	}
 	return nil
+}
+
+// run runs script with keys and args, as redis.Script.Run does (EVALSHA,
+// then EVAL should Redis not know the script), and returns its reply. With
+// an autopipeliner the commands join its shared pipeline, and run waits
+// for the reply no longer than ctx; the command may still reach Redis
+// after that, which leaves a claim made (the flow has failed closed) or a
+// record saved, never a token answerable twice.
+func (s *Store) run(ctx context.Context, sc script, keys []string, args ...any) (any, error) {
+	if s.pipeline == nil {
+		return sc.Run(ctx, s.client, keys, args...).Result()
+	}
+	reply, err := s.submit(ctx, "evalsha", sc.Hash(), keys, args)
+	if redis.HasErrorPrefix(err, "NOSCRIPT") {
+		reply, err = s.submit(ctx, "eval", sc.source, keys, args)
+	}
+	return reply, err
+}
+
+// submit queues one EVALSHA or EVAL on the autopipeliner and waits for it
+// within ctx.
+func (s *Store) submit(ctx context.Context, name, script string, keys []string, args []any) (any, error) {
+	cmdArgs := make([]any, 0, 3+len(keys)+len(args))
+	cmdArgs = append(cmdArgs, name, script, len(keys))
+	for _, k := range keys {
+		cmdArgs = append(cmdArgs, k)
+	}
+	cmd := redis.NewCmd(ctx, append(cmdArgs, args...)...)
+	cmd.SetFirstKeyPos(3) // a cluster routes it by its first key
+	if err := s.pipeline.Submit(ctx, cmd).WaitContext(ctx); err != nil {
+		return nil, err
+	}
+	return cmd.Result()
 }
 
 // keys are the Redis keys for id: the claim, the prefix then id in hex

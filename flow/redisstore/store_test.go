@@ -31,9 +31,15 @@ func newStore(t testing.TB, srv *redistest.Server, opts ...redisstore.Option) *r
 	return storeOn(t, srv.NewClient(), opts...)
 }
 
+// autoPipelined makes storeOn add WithAutoPipeline, for TestAutoPipelined.
+var autoPipelined bool
+
 // storeOn returns a Store on client.
 func storeOn(t testing.TB, client redis.UniversalClient, opts ...redisstore.Option) *redisstore.Store {
 	t.Helper()
+	if autoPipelined {
+		opts = append(opts[:len(opts):len(opts)], redisstore.WithAutoPipeline())
+	}
 	s, err := redisstore.New(client, opts...)
 	if err != nil {
 		t.Fatal(err)
