@@ -3,7 +3,6 @@ package flow
 import (
 	"bytes"
 	"context"
-	"net/http"
 	"net/http/httptest"
 	"sync/atomic"
 	"testing"
@@ -68,12 +67,7 @@ func TestOneRoundTripPerStep(t *testing.T) {
 	var written atomic.Bool
 	store := &countingStore{MemoryStore: mem, written: &written}
 	f := fx.newFlow(t, testBackend{URL: fx.server.URL}, WithStore(store))
-	watched := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var wrote atomic.Bool
-		written.Store(false)
-		f.ServeHTTP(writeWatcher{w, &written, &wrote}, r)
-	})
-	call := fx.caller(watched).Call("1234", "4321")
+	call := fx.caller(watchWrites(f, &written)).Call("1234", "4321")
 	if call.LastSaid() != saySuccess {
 		t.Fatalf("call failed:\n%s", call.Transcript())
 	}

@@ -579,6 +579,16 @@ func (w writeWatcher) Flush() {
 	}
 }
 
+// watchWrites serves h, setting written once each request's answer is
+// written and flushed (and clearing it as each request comes).
+func watchWrites(h http.Handler, written *atomic.Bool) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var wrote atomic.Bool
+		written.Store(false)
+		h.ServeHTTP(writeWatcher{w, written, &wrote}, r)
+	})
+}
+
 // TestSaveAfterWrite: on a store that cannot claim and save at once (not
 // a ClaimSaver), a step's answer is written and flushed before it is
 // saved, so Twilio waits for one store round trip, not two; a save that
@@ -593,12 +603,7 @@ func TestSaveAfterWrite(t *testing.T) {
 	}
 	store := &orderStore{Store: mem, written: &written}
 	f := fx.newFlow(t, testBackend{URL: fx.server.URL}, WithStore(store))
-	watched := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var wrote atomic.Bool
-		written.Store(false)
-		f.ServeHTTP(writeWatcher{w, &written, &wrote}, r)
-	})
-	if call := fx.caller(watched).Call("1234", "4321"); call.LastSaid() != saySuccess {
+	if call := fx.caller(watchWrites(f, &written)).Call("1234", "4321"); call.LastSaid() != saySuccess {
 		t.Fatalf("call failed:\n%s", call.Transcript())
 	}
 	if store.saves.Load() != 3 || store.early.Load() != 0 {

@@ -185,6 +185,21 @@ func NewMemoryStore(maxEntries int) (*MemoryStore, error) {
 // record's keep time has passed. It fails with ErrStoreFull when
 // maxEntries claims are unexpired.
 func (m *MemoryStore) Claim(ctx context.Context, id TokenID, ttl time.Duration) (bool, []byte, error) {
+	return m.claim(ctx, id, ttl, nil, 0)
+}
+
+// ClaimSave claims id for ttl and, when it is new, saves a copy of
+// record for keep with it, in one step; otherwise it saves nothing and
+// answers as Claim.
+func (m *MemoryStore) ClaimSave(ctx context.Context, id TokenID, ttl time.Duration, record []byte, keep time.Duration) (bool, []byte, error) {
+	if keep <= 0 {
+		return false, nil, errStoreKeep
+	}
+	return m.claim(ctx, id, ttl, record, keep)
+}
+
+// claim is Claim, and ClaimSave when keep is positive.
+func (m *MemoryStore) claim(ctx context.Context, id TokenID, ttl time.Duration, record []byte, keep time.Duration) (bool, []byte, error) {
 	if ttl <= 0 {
 		return false, nil, errStoreTTL
 	}
@@ -195,51 +210,23 @@ func (m *MemoryStore) Claim(ctx context.Context, id TokenID, ttl time.Duration) 
 	defer m.mu.Unlock()
 	now := m.now()
 	m.expire(now)
-	_, claimed, saved, err := m.claim(now, id, ttl)
-	return claimed, saved, err
-}
-
-// ClaimSave claims id for ttl and, when it is new, saves a copy of
-// record for keep with it, in one step; otherwise it saves nothing and
-// answers as Claim.
-func (m *MemoryStore) ClaimSave(ctx context.Context, id TokenID, ttl time.Duration, record []byte, keep time.Duration) (bool, []byte, error) {
-	switch {
-	case ttl <= 0:
-		return false, nil, errStoreTTL
-	case keep <= 0:
-		return false, nil, errStoreKeep
-	}
-	if err := ctx.Err(); err != nil {
-		return false, nil, err
-	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	now := m.now()
-	m.expire(now)
-	s, claimed, saved, err := m.claim(now, id, ttl)
-	if claimed {
-		m.save(now, s, record, keep)
-	}
-	return claimed, saved, err
-}
-
-// claim is Claim once the store is locked and expired up to now; it
-// returns the new claim's slot when it makes one.
-func (m *MemoryStore) claim(now time.Time, id TokenID, ttl time.Duration) (*memSlot, bool, []byte, error) {
 	if s, ok := m.index[id]; ok {
 		if s.saved && (len(s.record) == 0 || s.recordExpires <= now.UnixNano()) {
-			return nil, false, []byte{}, nil
+			return false, []byte{}, nil
 		}
-		return nil, false, bytes.Clone(s.record), nil
+		return false, bytes.Clone(s.record), nil
 	}
 	s := m.take()
 	if s == nil {
-		return nil, false, nil, ErrStoreFull
+		return false, nil, ErrStoreFull
 	}
 	*s = memSlot{id: id, expires: now.Add(ttl).UnixNano(), gen: s.gen + 1}
 	m.index[id] = s
 	heap.Push(&m.byExpiry, s)
-	return s, true, nil, nil
+	if keep > 0 {
+		m.save(now, s, record, keep)
+	}
+	return true, nil, nil
 }
 
 // Save stores a copy of record for a claimed id, for Claim to return

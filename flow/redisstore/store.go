@@ -162,6 +162,22 @@ func ignoresContextDeadlines(client redis.UniversalClient) bool {
 // seen Redis's maxmemory-policy (New could not reach Redis), Claim checks
 // it first, and fails as New would have.
 func (s *Store) Claim(ctx context.Context, id flow.TokenID, ttl time.Duration) (bool, []byte, error) {
+	return s.claim(ctx, id, ttl)
+}
+
+// ClaimSave claims id for ttl and, when it is new, saves record for keep
+// with it, in one round trip; otherwise it saves nothing and answers as
+// Claim. It checks the eviction policy first as Claim does.
+func (s *Store) ClaimSave(ctx context.Context, id flow.TokenID, ttl time.Duration, record []byte, keep time.Duration) (bool, []byte, error) {
+	if keep <= 0 {
+		return false, nil, errKeep
+	}
+	return s.claim(ctx, id, ttl, record, milliseconds(keep))
+}
+
+// claim runs claimScript for id, with saving (a record and its keep time)
+// for ClaimSave.
+func (s *Store) claim(ctx context.Context, id flow.TokenID, ttl time.Duration, saving ...any) (bool, []byte, error) {
 	if ttl <= 0 {
 		return false, nil, errTTL
 	}
@@ -171,27 +187,7 @@ func (s *Store) Claim(ctx context.Context, id flow.TokenID, ttl time.Duration) (
 		return false, nil, err
 	}
 	claimKey, answerKey := s.keys(id)
-	reply, err := s.run(ctx, claimScript, []string{claimKey, answerKey}, milliseconds(ttl))
-	return claimReply(reply, err)
-}
-
-// ClaimSave claims id for ttl and, when it is new, saves record for keep
-// with it, in one round trip; otherwise it saves nothing and
-// answers as Claim. It checks the eviction policy first as Claim does.
-func (s *Store) ClaimSave(ctx context.Context, id flow.TokenID, ttl time.Duration, record []byte, keep time.Duration) (bool, []byte, error) {
-	switch {
-	case ttl <= 0:
-		return false, nil, errTTL
-	case keep <= 0:
-		return false, nil, errKeep
-	}
-	ctx, cancel := context.WithTimeout(ctx, s.timeout)
-	defer cancel()
-	if err := s.policy.check(ctx, s.client); err != nil {
-		return false, nil, err
-	}
-	claimKey, answerKey := s.keys(id)
-	reply, err := s.run(ctx, claimScript, []string{claimKey, answerKey}, milliseconds(ttl), record, milliseconds(keep))
+	reply, err := s.run(ctx, claimScript, []string{claimKey, answerKey}, append([]any{milliseconds(ttl)}, saving...)...)
 	return claimReply(reply, err)
 }
 
