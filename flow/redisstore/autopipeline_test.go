@@ -26,6 +26,7 @@ func TestAutoPipelined(t *testing.T) {
 		{"Slow", TestSlow},
 		{"ReplicasShareRedis", TestReplicasShareRedis},
 		{"RedisTrouble", TestRedisTrouble},
+		{"RaceAcrossReplicas", TestRaceAcrossReplicas},
 		{"Crash", TestCrash},
 		{"Cluster", TestCluster},
 	} {

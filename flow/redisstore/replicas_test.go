@@ -388,3 +388,50 @@ func freshCardRequests(b *testing.B, f *flow.Flow, form url.Values, n int) []*ht
 	}
 	return reqs
 }
+
+// TestRaceAcrossReplicas sends a call's card step (it changes nothing
+// outside its request, so a replica claims its token and saves its answer
+// in one script) to two replicas at the same moment, for many calls: each
+// time one gathers and the other answers with the very same bytes, as a
+// retry, whichever reached Redis first.
+func TestRaceAcrossReplicas(t *testing.T) {
+	srv := redistest.NewServer(t)
+	rs := newReplicaSet(t, 2, serverStores(t, srv))
+	const calls = 20
+	for i := range calls {
+		form := flowtest.DefaultParams()
+		form.Set("CallSid", fmt.Sprintf("CA%032x", i+1)) // each call its own
+		rec := httptest.NewRecorder()
+		rs.ServeHTTP(rec, flowtest.NewRequest(http.MethodPost, replicaWebhook, form, replicaToken))
+		cardURL, err := flowtest.GatherAction(replicaWebhook, rec.Body.Bytes())
+		if err != nil {
+			t.Fatalf("call %d, first request: %v", i, err)
+		}
+		card := withDigits(form, "1234")
+		var answers [2]*httptest.ResponseRecorder
+		start := make(chan struct{})
+		var wg sync.WaitGroup
+		for r := range answers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				req := flowtest.NewRequest(http.MethodPost, cardURL, card, replicaToken)
+				answers[r] = httptest.NewRecorder()
+				<-start
+				rs.flows[r].ServeHTTP(answers[r], req)
+			}()
+		}
+		close(start)
+		wg.Wait()
+		if _, err := flowtest.GatherAction(replicaWebhook, answers[0].Body.Bytes()); err != nil {
+			t.Fatalf("call %d: replica 0 answered %s", i, answers[0].Body)
+		}
+		if !bytes.Equal(answers[0].Body.Bytes(), answers[1].Body.Bytes()) {
+			t.Fatalf("call %d: the replicas answered differently:\n%s\n%s", i, answers[0].Body, answers[1].Body)
+		}
+	}
+	logs := rs.logs.String()
+	if g, r := strings.Count(logs, `"outcome":"gathered"`), strings.Count(logs, `"outcome":"retried"`); g != calls || r != calls {
+		t.Errorf("%d gathered and %d retried, want %d of each:\n%s", g, r, calls, logs)
+	}
+}
