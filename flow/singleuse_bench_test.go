@@ -67,8 +67,8 @@ func (nopStore) Claim(context.Context, TokenID, time.Duration) (bool, []byte, er
 func (nopStore) Save(context.Context, TokenID, []byte, time.Duration) error { return nil }
 
 // BenchmarkStep is one full step in-process: a signed POST with Digits and
-// a fresh token, whose signature is checked, state opened and claimed,
-// digits sealed, next <Gather> rendered and answer saved. "nop store" is
+// a fresh token, whose signature is checked, state opened, digits sealed,
+// next <Gather> rendered, and token claimed with the answer saved. "nop store" is
 // single use with a store that does nothing; "memory store" is the
 // default, with claims expiring as fast as they arrive.
 func BenchmarkStep(b *testing.B) {

@@ -340,7 +340,7 @@ func withDigits(form url.Values, digits string) url.Values {
 }
 
 // BenchmarkStepRedis is a flow's step with the claims in a Redis on
-// loopback: a Claim and a Save round trip per step. Each request answers
+// loopback: one round trip per step, claiming and saving at once. Each request answers
 // a fresh token; tokens are issued a batch at a time with the timer off.
 func BenchmarkStepRedis(b *testing.B) {
 	master := aescrypt.New(aescrypt.GenerateKey())
