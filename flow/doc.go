@@ -62,8 +62,10 @@
 // asks the next step) claims the token and saves its answer in one call
 // to a store that can (a ClaimSaver, as both of this module's stores
 // are): one round trip to a shared store per step. A step that runs
-// Finish or pauses or resumes the recording claims first, then does so,
-// and saves its answer after writing it. A retry is not a replay: Twilio sends a webhook again when the
+// Finish, pauses or resumes the recording, or keeps a value off the URL
+// claims first, then does so, and saves its answer after writing it.
+//
+// A retry is not a replay: Twilio sends a webhook again when the
 // first attempt failed, and the same request (same token, same signed
 // parameters) arriving within the retry window (DefaultRetryWindow,
 // WithRetryWindow) gets the very bytes it got the first time, without the

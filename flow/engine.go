@@ -25,9 +25,12 @@ var errExpired = errors.New("flow: state expired")
 // noStep marks a decision that answered or asks no step.
 const noStep = -1
 
-// decision is what the engine decided for one request, final when decide
-// returns it: the handler renders, saves, writes and logs it, and none of
-// them changes it.
+// decision is what the engine decided for one request. It is final once
+// its token is claimed: when decide returns, unless the request changed
+// nothing outside itself, in which case the handler's settle claims the
+// token with the rendered answer and, should another request have claimed
+// it first, replaces the decision with a retry's or a replay's. Writing,
+// saving and logging only read it.
 type decision struct {
 	callSid  string
 	answered int // index of the step the request answered, or noStep
@@ -58,7 +61,7 @@ func refused(callSid string, o Outcome, err error, verbs []twiml.Verb) decision 
 	return decision{callSid: callSid, answered: noStep, asked: noStep, outcome: o, err: err, verbs: verbs}
 }
 
-// decide is the engine: one signed webhook in, the final decision out. It
+// decide is the engine: one signed webhook in, the decision out. It
 // runs the step and, where the call's recording must change, the
 // recording rule: pausing before the token that says "paused" is sealed,
 // resuming once nothing sensitive is asked.

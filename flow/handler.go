@@ -13,8 +13,10 @@ import (
 )
 
 // ServeHTTP answers one Twilio webhook request: it decides, renders the
-// decision's answer, writes it, saves it for a retry and logs it. Only
-// deciding changes anything; the rest read the decision.
+// decision's answer, settles the token's claim (with the answer saved, for
+// a request that changed nothing outside itself), writes the answer, saves
+// it for a retry if it is not saved yet, and logs it. Only deciding and
+// settling change anything; the rest read the decision.
 func (f *Flow) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if f.unusable() {
 		serveUnusable(w, r)
