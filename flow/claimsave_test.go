@@ -12,8 +12,8 @@ import (
 )
 
 // countingStore is a MemoryStore, a ClaimSaver, that counts each kind of
-// call and those made after the answer was written, and can hold its
-// ClaimSave calls until released.
+// call and those made on the wrong side of the answer's write, and can
+// hold one ClaimSave call until released.
 type countingStore struct {
 	*MemoryStore
 	written                  *atomic.Bool
