@@ -12,11 +12,15 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-# free_port prints a loopback port that nothing listens on.
+# free_port prints a loopback port that nothing listens on, below the
+# range the kernel hands out to outgoing connections: a port one of them
+# holds cannot be listened on, though nothing listens there.
 free_port() {
-	local p
+	local p low
+	read -r low _ </proc/sys/net/ipv4/ip_local_port_range
+	((low > 10000)) || low=32768
 	while :; do
-		p=$((20000 + RANDOM % 30000))
+		p=$((10000 + RANDOM % (low - 10000)))
 		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
 			echo "$p"
 			return
