@@ -37,10 +37,10 @@ type Store interface {
 // ClaimSaver is a Store that can claim a token and save its answer in
 // one step, as MemoryStore and the Redis store do. A flow claims that way
 // for a request that changed nothing outside itself (no Finish, no
-// recording paused or resumed, no value kept off the URL), so that a step on a shared store costs
-// one round trip: the store is asked once, before the answer is written,
-// and a retry never finds the token claimed with its answer still to
-// come.
+// recording paused or resumed, no value kept off the URL), so that a
+// step on a shared store costs one round trip: the store is asked once,
+// before the answer is written, and a retry never finds the token
+// claimed with its answer still to come.
 type ClaimSaver interface {
 	Store
 	// ClaimSave claims id for ttl and saves record for keep with it when

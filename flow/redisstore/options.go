@@ -67,7 +67,9 @@ func AssumeNoEviction() Option {
 // at a few it costs a little (see the README's measurements). The store's
 // timeout still bounds every call: a request stops waiting when it ends,
 // and fails closed. The eviction check and Ready use the client itself.
-// go-redis marks its autopipeliner experimental. New refuses the option on
+// The client's Options.AutoPipelineOptions tune the batching (the README
+// measured a flush delay of 50 and 200 µs: no gain on loopback). go-redis
+// marks its autopipeliner experimental. New refuses the option on
 // a client other than a *redis.Client or *redis.ClusterClient.
 func WithAutoPipeline() Option {
 	return func(c *config) error {
