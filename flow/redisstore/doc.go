@@ -35,8 +35,8 @@
 // WithAutoPipeline sends the claims and saves of concurrent requests
 // through go-redis's autopipeliner instead, many to one write on a shared
 // connection: with 32 or more calls at once that is worth the most of
-// anything here (see the README's measurements), with a few it costs a
-// little. The store's timeout bounds it the same way.
+// anything here (see the README's measurements); with 8 it made whole
+// calls about a tenth slower. The store's timeout bounds it the same way.
 //
 // # Eviction
 //

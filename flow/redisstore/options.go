@@ -64,13 +64,14 @@ func AssumeNoEviction() Option {
 // client's AsyncAutoPipeline, which closes with the client): concurrent
 // requests' commands share one connection and one write, instead of a
 // connection and a system call each. It pays under many concurrent calls;
-// at a few it costs a little (see the README's measurements). The store's
-// timeout still bounds every call: a request stops waiting when it ends,
-// and fails closed. The eviction check and Ready use the client itself.
-// The client's Options.AutoPipelineOptions tune the batching (the README
-// measured a flush delay of 50 and 200 µs: no gain on loopback). go-redis
-// marks its autopipeliner experimental. New refuses the option on
-// a client other than a *redis.Client or *redis.ClusterClient.
+// at 8 it cost about a tenth of the calls a second (see the README's
+// measurements). The store's timeout still bounds every call: a request
+// stops waiting when it ends, and fails closed. The eviction check and
+// Ready use the client itself. The client's Options.AutoPipelineOptions
+// tune the batching (the README measured a flush delay of 50 and 200 µs:
+// no gain on loopback). go-redis marks its autopipeliner experimental.
+// New refuses the option on a client other than a *redis.Client or
+// *redis.ClusterClient.
 func WithAutoPipeline() Option {
 	return func(c *config) error {
 		c.autoPipeline = true
