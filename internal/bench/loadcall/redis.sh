@@ -78,7 +78,7 @@ measure() {
 }
 
 # cputicks PID prints the CPU time a process has used, user and system, in
-# clock ticks; idleticks the time both cores have been idle.
+# clock ticks; idleticks the time the cores have been idle, summed over them.
 cputicks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 idleticks() { awk '$1 == "cpu" { print $5 }' /proc/stat; }
 hz=$(getconf CLK_TCK)
