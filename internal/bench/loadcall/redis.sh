@@ -82,6 +82,8 @@ measure() {
 cputicks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 idleticks() { awk '$1 == "cpu" { print $5 }' /proc/stat; }
 hz=$(getconf CLK_TCK)
+# percall TICKS CALLS prints clock ticks of CPU as µs per call.
+percall() { awk -v t="$1" -v n="$2" -v hz="$hz" 'BEGIN { print t / hz * 1e6 / n }'; }
 
 # kv LINE NAME prints one value of a name=value line.
 kv() { tr ' ' '\n' <<<"$1" | awk -F= -v k="$2" '$1 == k { print $2 }'; }
@@ -111,9 +113,9 @@ for round in $(seq "$ROUNDS"); do
 			vals[$s.$c.cp99]+="$(kv "$call" call_p99_us) "
 			# CPU µs per whole call, warm-up calls included, and the share
 			# of the cores left idle meanwhile.
-			n=$(($(kv "$call" calls || echo 0) + WARMUP))
-			vals[$s.$c.ivrcpu]+="$(awk -v t=$((i1 - i0)) -v n="$n" -v hz="$hz" 'BEGIN { print t / hz * 1e6 / n }') "
-			vals[$s.$c.rediscpu]+="$(awk -v t=$((r1 - r0)) -v n="$n" -v hz="$hz" 'BEGIN { print t / hz * 1e6 / n }') "
+			n=$(($(kv "$call" calls) + WARMUP))
+			vals[$s.$c.ivrcpu]+="$(percall $((i1 - i0)) "$n") "
+			vals[$s.$c.rediscpu]+="$(percall $((r1 - r0)) "$n") "
 			vals[$s.$c.idle]+="$(awk -v t=$((z1 - z0)) -v ns=$((t1 - t0)) -v hz="$hz" -v cores="$(nproc)" 'BEGIN { print 100 * t / hz / (ns / 1e9) / cores }') "
 			vals[$s.$c.last]+="$(kv "$last" requests_per_s) "
 			vals[$s.$c.lp50]+="$(kv "$last" last_p50_us) "
